@@ -1,0 +1,3 @@
+namespace MysqlAgent.Identity;
+
+public sealed record PodIdentity(string PodName, string StatefulSetName, int Ordinal);

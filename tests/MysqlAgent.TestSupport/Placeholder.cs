@@ -1,0 +1,1 @@
+namespace MysqlAgent.TestSupport; internal static class Placeholder { }
