@@ -1,0 +1,89 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Configuration;
+using MysqlAgent.Health;
+using MysqlAgent.Logging;
+using MysqlAgent.Metrics;
+using MysqlAgent.Mysql;
+using Prometheus;
+
+namespace MysqlAgent.Commands;
+
+/// <summary><c>mysql-agent serve</c>: the long-running sidecar.</summary>
+public sealed class ServeCommand : IAgentCommand
+{
+    public string Name => "serve";
+
+    public string Summary =>
+        "Serve backups to peers, set up replication once, export /metrics, /healthz, /readyz, /status.";
+
+    public IEnumerable<string> Validate(AgentOptions options)
+    {
+        if (!IPAddress.TryParse(options.BindAddress, out _))
+        {
+            yield return $"--bind-address '{options.BindAddress}' is not an IP address (0.0.0.0, ::, 127.0.0.1)";
+        }
+
+        if (options.BackupToken is null)
+        {
+            yield return "no backup token: set --backup-token-file (a file from the Secret) or MYSQL_AGENT_BACKUP_TOKEN";
+        }
+
+        if (options.AdminPassword is null)
+        {
+            yield return "no admin password: set --admin-password-file or MYSQL_AGENT_ADMIN_PASSWORD";
+        }
+
+        if (options.ReplicationPassword is null)
+        {
+            yield return "no replication password: set --replication-password-file or MYSQL_AGENT_REPLICATION_PASSWORD";
+        }
+
+        if (options.BackupPassword is null)
+        {
+            yield return "no backup password: set --backup-password-file or MYSQL_AGENT_BACKUP_PASSWORD";
+        }
+    }
+
+    public async Task<int> RunAsync(
+        AgentOptions options,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var app = Build(options, Prometheus.Metrics.NewCustomRegistry());
+        await app.RunAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The agent's web application, unstarted; tests host it in-process on free ports.</summary>
+    public static WebApplication Build(
+        AgentOptions options,
+        CollectorRegistry registry,
+        TimeProvider? timeProvider = null
+    )
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        AgentLogging.Configure(builder.Logging, options.LogFormat, options.LogLevel);
+        var address = IPAddress.Parse(options.BindAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address, options.HttpPort);
+            kestrel.Listen(address, options.BackupPort);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(timeProvider ?? TimeProvider.System);
+        services.AddSingleton(new AgentMetrics(registry));
+        services.AddSingleton<LocalServer>();
+        services.AddHealth();
+
+        var app = builder.Build();
+        var httpHost = $"*:{options.HttpPort}";
+        app.MapHealthEndpoints().RequireHost(httpHost);
+        app.MapMetrics("/metrics", registry).RequireHost(httpHost);
+        return app;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Identity;
+
+namespace MysqlAgent.Configuration;
+
+/// <summary>The resolved, validated configuration of one mysql-agent process.</summary>
+public sealed record AgentOptions
+{
+    public required PodIdentity Pod { get; init; }
+    public required string Service { get; init; }
+    public required uint ServerId { get; init; }
+
+    public required string DataDir { get; init; }
+    public required Endpoint LocalMysql { get; init; }
+    public required string AdminUser { get; init; }
+    public Secret? AdminPassword { get; init; }
+    public required string ReplicationUser { get; init; }
+    public Secret? ReplicationPassword { get; init; }
+    public required string BackupUser { get; init; }
+    public Secret? BackupPassword { get; init; }
+
+    public Secret? BackupToken { get; init; }
+    public required int BackupPort { get; init; }
+    public required int MaxConcurrentBackups { get; init; }
+    public required BackupToolKind BackupTool { get; init; }
+    public string? BackupToolPath { get; init; }
+    public string? StreamToolPath { get; init; }
+    public required int LegacyStreamPort { get; init; }
+
+    /// <summary>The donor as named (before <see cref="ConnectTo"/>); null on ordinal 0.</summary>
+    public Endpoint? Donor { get; init; }
+    public required TimeSpan CloneDeadline { get; init; }
+
+    /// <summary>The replication source as named (before <see cref="ConnectTo"/>).</summary>
+    public required Endpoint Primary { get; init; }
+    public required int ConnectRetrySeconds { get; init; }
+    public required ReplicationMode ReplicationMode { get; init; }
+    public required TimeSpan MaxLag { get; init; }
+
+    public required int HttpPort { get; init; }
+    public required string BindAddress { get; init; }
+    public required LogFormat LogFormat { get; init; }
+    public required LogLevel LogLevel { get; init; }
+    public required ConnectToMap ConnectTo { get; init; }
+    public bool DryRun { get; init; }
+
+    /// <summary>A peer's stable name on the backup port, e.g. <c>mysql-2.mysql:3307</c>.</summary>
+    public Endpoint PeerBackupEndpoint(int ordinal) =>
+        new(Pod.PeerHost(ordinal, Service), BackupPort);
+
+    /// <summary>A peer's stable name on the HTTP port, e.g. <c>mysql-2.mysql:8080</c>.</summary>
+    public Endpoint PeerHttpEndpoint(int ordinal) => new(Pod.PeerHost(ordinal, Service), HttpPort);
+}

@@ -1,0 +1,247 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Identity;
+
+namespace MysqlAgent.Configuration;
+
+/// <summary>Turns raw option values into <see cref="AgentOptions"/>, reporting every bad value at once.</summary>
+public static class AgentOptionsReader
+{
+    public static AgentOptions Read(OptionValues values)
+    {
+        var problems = new List<string>();
+
+        PodIdentity? pod = null;
+        var hostname = values.Get("hostname");
+        if (!PodIdentity.TryParse(hostname, out pod, out var podError))
+        {
+            problems.Add($"--hostname: {podError}");
+        }
+
+        var offset = ReadNumber(values, "server-id-offset", 0, uint.MaxValue, problems);
+        uint serverId = 0;
+        if (pod is not null && offset is not null)
+        {
+            try
+            {
+                serverId = ServerId.Compute(pod.Ordinal, (ulong)offset.Value);
+            }
+            catch (ServerIdOutOfRangeException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        var service = Required(values, "service", problems);
+        var backupPort = (int)(ReadNumber(values, "backup-port", 1, 65535, problems) ?? 0);
+        var httpPort = (int)(ReadNumber(values, "http-port", 1, 65535, problems) ?? 0);
+        var mysqlPort = (int)(ReadNumber(values, "mysql-port", 1, 65535, problems) ?? 0);
+        var primaryPort = (int)(ReadNumber(values, "primary-port", 1, 65535, problems) ?? 0);
+
+        Endpoint? donor = null;
+        if (values.Get("donor") is { } donorText)
+        {
+            if (Endpoint.TryParse(donorText, backupPort, out var parsed))
+            {
+                donor = parsed;
+            }
+            else
+            {
+                problems.Add($"--donor '{donorText}' is not host or host:port");
+            }
+        }
+        else if (pod is { Ordinal: > 0 })
+        {
+            donor = new Endpoint(pod.PeerHost(pod.Ordinal - 1, service), backupPort);
+        }
+
+        var primary = new Endpoint(
+            values.Get("primary-host") ?? pod?.PrimaryHost(service) ?? "",
+            primaryPort
+        );
+
+        var options = new AgentOptions
+        {
+            Pod = pod ?? new PodIdentity("invalid-0", "invalid", 0),
+            Service = service,
+            ServerId = serverId,
+            DataDir = Required(values, "data-dir", problems),
+            LocalMysql = new Endpoint(Required(values, "mysql-host", problems), mysqlPort),
+            AdminUser = Required(values, "admin-user", problems),
+            AdminPassword = ReadSecret(values, "admin-password", problems),
+            ReplicationUser = Required(values, "replication-user", problems),
+            ReplicationPassword = ReadSecret(values, "replication-password", problems),
+            BackupUser = Required(values, "backup-user", problems),
+            BackupPassword = ReadSecret(values, "backup-password", problems),
+            BackupToken = ReadSecret(values, "backup-token", problems),
+            BackupPort = backupPort,
+            MaxConcurrentBackups = (int)(
+                ReadNumber(values, "max-concurrent-backups", 1, 64, problems) ?? 1
+            ),
+            BackupTool = ReadEnum(values, "backup-tool", BackupToolKind.Auto, problems),
+            BackupToolPath = values.Get("backup-tool-path"),
+            StreamToolPath = values.Get("stream-tool-path"),
+            LegacyStreamPort = (int)(
+                ReadNumber(values, "legacy-stream-port", 0, 65535, problems) ?? 0
+            ),
+            Donor = donor,
+            CloneDeadline = TimeSpan.FromSeconds(
+                ReadNumber(values, "clone-deadline-seconds", 1, 86400 * 7, problems) ?? 600
+            ),
+            Primary = primary,
+            ConnectRetrySeconds = (int)(
+                ReadNumber(values, "connect-retry-seconds", 1, 86400, problems) ?? 10
+            ),
+            ReplicationMode = ReadEnum(values, "replication-mode", ReplicationMode.Auto, problems),
+            MaxLag = TimeSpan.FromSeconds(
+                ReadNumber(values, "max-lag-seconds", 0, 86400 * 7, problems) ?? 30
+            ),
+            HttpPort = httpPort,
+            BindAddress = Required(values, "bind-address", problems),
+            LogFormat = ReadEnum(values, "log-format", LogFormat.Text, problems),
+            LogLevel = ReadEnum(values, "log-level", LogLevel.Information, problems),
+            ConnectTo = ConnectToMap.Parse(values.GetAll("connect-to"), problems),
+            DryRun = values.Get("dry-run") is "true" or "1",
+        };
+
+        if (httpPort != 0 && httpPort == backupPort)
+        {
+            problems.Add(
+                $"--http-port and --backup-port are both {httpPort}; give them different ports"
+            );
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(problems);
+        }
+
+        return options;
+    }
+
+    /// <summary>Secrets come from --x, MYSQL_AGENT_X, or the file named by --x-file; an empty secret is an error.</summary>
+    private static Secret? ReadSecret(OptionValues values, string name, List<string> problems)
+    {
+        var spec = OptionCatalog.Find(name)!;
+        var fileOption = name + "-file";
+        if (values.Get(fileOption) is { } path)
+        {
+            try
+            {
+                var text = File.ReadAllText(path).TrimEnd('\r', '\n');
+                if (text.Length == 0)
+                {
+                    problems.Add(
+                        $"--{fileOption}: {path} is empty; put the {name.Replace('-', ' ')} in it"
+                    );
+                    return null;
+                }
+
+                return new Secret(text, $"file {path}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problems.Add(
+                    $"--{fileOption}: cannot read {path} ({e.Message}); is the Secret mounted?"
+                );
+                return null;
+            }
+        }
+
+        if (values.Get(name) is { } value)
+        {
+            if (value.Length == 0)
+            {
+                problems.Add($"--{name} is empty; empty passwords and tokens are refused");
+                return null;
+            }
+
+            return new Secret(
+                value,
+                values.IsSet(name) ? $"--{name} or {spec.EnvironmentName}" : "default"
+            );
+        }
+
+        return null;
+    }
+
+    private static string Required(OptionValues values, string name, List<string> problems)
+    {
+        var value = values.Get(name);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems.Add($"--{name} must not be empty");
+            return "";
+        }
+
+        return value;
+    }
+
+    private static long? ReadNumber(
+        OptionValues values,
+        string name,
+        long min,
+        long max,
+        List<string> problems
+    )
+    {
+        var text = values.Get(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (
+            !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            || number < min
+            || number > max
+        )
+        {
+            problems.Add($"--{name} '{text}' is not a whole number from {min} to {max}");
+            return null;
+        }
+
+        return number;
+    }
+
+    private static T ReadEnum<T>(
+        OptionValues values,
+        string name,
+        T fallback,
+        List<string> problems
+    )
+        where T : struct, Enum
+    {
+        var text = values.Get(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (
+            Enum.TryParse<T>(
+                text.Replace("-", "", StringComparison.Ordinal),
+                ignoreCase: true,
+                out var parsed
+            ) && Enum.IsDefined(parsed)
+        )
+        {
+            return parsed;
+        }
+
+        problems.Add(
+            $"--{name} '{text}' is not one of: {string.Join(", ", Enum.GetNames<T>().Select(Kebab))}"
+        );
+        return fallback;
+    }
+
+    private static string Kebab(string pascal) =>
+        string.Concat(
+            pascal.Select(
+                (c, i) =>
+                    i > 0 && char.IsUpper(c)
+                        ? "-" + char.ToLowerInvariant(c)
+                        : char.ToLowerInvariant(c).ToString()
+            )
+        );
+}

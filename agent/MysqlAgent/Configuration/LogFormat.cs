@@ -1,0 +1,7 @@
+namespace MysqlAgent.Configuration;
+
+public enum LogFormat
+{
+    Text,
+    Json,
+}

@@ -1,0 +1,89 @@
+namespace MysqlAgent.Configuration;
+
+/// <summary>
+/// Every option the agent reads, in one table: the parser, <c>--help</c>, the resolved-configuration
+/// log line and the manifest tests all use it, so a renamed option cannot drift from its docs.
+/// </summary>
+public static class OptionCatalog
+{
+    public static readonly IReadOnlyList<OptionSpec> All =
+    [
+        // Identity
+        new(
+            "hostname",
+            "Pod name or FQDN; the ordinal is its trailing -<n>.",
+            ExtraEnvironmentName: "HOSTNAME"
+        ),
+        new("service", "Headless service name: peers are <statefulset>-<n>.<service>.", "mysql"),
+        new("server-id-offset", "server-id = offset + ordinal, as mysql-init writes it.", "100"),
+        // Local server
+        new(
+            "data-dir",
+            "The MySQL datadir (clone target; info files are read from it).",
+            "/var/lib/mysql"
+        ),
+        new("mysql-host", "Address of the local mysqld.", "127.0.0.1"),
+        new("mysql-port", "Port of the local mysqld.", "3306"),
+        new("admin-user", "Local administrative user the agent connects as.", "root"),
+        new("admin-password", "Its password.", IsSecret: true),
+        new("admin-password-file", "File holding the admin password (mounted from a Secret)."),
+        new("replication-user", "User replicas connect to the primary as.", "repl"),
+        new("replication-password", "Its password.", IsSecret: true),
+        new("replication-password-file", "File holding the replication password."),
+        new("backup-user", "User the backup tool connects to the local server as.", "backup"),
+        new("backup-password", "Its password.", IsSecret: true),
+        new("backup-password-file", "File holding the backup password."),
+        // Backups
+        new("backup-token", "Shared token that authorises backup streams.", IsSecret: true),
+        new("backup-token-file", "File holding the backup token (mounted from a Secret)."),
+        new("backup-port", "Port serving backup streams to peers.", "3307"),
+        new(
+            "max-concurrent-backups",
+            "Backups served at once; more get 429 with Retry-After.",
+            "1"
+        ),
+        new("backup-tool", "auto (from the server's flavour), mariabackup or xtrabackup.", "auto"),
+        new("backup-tool-path", "Path or name of the backup tool binary (default: by flavour)."),
+        new("stream-tool-path", "Path or name of mbstream/xbstream (default: by flavour)."),
+        new(
+            "legacy-stream-port",
+            "Plain-TCP raw xbstream port for the example's ncat clone; 0 = off. UNAUTHENTICATED.",
+            "0"
+        ),
+        // Clone
+        new(
+            "donor",
+            "Donor host[:port] for clone (default: the previous ordinal's <pod>.<service>:<backup-port>)."
+        ),
+        new("clone-deadline-seconds", "How long clone keeps retrying before it fails.", "600"),
+        // Replication
+        new("primary-host", "Replication source host (default: <statefulset>-0.<service>)."),
+        new("primary-port", "Replication source port.", "3306"),
+        new("connect-retry-seconds", "Replica's retry interval towards the source.", "10"),
+        new("replication-mode", "auto, gtid or file-position.", "auto"),
+        new("max-lag-seconds", "A replica further behind than this is not ready.", "30"),
+        // HTTP and logs
+        new("http-port", "Port of /metrics, /healthz, /readyz and /status.", "8080"),
+        new("bind-address", "Address the agent's ports listen on.", "0.0.0.0"),
+        new("log-format", "text (one line per event) or json.", "text"),
+        new("log-level", "Trace, Debug, Information, Warning or Error.", "Information"),
+        // Name mapping without DNS (local replica sets, tests)
+        new(
+            "connect-to",
+            "HOST:PORT:HOST2:PORT2 — reach HOST:PORT at HOST2:PORT2 instead (repeatable; comma-separated in the environment).",
+            IsRepeatable: true
+        ),
+        new(
+            "dry-run",
+            "Parse and validate the configuration, print it without secrets, exit 0.",
+            IsFlag: true
+        ),
+    ];
+
+    private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(
+        o => o.Name,
+        StringComparer.Ordinal
+    );
+
+    public static OptionSpec? Find(string name) => ByName.GetValueOrDefault(name);
+}

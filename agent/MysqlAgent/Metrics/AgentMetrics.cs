@@ -1,0 +1,84 @@
+using Prometheus;
+
+namespace MysqlAgent.Metrics;
+
+/// <summary>
+/// Every metric the agent exports, defined in this one file on an injected registry (a fresh one per
+/// test). README's metrics table is checked against <see cref="Registry"/> by a test.
+/// </summary>
+public sealed class AgentMetrics
+{
+    public AgentMetrics(CollectorRegistry registry)
+    {
+        Registry = registry;
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+
+        BackupStreams = factory.CreateCounter(
+            "mysql_agent_backup_streams_total",
+            "Backup streams served, by result (success, failed, cancelled).",
+            new CounterConfiguration { LabelNames = ["result"] }
+        );
+        BackupBytesSent = factory.CreateCounter(
+            "mysql_agent_backup_bytes_sent_total",
+            "Bytes of backup stream sent to peers."
+        );
+        BackupStreamDuration = factory.CreateHistogram(
+            "mysql_agent_backup_stream_duration_seconds",
+            "Duration of backup streams, from the tool's start to its end.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.5, 2, 14) }
+        );
+        BackupsInProgress = factory.CreateGauge(
+            "mysql_agent_backups_in_progress",
+            "Backup streams being served now."
+        );
+        BackupRejections = factory.CreateCounter(
+            "mysql_agent_backup_rejections_total",
+            "Backup requests refused before a backup started, by reason (busy, unauthorized).",
+            new CounterConfiguration { LabelNames = ["reason"] }
+        );
+        ReplicationSetupAttempts = factory.CreateCounter(
+            "mysql_agent_replication_setup_attempts_total",
+            "Replication setup attempts, by result (success, transient_error, permanent_error, already_configured).",
+            new CounterConfiguration { LabelNames = ["result"] }
+        );
+        ReplicaLag = factory.CreateGauge(
+            "mysql_agent_replica_lag_seconds",
+            "Seconds the replica is behind its source (Seconds_Behind_Source); NaN when unknown."
+        );
+        ReplicaIoThreadRunning = factory.CreateGauge(
+            "mysql_agent_replica_io_thread_running",
+            "1 when the replica's IO (receiver) thread runs, else 0."
+        );
+        ReplicaSqlThreadRunning = factory.CreateGauge(
+            "mysql_agent_replica_sql_thread_running",
+            "1 when the replica's SQL (applier) thread runs, else 0."
+        );
+        ReplicaLastErrorNumber = factory.CreateGauge(
+            "mysql_agent_replica_last_error_number",
+            "Last replication error number (IO or SQL), 0 when none."
+        );
+        MysqldUp = factory.CreateGauge(
+            "mysql_agent_mysqld_up",
+            "1 when the local mysqld answers, else 0."
+        );
+        Info = factory.CreateGauge(
+            "mysql_agent_info",
+            "Always 1; labels carry the agent and server facts.",
+            new GaugeConfiguration { LabelNames = ["version", "role", "server_id", "flavor"] }
+        );
+    }
+
+    public CollectorRegistry Registry { get; }
+    public Counter BackupStreams { get; }
+    public Counter BackupBytesSent { get; }
+    public Histogram BackupStreamDuration { get; }
+    public Gauge BackupsInProgress { get; }
+    public Counter BackupRejections { get; }
+    public Counter ReplicationSetupAttempts { get; }
+    public Gauge ReplicaLag { get; }
+    public Gauge ReplicaIoThreadRunning { get; }
+    public Gauge ReplicaSqlThreadRunning { get; }
+    public Gauge ReplicaLastErrorNumber { get; }
+    public Gauge MysqldUp { get; }
+    public Gauge Info { get; }
+}
