@@ -1,0 +1,75 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace MysqlAgent.Backup.Protocol;
+
+/// <summary>Writes the framed backup body; counts and hashes the payload as it goes.</summary>
+public sealed class BackupStreamWriter : IDisposable
+{
+    private readonly Stream _destination;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly byte[] _header = new byte[BackupStreamFormat.HeaderLength];
+    private bool _completed;
+
+    public BackupStreamWriter(Stream destination) => _destination = destination;
+
+    public long BytesWritten { get; private set; }
+
+    public async ValueTask WriteAsync(
+        ReadOnlyMemory<byte> payload,
+        CancellationToken cancellationToken
+    )
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        while (!payload.IsEmpty)
+        {
+            var piece = payload[..Math.Min(payload.Length, BackupStreamFormat.MaxFrame)];
+            _hash.AppendData(piece.Span);
+            await WriteFrameAsync(BackupStreamFormat.DataFrame, piece, cancellationToken)
+                .ConfigureAwait(false);
+            BytesWritten += piece.Length;
+            payload = payload[piece.Length..];
+        }
+    }
+
+    /// <summary>Ends the body with the verdict. <paramref name="exitCode"/> 0 and no error means success.</summary>
+    public async ValueTask CompleteAsync(
+        int? exitCode,
+        string? error,
+        CancellationToken cancellationToken
+    )
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        _completed = true;
+        var ok = exitCode == 0 && error is null;
+        var trailer = new BackupStreamTrailer(
+            ok ? BackupStreamTrailer.Ok : BackupStreamTrailer.Failed,
+            BytesWritten,
+            Convert.ToHexStringLower(_hash.GetHashAndReset()),
+            exitCode,
+            error
+        );
+        var json = JsonSerializer.SerializeToUtf8Bytes(
+            trailer,
+            BackupStreamJsonContext.Default.BackupStreamTrailer
+        );
+        await WriteFrameAsync(BackupStreamFormat.EndFrame, json, cancellationToken)
+            .ConfigureAwait(false);
+        await _destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteFrameAsync(
+        byte kind,
+        ReadOnlyMemory<byte> payload,
+        CancellationToken cancellationToken
+    )
+    {
+        _header[0] = kind;
+        BinaryPrimitives.WriteUInt32BigEndian(_header.AsSpan(1), (uint)payload.Length);
+        await _destination.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
+        await _destination.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _hash.Dispose();
+}
