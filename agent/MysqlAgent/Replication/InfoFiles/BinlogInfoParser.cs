@@ -99,9 +99,9 @@ public static partial class BinlogInfoParser
     }
 
     // The file is validated separately; the position is checked to be a number by TryParse so that
-    // a bad one gets its own message. Fields are tab separated (spaces tolerated, as the docs show).
+    // a bad one gets its own message. Fields are tab separated; spaces are tolerated because Percona's docs print them that way.
     [GeneratedRegex(
-        @"\A(?<file>[^\s]+)[\t ]+(?<pos>[^\s]+)(?:\t(?<gtid>.*)|[\t ]*)\z",
+        @"\A(?<file>[^\s]+)[\t ]+(?<pos>[^\s]+)(?:[\t ]+(?<gtid>.*))?\z",
         RegexOptions.CultureInvariant
     )]
     private static partial Regex RecordStart();
