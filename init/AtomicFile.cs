@@ -1,12 +1,5 @@
 namespace MysqlInit;
 
-internal enum FileOutcome
-{
-    Written,
-    Unchanged,
-    Removed,
-}
-
 /// <summary>
 /// Replaces a file so that a reader sees the old bytes or the new ones, never a mix: write a temp
 /// file in the same folder, flush it to disk, rename it over the target (rename(2) is atomic within

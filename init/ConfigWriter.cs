@@ -2,8 +2,6 @@ using MysqlInit.Errors;
 
 namespace MysqlInit;
 
-internal sealed record FileResult(string Path, FileOutcome Outcome);
-
 /// <summary>Carries out a plan in conf.d; running it twice leaves the same bytes as running it once.</summary>
 internal static class ConfigWriter
 {

@@ -1,12 +1,5 @@
 namespace MysqlInit;
 
-internal enum CommandKind
-{
-    Run,
-    Help,
-    Version,
-}
-
 /// <summary>The parser's answer: print help, print the version, or run with these options.</summary>
 internal sealed record ParsedCommand(CommandKind Kind, InitOptions? Options)
 {
