@@ -1,1 +1,3 @@
-return 0;
+using MysqlInit;
+
+return InitCommand.Run(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);

@@ -1,0 +1,8 @@
+namespace MysqlInit;
+
+internal enum CommandKind
+{
+    Run,
+    Help,
+    Version,
+}

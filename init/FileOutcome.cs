@@ -1,0 +1,8 @@
+namespace MysqlInit;
+
+internal enum FileOutcome
+{
+    Written,
+    Unchanged,
+    Removed,
+}

@@ -1,0 +1,3 @@
+namespace MysqlInit;
+
+internal sealed record FileResult(string Path, FileOutcome Outcome);
