@@ -1,16 +1,83 @@
+using MysqlAgent.Configuration;
+using MysqlAgent.Metrics;
+
 namespace MysqlAgent.Health;
 
-/// <summary>/healthz, /readyz and /status on the HTTP port.</summary>
+/// <summary>/healthz, /readyz and /status on the HTTP port, and the services behind them.</summary>
 public static class HealthEndpoints
 {
-    public static IServiceCollection AddHealth(this IServiceCollection services) => services;
+    public static IServiceCollection AddHealth(this IServiceCollection services)
+    {
+        services.AddSingleton(provider =>
+        {
+            var status = new ReplicationSetupStatus(provider.GetRequiredService<TimeProvider>());
+            // The primary never sets up replication; say so from the start instead of "pending".
+            if (provider.GetRequiredService<AgentOptions>().Pod.IsPrimary)
+            {
+                status.MarkNotNeeded();
+            }
+
+            return status;
+        });
+        services.AddSingleton<NodeInspector>();
+        services.AddSingleton<NodeMetricsPublisher>();
+        services.AddSingleton<NodeWatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<NodeWatcher>());
+        return services;
+    }
 
     public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("");
+
         // Liveness of the agent itself: never fails because mysqld is down, so Kubernetes
         // restarts the agent only when the agent is stuck.
         group.MapGet("/healthz", () => Results.Text("ok\n"));
+
+        group.MapGet(
+            "/readyz",
+            async (
+                NodeWatcher watcher,
+                ReplicationSetupStatus setup,
+                AgentOptions options,
+                CancellationToken cancellationToken
+            ) =>
+            {
+                var node = await watcher.GetFreshAsync(cancellationToken).ConfigureAwait(false);
+                var verdict = ReadinessRules.Decide(node, setup.Current, options);
+                return Results.Text(
+                    verdict.Line + "\n",
+                    statusCode: verdict.Ready
+                        ? StatusCodes.Status200OK
+                        : StatusCodes.Status503ServiceUnavailable
+                );
+            }
+        );
+
+        group.MapGet(
+            "/status",
+            async (
+                NodeWatcher watcher,
+                ReplicationSetupStatus setup,
+                AgentOptions options,
+                AgentMetrics metrics,
+                CancellationToken cancellationToken
+            ) =>
+            {
+                var node = await watcher.GetFreshAsync(cancellationToken).ConfigureAwait(false);
+                var setupNow = setup.Current;
+                var document = StatusDocument.From(
+                    node,
+                    setupNow,
+                    ReadinessRules.Decide(node, setupNow, options),
+                    options.Pod.PodName,
+                    HealthRoles.Of(options),
+                    (int)metrics.BackupsInProgress.Value
+                );
+                return Results.Json(document, StatusJsonContext.Default.StatusDocument);
+            }
+        );
+
         return group;
     }
 }

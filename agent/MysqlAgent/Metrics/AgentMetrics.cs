@@ -61,6 +61,10 @@ public sealed class AgentMetrics
             "mysql_agent_mysqld_up",
             "1 when the local mysqld answers, else 0."
         );
+        Ready = factory.CreateGauge(
+            "mysql_agent_ready",
+            "1 when /readyz answers 200 (this pod should take traffic), else 0."
+        );
         Info = factory.CreateGauge(
             "mysql_agent_info",
             "Always 1; labels carry the agent and server facts.",
@@ -80,5 +84,6 @@ public sealed class AgentMetrics
     public Gauge ReplicaSqlThreadRunning { get; }
     public Gauge ReplicaLastErrorNumber { get; }
     public Gauge MysqldUp { get; }
+    public Gauge Ready { get; }
     public Gauge Info { get; }
 }

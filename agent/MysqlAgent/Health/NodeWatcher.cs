@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Configuration;
+
+namespace MysqlAgent.Health;
+
+/// <summary>
+/// Inspects the local mysqld every <see cref="Interval"/> and on demand when a reader needs a
+/// fresher view, keeps the latest <see cref="NodeSnapshot"/>, feeds the metrics, and logs only
+/// transitions (mysqld up/down, ready/not ready), so a down server is one line, not one per check.
+/// </summary>
+public sealed class NodeWatcher : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    private readonly NodeInspector _inspector;
+    private readonly ReplicationSetupStatus _setup;
+    private readonly NodeMetricsPublisher _metrics;
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NodeWatcher> _logger;
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private NodeSnapshot? _current;
+    private bool? _wasUp;
+    private bool? _wasReady;
+
+    public NodeWatcher(
+        NodeInspector inspector,
+        ReplicationSetupStatus setup,
+        NodeMetricsPublisher metrics,
+        AgentOptions options,
+        TimeProvider time,
+        ILogger<NodeWatcher> logger
+    )
+    {
+        _inspector = inspector;
+        _setup = setup;
+        _metrics = metrics;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The latest snapshot; null before the first check finished.</summary>
+    public NodeSnapshot? Current => Volatile.Read(ref _current);
+
+    /// <summary>The latest snapshot if it is younger than <see cref="Interval"/>, else a new one.</summary>
+    public async Task<NodeSnapshot> GetFreshAsync(CancellationToken cancellationToken)
+    {
+        if (Current is { } fresh && IsFresh(fresh))
+        {
+            return fresh;
+        }
+
+        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Another request may have refreshed while this one waited.
+            if (Current is { } refreshed && IsFresh(refreshed))
+            {
+                return refreshed;
+            }
+
+            return await CheckLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    /// <summary>Inspects now, whatever the age of the last snapshot.</summary>
+    public async Task<NodeSnapshot> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await CheckLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _refreshing.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, _time);
+        do
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The inspector turns server trouble into snapshots; this is a bug, and the
+                // watcher must survive it so /healthz and /metrics keep serving.
+                HealthLog.CheckCrashed(_logger, e);
+            }
+        } while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> WaitForNextTickAsync(
+        PeriodicTimer timer,
+        CancellationToken token
+    )
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private bool IsFresh(NodeSnapshot snapshot) =>
+        _time.GetUtcNow() - snapshot.CheckedAt < Interval;
+
+    private async Task<NodeSnapshot> CheckLockedAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await _inspector.InspectAsync(cancellationToken).ConfigureAwait(false);
+        var verdict = ReadinessRules.Decide(snapshot, _setup.Current, _options);
+        Volatile.Write(ref _current, snapshot);
+        _metrics.Publish(snapshot, verdict);
+        LogTransitions(snapshot, verdict);
+        return snapshot;
+    }
+
+    private void LogTransitions(NodeSnapshot snapshot, ReadinessVerdict verdict)
+    {
+        var endpoint = _options.LocalMysql.ToString();
+        var up = snapshot.MysqldUp && snapshot.Error is null;
+        if (_wasUp != up)
+        {
+            if (up)
+            {
+                HealthLog.MysqldUp(
+                    _logger,
+                    endpoint,
+                    snapshot.Flavor,
+                    snapshot.Version,
+                    snapshot.ServerId
+                );
+            }
+            else if (snapshot.MysqldUp)
+            {
+                HealthLog.InspectionFailed(_logger, endpoint, snapshot.Error);
+            }
+            else
+            {
+                HealthLog.MysqldDown(_logger, endpoint, snapshot.Error);
+            }
+
+            _wasUp = up;
+        }
+
+        if (_wasReady != verdict.Ready)
+        {
+            if (verdict.Ready)
+            {
+                HealthLog.BecameReady(_logger, verdict.Reason);
+            }
+            else
+            {
+                HealthLog.BecameNotReady(_logger, verdict.Reason);
+            }
+
+            _wasReady = verdict.Ready;
+        }
+    }
+}

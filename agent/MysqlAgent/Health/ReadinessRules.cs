@@ -1,0 +1,157 @@
+using System.Globalization;
+using MysqlAgent.Configuration;
+
+namespace MysqlAgent.Health;
+
+/// <summary>
+/// Decides readiness from what the agent knows, with no I/O, so every rule has a table test.
+/// The example's readiness was <c>SELECT 1</c>: a replica with broken or hours-late replication stayed
+/// in <c>mysql-read</c>. Here the first rule that fails gives the reason:
+/// <list type="number">
+/// <item>mysqld answers, and the agent can read its state;</item>
+/// <item>primary (ordinal 0): <c>read_only</c> and <c>super_read_only</c> are off;</item>
+/// <item>replica: the replication setup has not failed permanently;</item>
+/// <item>replica: a replication source is configured;</item>
+/// <item>replica: the IO and SQL threads run;</item>
+/// <item>replica: no replication error is reported;</item>
+/// <item>replica: the lag is known and at most <c>--max-lag-seconds</c>.</item>
+/// </list>
+/// </summary>
+public static class ReadinessRules
+{
+    public static ReadinessVerdict Decide(
+        NodeSnapshot node,
+        ReplicationSetupSnapshot setup,
+        AgentOptions options
+    )
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(options);
+
+        if (!node.MysqldUp)
+        {
+            var why = string.IsNullOrEmpty(node.Error) ? "" : $" ({node.Error})";
+            return ReadinessVerdict.No($"mysqld does not answer at {options.LocalMysql}{why}");
+        }
+
+        if (node.Error is not null)
+        {
+            return ReadinessVerdict.No(
+                $"mysqld at {options.LocalMysql} answers but cannot be inspected: {node.Error}"
+            );
+        }
+
+        return options.Pod.IsPrimary
+            ? DecidePrimary(node)
+            : DecideReplica(node, setup, options.MaxLag);
+    }
+
+    private static ReadinessVerdict DecidePrimary(NodeSnapshot node)
+    {
+        if (node.ReadOnly == true)
+        {
+            return ReadinessVerdict.No("primary is read-only");
+        }
+
+        if (node.SuperReadOnly == true)
+        {
+            return ReadinessVerdict.No("primary is super-read-only");
+        }
+
+        return ReadinessVerdict.Yes("primary, writable");
+    }
+
+    private static ReadinessVerdict DecideReplica(
+        NodeSnapshot node,
+        ReplicationSetupSnapshot setup,
+        TimeSpan maxLag
+    )
+    {
+        // A permanent failure wins over whatever the server shows: the agent gave up on this pod,
+        // and an operator has to look at it.
+        if (setup.State == ReplicationSetupState.FailedPermanently)
+        {
+            return ReadinessVerdict.No($"replication setup failed: {setup.Reason}");
+        }
+
+        if (node.Replica is not { } replica)
+        {
+            return ReadinessVerdict.No(
+                setup.State switch
+                {
+                    ReplicationSetupState.Pending =>
+                        "replication not configured yet (setup pending)",
+                    ReplicationSetupState.Running =>
+                        "replication not configured yet (setup running)",
+                    _ => "replication is not configured on this replica",
+                }
+            );
+        }
+
+        if (!replica.IoThreadRunning || !replica.SqlThreadRunning)
+        {
+            return ReadinessVerdict.No(StoppedThreads(replica));
+        }
+
+        if (replica.LastErrorNumber != 0)
+        {
+            return ReadinessVerdict.No(
+                $"replication error {ErrorText(replica.LastErrorNumber, replica.LastError)}"
+            );
+        }
+
+        var bound = (long)maxLag.TotalSeconds;
+        if (replica.LagSeconds is not { } lag)
+        {
+            return ReadinessVerdict.No("lag unknown (Seconds_Behind_Source is NULL)");
+        }
+
+        if (lag > bound)
+        {
+            return ReadinessVerdict.No(Invariant($"lag {lag} s exceeds --max-lag-seconds {bound}"));
+        }
+
+        return ReadinessVerdict.Yes(Invariant($"replica, IO and SQL threads running, lag {lag} s"));
+    }
+
+    // "SQL thread stopped (error 1062: Duplicate entry ...)", "IO thread connecting (error 2003: ...)",
+    // or both, joined by "; ".
+    private static string StoppedThreads(ReplicaSnapshot replica)
+    {
+        var parts = new List<string>(2);
+        if (!replica.IoThreadRunning)
+        {
+            var state = string.Equals(
+                replica.IoThread,
+                "Connecting",
+                StringComparison.OrdinalIgnoreCase
+            )
+                ? "connecting"
+                : "stopped";
+            parts.Add(
+                $"IO thread {state}{ErrorSuffix(replica.LastIoErrorNumber, replica.LastIoError)}"
+            );
+        }
+
+        if (!replica.SqlThreadRunning)
+        {
+            parts.Add(
+                $"SQL thread stopped{ErrorSuffix(replica.LastSqlErrorNumber, replica.LastSqlError)}"
+            );
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private static string ErrorSuffix(int number, string message) =>
+        number == 0 ? "" : $" (error {ErrorText(number, message)})";
+
+    private static string ErrorText(int number, string message) =>
+        string.IsNullOrWhiteSpace(message)
+            ? number.ToString(CultureInfo.InvariantCulture)
+            : Invariant($"{number}: {message}");
+
+    private static string Invariant(FormattableString text) =>
+        text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CliWrap;
+
+namespace MysqlAgent.Tests.Health;
+
+/// <summary>
+/// Runs the real <c>mysql-agent</c> binary against a port where no mysqld listens, and reads what
+/// it prints: the startup line and the health watcher's "does not answer" line, in both formats.
+/// </summary>
+public sealed partial class LogFormatTests
+{
+    private const int Generous = 60_000;
+
+    [Fact(Timeout = Generous)]
+    public async Task Json_logs_are_one_parsable_object_per_line()
+    {
+        var lines = await RunUntilMysqldDownIsLoggedAsync("json");
+
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            Assert.True(root.TryGetProperty("Timestamp", out _), line);
+            Assert.True(root.TryGetProperty("LogLevel", out _), line);
+            Assert.True(root.TryGetProperty("Category", out _), line);
+            Assert.True(root.TryGetProperty("EventId", out _), line);
+            Assert.True(root.TryGetProperty("Message", out _), line);
+        }
+
+        var down = lines
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(e => e.GetProperty("EventId").GetInt32() == 4001);
+        Assert.Equal("Warning", down.GetProperty("LogLevel").GetString());
+        Assert.Equal("MysqlAgent.Health.NodeWatcher", down.GetProperty("Category").GetString());
+        Assert.StartsWith(
+            "mysqld at 127.0.0.1:",
+            down.GetProperty("Message").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.True(
+            DateTimeOffset.TryParse(
+                down.GetProperty("Timestamp").GetString(),
+                CultureInfo.InvariantCulture,
+                out _
+            )
+        );
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task Text_logs_are_one_line_per_event_with_time_level_category_and_event_id()
+    {
+        var lines = await RunUntilMysqldDownIsLoggedAsync("text");
+
+        foreach (var line in lines)
+        {
+            Assert.Matches(TextLine(), line);
+        }
+
+        Assert.Contains(
+            lines,
+            l =>
+                l.Contains(
+                    " warn: MysqlAgent.Health.NodeWatcher[4001] mysqld at 127.0.0.1:",
+                    StringComparison.Ordinal
+                )
+        );
+    }
+
+    // Runs the agent until the watcher has logged that mysqld does not answer, plus a few more
+    // checks' worth of time to show that a down server is logged once, not every 2 s.
+    private static async Task<List<string>> RunUntilMysqldDownIsLoggedAsync(string format)
+    {
+        var lines = new List<string>();
+        var downLogged = new TaskCompletionSource(
+            TaskCreationOptions.RunContinuationsAsynchronously
+        );
+        using var stop = new CancellationTokenSource();
+        var agent = Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "mysql-agent"))
+            .WithArguments([
+                "serve",
+                "--hostname",
+                "mysql-1",
+                "--log-format",
+                format,
+                "--bind-address",
+                "127.0.0.1",
+                "--http-port",
+                FreePort(),
+                "--backup-port",
+                FreePort(),
+                "--mysql-port",
+                FreePort(), // nothing listens there
+                "--admin-password",
+                "a",
+                "--replication-password",
+                "r",
+                "--backup-password",
+                "b",
+                "--backup-token",
+                "t",
+            ])
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(
+                PipeTarget.ToDelegate(line =>
+                {
+                    lock (lines)
+                    {
+                        lines.Add(line);
+                    }
+
+                    if (line.Contains("4001", StringComparison.Ordinal))
+                    {
+                        downLogged.TrySetResult();
+                    }
+                })
+            );
+
+        var run = agent.ExecuteAsync(CancellationToken.None, stop.Token);
+        try
+        {
+            await downLogged.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(5)); // at least two more checks
+        }
+        finally
+        {
+            // Graceful: SIGINT, as Ctrl-C; the agent stops its host and exits.
+            await stop.CancelAsync();
+            try
+            {
+                await run;
+            }
+            catch (OperationCanceledException) { }
+        }
+
+        lock (lines)
+        {
+            Assert.Single(lines, l => l.Contains("4001", StringComparison.Ordinal));
+            return [.. lines.Where(l => l.Length > 0)];
+        }
+    }
+
+    private static string FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(
+        @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (trce|dbug|info|warn|fail|crit): [A-Za-z0-9_.]+\[\d+\] \S.*$"
+    )]
+    private static partial Regex TextLine();
+}
