@@ -32,6 +32,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         DataDir = options.DataDir ?? Path.Combine(rootFolder, "data");
         _deleteDataDir = options.DataDir is null || options.DeleteDataDirOnDispose;
         SocketPath = Path.Combine(rootFolder, "mysqld.sock");
+        TempDir = Path.Combine(rootFolder, "tmp");
         PidFilePath = Path.Combine(rootFolder, RunningServers.PidFileName);
         ErrorLogPath = Path.Combine(rootFolder, "error.log");
         Port = options.Port ?? FreePorts.Next();
@@ -49,6 +50,12 @@ public sealed class MariaDbServer : IAsyncDisposable
     public string SocketPath { get; }
 
     public string PidFilePath { get; }
+
+    /// <summary>
+    /// The server's own <c>--tmpdir</c>: servers sharing <c>/tmp</c> have been seen to lose each
+    /// other's temporary tables during concurrent install-db runs.
+    /// </summary>
+    public string TempDir { get; }
 
     /// <summary><c>mariadbd</c>'s stdout and stderr, appended across restarts.</summary>
     public string ErrorLogPath { get; }
@@ -91,6 +98,7 @@ public sealed class MariaDbServer : IAsyncDisposable
             .ConfigureAwait(false);
 
         var server = new MariaDbServer(options, binaries, rootFolder);
+        Directory.CreateDirectory(server.TempDir);
         try
         {
             if (options.DataDir is null)
@@ -133,6 +141,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         {
             return;
         }
+        Note("stopping (SHUTDOWN)");
         try
         {
             await ExecuteAsync("SHUTDOWN", ct).ConfigureAwait(false);
@@ -158,6 +167,10 @@ public sealed class MariaDbServer : IAsyncDisposable
         if (_run is null)
         {
             return;
+        }
+        if (IsRunning)
+        {
+            Note("killing (SIGKILL)");
         }
         await (_kill?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
         await WaitForExitAsync(Timeout.InfiniteTimeSpan).ConfigureAwait(false);
@@ -265,6 +278,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         if (IsRunning)
         {
             RunningServers.KillProcess(ProcessId);
+            RunningServers.WaitUntilGone(ProcessId, TimeSpan.FromSeconds(5));
         }
         DeleteFolders();
     }
@@ -280,12 +294,23 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The fixture's own steps in the log, timed, to tell a slow machine from a hung server.</summary>
+    private void Note(string what) =>
+        _log.Write(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"--- test fixture {DateTime.Now:HH:mm:ss.fff}: {what}"
+            )
+        );
+
     private async Task InstallAsync(CancellationToken ct)
     {
+        Note($"running {_binaries.InstallDb}");
         var arguments = new List<string>
         {
             "--no-defaults",
             $"--datadir={DataDir}",
+            $"--tmpdir={TempDir}",
             "--auth-root-authentication-method=normal",
             $"--innodb-buffer-pool-size={Options.InnodbBufferPoolSize}",
             $"--innodb-log-file-size={Options.InnodbLogFileSize}",
@@ -315,6 +340,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         yield return "--no-defaults";
         yield return $"--datadir={DataDir}";
         yield return $"--socket={SocketPath}";
+        yield return $"--tmpdir={TempDir}";
         yield return $"--pid-file={PidFilePath}";
         yield return string.Create(CultureInfo.InvariantCulture, $"--port={Port}");
         yield return $"--bind-address={Host}";
@@ -354,6 +380,7 @@ public sealed class MariaDbServer : IAsyncDisposable
             try
             {
                 await WaitUntilAnswersAsync(ct).ConfigureAwait(false);
+                Note("answers SELECT 1");
                 return;
             }
             catch (MariaDbServerStartException e) when (attempt == 1 && e.IsAddressInUse)
@@ -380,12 +407,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     {
         _kill?.Dispose();
         _kill = new CancellationTokenSource();
-        _log.Write(
-            string.Create(
-                CultureInfo.InvariantCulture,
-                $"--- mysql-agent test fixture: starting {_binaries.Server} on port {Port} ---"
-            )
-        );
+        Note($"starting {_binaries.Server} on port {Port}");
         // The process outlives StartAsync, so only our own token (KillAsync) may end it.
         _run = Cli.Wrap(_binaries.Server)
             .WithArguments(ServerArguments())

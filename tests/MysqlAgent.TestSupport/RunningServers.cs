@@ -58,6 +58,7 @@ internal static class RunningServers
             if (server is not null && CommandLineMentions(server.Value, folder))
             {
                 KillProcess(server.Value);
+                WaitUntilGone(server.Value, TimeSpan.FromSeconds(5));
             }
             TryDeleteFolder(folder);
         }
@@ -68,8 +69,8 @@ internal static class RunningServers
         try
         {
             using var process = Process.GetProcessById(pid);
+            // No wait: on process exit there is no time for one, and the folder can go meanwhile.
             process.Kill();
-            process.WaitForExit(5000);
         }
         catch (ArgumentException)
         {
@@ -81,19 +82,49 @@ internal static class RunningServers
         }
     }
 
+    /// <summary>A dying server may still create files, so a first attempt can find the folder not empty.</summary>
     public static void TryDeleteFolder(string folder)
+    {
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>Gone, or a zombie: either way it holds no files any more.</summary>
+    public static bool IsAlive(int pid)
     {
         try
         {
-            Directory.Delete(folder, recursive: true);
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return !stat.Contains(") Z ", StringComparison.Ordinal);
         }
-        catch (DirectoryNotFoundException) { }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
-    public static bool IsAlive(int pid) =>
-        Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}");
+    /// <summary>Blocking on purpose: process-exit handlers cannot await.</summary>
+    public static void WaitUntilGone(int pid, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (IsAlive(pid) && clock.Elapsed < timeout)
+        {
+            Thread.Sleep(20);
+        }
+    }
 
     private static bool CommandLineMentions(int pid, string folder)
     {

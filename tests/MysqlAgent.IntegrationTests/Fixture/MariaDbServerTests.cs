@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using MysqlAgent.TestSupport;
 using MySqlConnector;
 
@@ -7,7 +9,7 @@ namespace MysqlAgent.IntegrationTests.Fixture;
 /// <summary>The throwaway-server fixture itself: every later integration test stands on it.</summary>
 public sealed class MariaDbServerTests
 {
-    private const int Generous = 120_000;
+    private const int Generous = 240_000; // shared 2-core machines can be slow
 
     [Fact(Timeout = Generous)]
     public async Task A_fresh_server_answers_and_reports_the_server_id_and_binary_log_it_was_given()
@@ -47,44 +49,49 @@ public sealed class MariaDbServerTests
     [Fact(Timeout = Generous)]
     public async Task Three_servers_run_at_once_and_share_no_data()
     {
-        var servers = await Task.WhenAll(
-            Enumerable
-                .Range(1, 3)
-                .Select(id => MariaDbServer.StartAsync(new MariaDbServerOptions { ServerId = id }))
-        );
-        try
-        {
-            Assert.Equal(3, servers.Select(s => s.Port).Distinct().Count());
-            Assert.Equal(3, servers.Select(s => s.DataDir).Distinct().Count());
-            Assert.Equal(3, servers.Select(s => s.ProcessId).Distinct().Count());
+        await using var servers = await MariaDbServers.StartAsync(3);
 
-            await servers[0]
-                .ExecuteAsync(
-                    "CREATE DATABASE only_here; CREATE TABLE only_here.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO only_here.t VALUES (1)"
-                );
+        Assert.Equal(3, servers.Select(s => s.Port).Distinct().Count());
+        Assert.Equal(3, servers.Select(s => s.DataDir).Distinct().Count());
+        Assert.Equal(3, servers.Select(s => s.ProcessId).Distinct().Count());
 
-            Assert.Equal(
-                1L,
-                await servers[0].ScalarAsync<long>("SELECT COUNT(*) FROM only_here.t")
+        await servers[0]
+            .ExecuteAsync(
+                "CREATE DATABASE only_here; CREATE TABLE only_here.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO only_here.t VALUES (1)"
             );
-            foreach (var other in servers.Skip(1))
-            {
-                Assert.Equal(
-                    0L,
-                    await other.ScalarAsync<long>(
-                        "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'only_here'"
-                    )
-                );
-            }
-            for (var i = 0; i < servers.Length; i++)
-            {
-                Assert.Equal(i + 1L, await servers[i].ScalarAsync<long>("SELECT @@server_id"));
-            }
-        }
-        finally
+
+        Assert.Equal(1L, await servers[0].ScalarAsync<long>("SELECT COUNT(*) FROM only_here.t"));
+        foreach (var other in servers.Skip(1))
         {
-            await Task.WhenAll(servers.Select(s => s.DisposeAsync().AsTask()));
+            Assert.Equal(
+                0L,
+                await other.ScalarAsync<long>(
+                    "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'only_here'"
+                )
+            );
         }
+        for (var i = 0; i < servers.Count; i++)
+        {
+            Assert.Equal(i + 1L, await servers[i].ScalarAsync<long>("SELECT @@server_id"));
+        }
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task When_one_of_several_servers_cannot_start_the_others_are_disposed()
+    {
+        var badOption = "--no-such-option-" + Guid.NewGuid().ToString("N");
+
+        await Assert.ThrowsAsync<MariaDbServerStartException>(() =>
+            MariaDbServers.StartAsync([
+                new MariaDbServerOptions { ServerId = 1 },
+                new MariaDbServerOptions { ServerId = 2, ExtraArgs = [badOption] },
+            ])
+        );
+
+        Assert.DoesNotContain(
+            Directory.GetDirectories(RootFolderOfAll),
+            folder => LogMentions(folder, badOption) || OwnedByThisRunWithServerId(folder, 1)
+        );
     }
 
     [Fact(Timeout = Generous)]
@@ -103,6 +110,8 @@ public sealed class MariaDbServerTests
 
         Assert.Equal(port, server.Port);
         Assert.NotEqual(firstPid, server.ProcessId);
+        Assert.Contains("Shutdown complete", await File.ReadAllTextAsync(server.ErrorLogPath));
+        Assert.DoesNotContain("crash recovery", await File.ReadAllTextAsync(server.ErrorLogPath));
         Assert.Equal(3L, await server.ScalarAsync<long>("SELECT COUNT(*) FROM kept.t"));
     }
 
@@ -227,6 +236,20 @@ public sealed class MariaDbServerTests
         );
     }
 
+    [Fact(Timeout = Generous)]
+    public async Task A_fixed_port_that_is_taken_fails_the_start_with_address_in_use()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+        var failure = await Assert.ThrowsAsync<MariaDbServerStartException>(() =>
+            MariaDbServer.StartAsync(new MariaDbServerOptions { Port = port })
+        );
+
+        Assert.Contains("Address already in use", failure.LogTail);
+    }
+
     private static readonly string RootFolderOfAll = Path.Combine(
         Path.GetTempPath(),
         "mysql-agent-tests"
@@ -245,6 +268,12 @@ public sealed class MariaDbServerTests
             await insert.ExecuteNonQueryAsync();
         }
     }
+
+    private static bool OwnedByThisRunWithServerId(string folder, int serverId) =>
+        Path.GetFileName(folder).StartsWith($"s{serverId}-", StringComparison.Ordinal)
+        && File.Exists(Path.Combine(folder, "owner.pid"))
+        && File.ReadAllText(Path.Combine(folder, "owner.pid")).Trim()
+            == Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
 
     private static bool LogMentions(string folder, string text)
     {
