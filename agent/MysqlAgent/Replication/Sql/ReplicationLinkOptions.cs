@@ -1,0 +1,16 @@
+namespace MysqlAgent.Replication.Sql;
+
+/// <summary>How the replica's link to its source is set up.</summary>
+/// <param name="UseTls">Adds <c>SOURCE_SSL=1</c>; without TLS, MySQL 8 needs <c>GET_SOURCE_PUBLIC_KEY=1</c> instead.</param>
+/// <param name="QuoteMode">The session's <c>NO_BACKSLASH_ESCAPES</c> state, read on the connection that runs the statements.</param>
+/// <param name="ReplaceGtidHistory">
+/// MySQL GTID start only: reset the replica's GTID history and set <c>gtid_purged</c> to the clone's
+/// set. Needed when the restored <c>gtid_executed</c> differs from the clone's set (the
+/// <c>mysql.gtid_executed</c> table lags when binlogs were not copied); pass false when
+/// <c>@@GLOBAL.gtid_executed</c> already equals it (compare with <see cref="Positions.MysqlGtidSet"/> equality).
+/// </param>
+public sealed record ReplicationLinkOptions(
+    bool UseTls,
+    SqlQuoteMode QuoteMode = SqlQuoteMode.BackslashEscapes,
+    bool ReplaceGtidHistory = true
+);
