@@ -116,6 +116,9 @@ public sealed class ReplicaSetup
             _options.ConnectRetrySeconds,
             retryCount: 86400
         );
+        await ReplicationCredentialsCheck
+            .VerifyAsync(endpoint, source.User, source.Password, cancellationToken)
+            .ConfigureAwait(false);
         var link = new ReplicationLinkOptions(
             UseTls: false,
             QuoteMode: await SqlExecution
