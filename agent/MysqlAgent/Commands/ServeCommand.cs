@@ -5,6 +5,7 @@ using MysqlAgent.Health;
 using MysqlAgent.Logging;
 using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
+using MysqlAgent.Replication.Setup;
 using Prometheus;
 
 namespace MysqlAgent.Commands;
@@ -79,6 +80,7 @@ public sealed class ServeCommand : IAgentCommand
         services.AddSingleton(new AgentMetrics(registry));
         services.AddSingleton<LocalServer>();
         services.AddHealth();
+        services.AddReplicationSetup();
 
         var app = builder.Build();
         var httpHost = $"*:{options.HttpPort}";

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Configuration;
+using MysqlAgent.Health;
+using MysqlAgent.Metrics;
+using MysqlAgent.Mysql;
+
+namespace MysqlAgent.Replication.Setup;
+
+/// <summary>
+/// At startup: waits for mysqld, then on the primary ensures users and writability, on a replica
+/// sets up replication at most once. Transient failures retry; a permanent one stops with a log
+/// line, a metric and a readiness reason while the rest of the agent keeps serving.
+/// </summary>
+public sealed class ReplicationSetupService : BackgroundService
+{
+    private readonly AgentOptions _options;
+    private readonly LocalServer _server;
+    private readonly AgentMetrics _metrics;
+    private readonly ReplicationSetupStatus _status;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ReplicationSetupService> _logger;
+
+    public ReplicationSetupService(
+        AgentOptions options,
+        LocalServer server,
+        AgentMetrics metrics,
+        ReplicationSetupStatus status,
+        TimeProvider time,
+        ILogger<ReplicationSetupService> logger
+    )
+    {
+        _options = options;
+        _server = server;
+        _metrics = metrics;
+        _status = status;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retry = SetupPipelines.RetrySetup(
+            _time,
+            _logger,
+            () => _metrics.ReplicationSetupAttempts.WithLabels("transient_error").Inc()
+        );
+        try
+        {
+            _status.MarkRunning();
+            var result = await retry
+                .ExecuteAsync(RunOnceAsync, stoppingToken)
+                .ConfigureAwait(false);
+            _metrics.ReplicationSetupAttempts.WithLabels(result).Inc();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception e) when (!SetupErrors.IsTransient(e))
+        {
+            var reason = SetupErrors.Describe(e);
+            _metrics.ReplicationSetupAttempts.WithLabels("permanent_error").Inc();
+            _status.MarkFailed(reason);
+            ReplicationLog.PermanentFailure(_logger, reason);
+        }
+    }
+
+    private async ValueTask<string> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = _options.LocalMysql.ToString();
+        var attempts = 0;
+        var wait = SetupPipelines.WaitForServer(_time, _logger, endpoint);
+        var connection = await wait.ExecuteAsync(
+                async ct =>
+                {
+                    attempts++;
+                    return await _server.OpenAsync(ct).ConfigureAwait(false);
+                },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var answeredAt = Stopwatch.GetTimestamp();
+            var server = await SqlExecution
+                .ServerVersionAsync(connection, cancellationToken)
+                .ConfigureAwait(false);
+            ReplicationLog.ServerAnswered(_logger, endpoint, attempts, server.ToString());
+            if (_options.Pod.IsPrimary)
+            {
+                await PrimaryBootstrap
+                    .RunAsync(connection, server, _options, _logger, cancellationToken)
+                    .ConfigureAwait(false);
+                _status.MarkNotNeeded();
+                return "success";
+            }
+
+            var action = await new ReplicaSetup(_options, _logger)
+                .RunAsync(connection, server, cancellationToken)
+                .ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(answeredAt);
+            ReplicationLog.Finished(_logger, action.ToString(), (long)elapsed.TotalMilliseconds);
+            if (action == SetupAction.AlreadyDone)
+            {
+                _status.MarkDone("already configured before this start");
+                ReplicationLog.AlreadyConfigured(_logger);
+                return "already_configured";
+            }
+
+            _status.MarkDone($"{action} {elapsed.TotalMilliseconds:F0} ms after mysqld answered");
+            return "success";
+        }
+    }
+}
