@@ -8,17 +8,9 @@ public static class HealthEndpoints
 {
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
-        services.AddSingleton(provider =>
-        {
-            var status = new ReplicationSetupStatus(provider.GetRequiredService<TimeProvider>());
-            // The primary never sets up replication; say so from the start instead of "pending".
-            if (provider.GetRequiredService<AgentOptions>().Pod.IsPrimary)
-            {
-                status.MarkNotNeeded();
-            }
-
-            return status;
-        });
+        // Pending until the setup service has run: on the primary that is its bootstrap (users,
+        // writability), after which it reports "not needed".
+        services.AddSingleton<ReplicationSetupStatus>();
         services.AddSingleton<NodeInspector>();
         services.AddSingleton<NodeMetricsPublisher>();
         services.AddSingleton<NodeWatcher>();

@@ -13,4 +13,8 @@ public static class InfoFileNames
     /// <summary>Written only when the donor was a replica: its position in its own source's binlog.</summary>
     public static IReadOnlyList<string> SlaveInfo { get; } =
     ["xtrabackup_slave_info", "mariadb_backup_slave_info"];
+
+    /// <summary>True when the datadir holds any clone info file, under either tool's naming.</summary>
+    public static bool AnyPresentIn(string dataDirectory) =>
+        BinlogInfo.Concat(SlaveInfo).Any(name => File.Exists(Path.Combine(dataDirectory, name)));
 }

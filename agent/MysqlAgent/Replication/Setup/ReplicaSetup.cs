@@ -19,12 +19,14 @@ public sealed class ReplicaSetup
     private readonly AgentOptions _options;
     private readonly ILogger _logger;
     private readonly ReplicationSetupMarker _marker;
+    private readonly ReplicationSetupMarker _started;
 
     public ReplicaSetup(AgentOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
-        _marker = new ReplicationSetupMarker(options.DataDir);
+        _marker = ReplicationSetupMarker.Done(options.DataDir);
+        _started = ReplicationSetupMarker.Started(options.DataDir);
     }
 
     /// <summary>Returns what it did.</summary>
@@ -45,13 +47,16 @@ public sealed class ReplicaSetup
             .ConfigureAwait(false);
         var action = SetupDecision.Decide(
             _marker.Exists,
+            _started.Exists,
             state.SourceConfigured,
-            state.ThreadsRunning
+            state.ThreadsRunning,
+            InfoFileNames.AnyPresentIn(_options.DataDir)
         );
         ReplicationLog.Decided(
             _logger,
             action.ToString(),
             _marker.Exists,
+            _started.Exists,
             state.SourceConfigured,
             state.ThreadsRunning
         );
@@ -86,7 +91,7 @@ public sealed class ReplicaSetup
                 return action;
 
             default:
-                await ConfigureAndStartAsync(connection, server, cancellationToken)
+                await ConfigureAndStartAsync(connection, server, dialect, cancellationToken)
                     .ConfigureAwait(false);
                 return action;
         }
@@ -95,6 +100,7 @@ public sealed class ReplicaSetup
     private async Task ConfigureAndStartAsync(
         MySqlConnection connection,
         ServerVersionInfo server,
+        ReplicationDialect dialect,
         CancellationToken cancellationToken
     )
     {
@@ -135,6 +141,16 @@ public sealed class ReplicaSetup
             await SqlExecution
                 .ExecuteAsync(connection, statements[i].Sql, cancellationToken)
                 .ConfigureAwait(false);
+            if (statements[i].Sql == dialect.ResetReplicaAll)
+            {
+                // From here on a configured source can only be ours.
+                await _started
+                    .WriteAsync(
+                        $"replication setup started by mysql-agent on {_options.Pod.PodName}\n",
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
+            }
         }
 
         CrashPoint.Hit("setup-before-marker");

@@ -20,12 +20,13 @@ public static partial class ReplicationLog
     [LoggerMessage(
         2001,
         LogLevel.Information,
-        "replication setup: {Action} (marker {Marker}, source configured {SourceConfigured}, threads running {Running})"
+        "replication setup: {Action} (marker {Marker}, started marker {Started}, source configured {SourceConfigured}, threads running {Running})"
     )]
     public static partial void Decided(
         ILogger logger,
         string action,
         bool marker,
+        bool started,
         bool sourceConfigured,
         bool running
     );

@@ -1,15 +1,22 @@
 namespace MysqlAgent.Replication.Setup;
 
 /// <summary>
-/// A file in the datadir written after replication was set up and started. With the server's own
-/// state (is a source configured?) it makes the setup at-most-once across crashes and restarts.
+/// Files in the datadir that, with the server's own state, make the setup at-most-once across
+/// crashes: <see cref="Started"/> is written right after the replica's inherited settings were
+/// reset (so a source seen after it is ours, not one a MySQL clone carried over in its
+/// replication tables); <see cref="Done"/> after replication was started.
 /// </summary>
 public sealed class ReplicationSetupMarker
 {
     public const string FileName = ".mysql-agent-replication-configured";
+    public const string StartedFileName = ".mysql-agent-replication-started";
 
-    public ReplicationSetupMarker(string dataDir) =>
-        Path = System.IO.Path.Combine(dataDir, FileName);
+    private ReplicationSetupMarker(string dataDir, string fileName) =>
+        Path = System.IO.Path.Combine(dataDir, fileName);
+
+    public static ReplicationSetupMarker Done(string dataDir) => new(dataDir, FileName);
+
+    public static ReplicationSetupMarker Started(string dataDir) => new(dataDir, StartedFileName);
 
     public string Path { get; }
 
