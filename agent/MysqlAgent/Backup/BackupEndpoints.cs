@@ -92,9 +92,15 @@ public static class BackupEndpoints
                 return;
             }
 
+            // A stopping agent kills its backups at once rather than holding the pod's shutdown:
+            // the receiver sees a stream without an end frame and retries elsewhere or later.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(
+                context.RequestAborted,
+                services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
+            );
             await services
                 .GetRequiredService<BackupStreamer>()
-                .StreamFramedAsync(response.Body, remote, context.RequestAborted)
+                .StreamFramedAsync(response.Body, remote, stop.Token)
                 .ConfigureAwait(false);
         }
     }

@@ -32,7 +32,7 @@ internal static partial class BackupLog
     [LoggerMessage(
         3002,
         LogLevel.Error,
-        "backup for {Receiver} failed after {Bytes} bytes: {Reason}; last lines of the tool's stderr:\n{StderrTail}"
+        "backup for {Receiver} failed after {Bytes} bytes: {Reason}; last lines of the tool's stderr: {StderrTail}"
     )]
     public static partial void Failed(
         ILogger logger,
@@ -45,7 +45,7 @@ internal static partial class BackupLog
     [LoggerMessage(
         3003,
         LogLevel.Warning,
-        "backup for {Receiver} cancelled after {Bytes} bytes ({Reason}); the backup tool was killed; last lines of its stderr:\n{StderrTail}"
+        "backup for {Receiver} cancelled after {Bytes} bytes ({Reason}); the backup tool was killed; last lines of its stderr: {StderrTail}"
     )]
     public static partial void Cancelled(
         ILogger logger,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.ComponentModel;
+using System.Globalization;
 using CliWrap;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Backup.Protocol;
@@ -126,14 +127,21 @@ public sealed class BackupStreamer
         var seconds = _time.GetElapsedTime(started).TotalSeconds;
         _metrics.BackupStreamDuration.Observe(seconds);
         _metrics.BackupStreams.WithLabels(outcome.MetricLabel).Inc();
-        var tail = string.Join('\n', stderr.Last());
+        var tail = string.Join(" | ", stderr.Last());
         switch (outcome.Result)
         {
             case BackupResult.Success:
                 BackupLog.Succeeded(_logger, receiver, outcome.Bytes, seconds);
                 break;
             case BackupResult.Failed:
-                BackupLog.Failed(_logger, receiver, outcome.Bytes, outcome.Error ?? "", tail);
+                // The end frame's error repeats the last stderr lines; the log has them all below.
+                var reason = outcome.ExitCode is { } code
+                    ? string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"the tool exited with code {code}"
+                    )
+                    : outcome.Error ?? "";
+                BackupLog.Failed(_logger, receiver, outcome.Bytes, reason, tail);
                 break;
             default:
                 BackupLog.Cancelled(_logger, receiver, outcome.Bytes, outcome.Error ?? "", tail);
