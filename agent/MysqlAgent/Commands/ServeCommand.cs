@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using MysqlAgent.Backup;
 using MysqlAgent.Configuration;
 using MysqlAgent.Health;
+using MysqlAgent.Hosting;
 using MysqlAgent.Logging;
 using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
@@ -80,12 +82,14 @@ public sealed class ServeCommand : IAgentCommand
         services.AddSingleton(new AgentMetrics(registry));
         services.AddSingleton<LocalServer>();
         services.AddHealth();
+        services.AddBackupServing();
         services.AddReplicationSetup();
 
         var app = builder.Build();
-        var httpHost = $"*:{options.HttpPort}";
-        app.MapHealthEndpoints().RequireHost(httpHost);
-        app.MapMetrics("/metrics", registry).RequireHost(httpHost);
+        app.UseLocalPortRouting();
+        app.MapHealthEndpoints().RequireLocalPort(options.HttpPort);
+        app.MapMetrics("/metrics", registry).RequireLocalPort(options.HttpPort);
+        app.MapBackupEndpoints().RequireLocalPort(options.BackupPort);
         return app;
     }
 }
