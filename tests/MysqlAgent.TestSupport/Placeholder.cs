@@ -1,1 +1,0 @@
-namespace MysqlAgent.TestSupport; internal static class Placeholder { }
