@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using MysqlAgent.Backup;
 using MysqlAgent.Configuration;
 using MysqlAgent.Health;
 using MysqlAgent.Logging;
@@ -79,11 +80,13 @@ public sealed class ServeCommand : IAgentCommand
         services.AddSingleton(new AgentMetrics(registry));
         services.AddSingleton<LocalServer>();
         services.AddHealth();
+        services.AddBackupServing();
 
         var app = builder.Build();
         var httpHost = $"*:{options.HttpPort}";
         app.MapHealthEndpoints().RequireHost(httpHost);
         app.MapMetrics("/metrics", registry).RequireHost(httpHost);
+        app.MapBackupEndpoints().RequireHost($"*:{options.BackupPort}");
         return app;
     }
 }

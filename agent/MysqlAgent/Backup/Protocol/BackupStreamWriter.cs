@@ -12,6 +12,9 @@ public sealed class BackupStreamWriter : IDisposable
     private readonly byte[] _header = new byte[BackupStreamFormat.HeaderLength];
     private bool _completed;
 
+    /// <summary>Characters of the error kept in the end frame.</summary>
+    public const int MaxErrorLength = 4000;
+
     public BackupStreamWriter(Stream destination) => _destination = destination;
 
     public long BytesWritten { get; private set; }
@@ -43,6 +46,13 @@ public sealed class BackupStreamWriter : IDisposable
         ObjectDisposedException.ThrowIf(_completed, this);
         _completed = true;
         var ok = exitCode == 0 && error is null;
+        // The reader rejects an end frame above MaxTrailer as corrupt: keep a long stderr tail below it
+        // (JSON may spend up to 6 bytes on one character).
+        if (error is { Length: > MaxErrorLength })
+        {
+            error = string.Concat(error.AsSpan(0, MaxErrorLength), "...");
+        }
+
         var trailer = new BackupStreamTrailer(
             ok ? BackupStreamTrailer.Ok : BackupStreamTrailer.Failed,
             BytesWritten,
