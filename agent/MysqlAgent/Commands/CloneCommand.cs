@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MysqlAgent.Clone;
 using MysqlAgent.Configuration;
 
 namespace MysqlAgent.Commands;
@@ -19,9 +20,20 @@ public sealed class CloneCommand : IAgentCommand
         }
     }
 
-    public Task<int> RunAsync(
+    public async Task<int> RunAsync(
         AgentOptions options,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken
-    ) => throw new NotSupportedException("clone is not implemented yet");
+    )
+    {
+        using var http = DonorClient.CreateHttpClient();
+        var job = new CloneJob(
+            options,
+            loggerFactory.CreateLogger("MysqlAgent.Clone"),
+            TimeProvider.System,
+            http
+        );
+        await job.RunAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
 }

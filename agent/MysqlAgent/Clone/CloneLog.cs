@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+
+namespace MysqlAgent.Clone;
+
+/// <summary>Clone events (1000-1099).</summary>
+public static partial class CloneLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "clone not needed: {Reason}")]
+    public static partial void NothingToDo(ILogger logger, string reason);
+
+    [LoggerMessage(1001, LogLevel.Warning, "cleaning the datadir before cloning: {Reason}")]
+    public static partial void CleaningPartial(ILogger logger, string reason);
+
+    [LoggerMessage(
+        1002,
+        LogLevel.Information,
+        "clone attempt {Attempt} from donor {Donor} (at {Address})"
+    )]
+    public static partial void AttemptStarting(
+        ILogger logger,
+        int attempt,
+        string donor,
+        string address
+    );
+
+    [LoggerMessage(
+        1003,
+        LogLevel.Warning,
+        "clone attempt {Attempt} from donor {Donor} failed: {Reason}; next attempt in {NextDelaySeconds:0.0}s"
+    )]
+    public static partial void AttemptFailed(
+        ILogger logger,
+        int attempt,
+        string donor,
+        string reason,
+        double nextDelaySeconds
+    );
+
+    [LoggerMessage(
+        1004,
+        LogLevel.Information,
+        "backup stream from {Donor} verified: {Bytes} bytes, sha256 {Sha256}; preparing with {Preparer}"
+    )]
+    public static partial void StreamVerified(
+        ILogger logger,
+        string donor,
+        long bytes,
+        string sha256,
+        string preparer
+    );
+
+    [LoggerMessage(
+        1005,
+        LogLevel.Information,
+        "clone complete from {Donor}: {Bytes} bytes in {Seconds:0.00}s ({MegabytesPerSecond:0.0} MB/s), {Entries} entries moved into {DataDir}"
+    )]
+    public static partial void Completed(
+        ILogger logger,
+        string donor,
+        long bytes,
+        double seconds,
+        double megabytesPerSecond,
+        int entries,
+        string dataDir
+    );
+
+    [LoggerMessage(
+        1006,
+        LogLevel.Warning,
+        "donor {Failing} keeps failing; cloning from {Chosen} instead (peers: {Peers})"
+    )]
+    public static partial void DonorFallback(
+        ILogger logger,
+        string failing,
+        string chosen,
+        string peers
+    );
+
+    [LoggerMessage(
+        1007,
+        LogLevel.Warning,
+        "donor {Failing} keeps failing and no other peer is ready; staying with it (peers: {Peers})"
+    )]
+    public static partial void NoFallbackDonor(ILogger logger, string failing, string peers);
+
+    [LoggerMessage(
+        1008,
+        LogLevel.Information,
+        "extracting the stream from {Donor} with {Extractor} into {Staging}"
+    )]
+    public static partial void Extracting(
+        ILogger logger,
+        string donor,
+        string extractor,
+        string staging
+    );
+
+    [LoggerMessage(
+        1009,
+        LogLevel.Warning,
+        "clone stopped before it finished; staging removed, datadir left without a clone"
+    )]
+    public static partial void Cancelled(ILogger logger);
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using MysqlAgent.Backup.Protocol;
+using MysqlAgent.Configuration;
+using Endpoint = MysqlAgent.Configuration.Endpoint;
+
+namespace MysqlAgent.Clone;
+
+/// <summary>
+/// Asks a donor for a backup and turns its answer into either an open body or a typed error:
+/// 401 is permanent, 429 carries Retry-After, 5xx and connection failures are transient.
+/// </summary>
+public sealed class DonorClient
+{
+    public const string BackupToolHeader = "X-Backup-Tool";
+
+    private readonly HttpClient _http;
+    private readonly ConnectToMap _connectTo;
+    private readonly Secret _token;
+    private readonly TimeProvider _timeProvider;
+
+    public DonorClient(
+        HttpClient http,
+        ConnectToMap connectTo,
+        Secret token,
+        TimeProvider timeProvider
+    )
+    {
+        _http = http;
+        _connectTo = connectTo;
+        _token = token;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>A client whose connections time out but whose bodies may take as long as the clone deadline.</summary>
+    public static HttpClient CreateHttpClient() =>
+        new(
+            new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                AutomaticDecompression = DecompressionMethods.None,
+                UseProxy = false,
+            }
+        )
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+    public async Task<DonorResponse> OpenBackupAsync(
+        Endpoint donor,
+        CancellationToken cancellationToken
+    )
+    {
+        var address = _connectTo.Resolve(donor);
+        using var request = new HttpRequestMessage(
+            HttpMethod.Get,
+            new Uri($"http://{address}{BackupStreamFormat.Path}")
+        );
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token.Value);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new DonorUnavailableException(
+                $"donor {Describe(donor, address)} not reachable: {Reason(e)}",
+                donor,
+                e
+            );
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DonorUnavailableException(
+                $"donor {Describe(donor, address)} not reachable: connection timed out",
+                donor,
+                e
+            );
+        }
+
+        try
+        {
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK:
+                    var body = await response
+                        .Content.ReadAsStreamAsync(cancellationToken)
+                        .ConfigureAwait(false);
+                    var tool = response.Headers.TryGetValues(BackupToolHeader, out var values)
+                        ? values.FirstOrDefault()
+                        : null;
+                    return new DonorResponse(response, body, donor, tool);
+                case HttpStatusCode.Unauthorized:
+                    throw new BackupTokenRejectedException(donor);
+                case HttpStatusCode.TooManyRequests:
+                    throw new DonorBusyException(donor, RetryAfter(response.Headers.RetryAfter));
+                case >= HttpStatusCode.InternalServerError:
+                    throw new DonorUnavailableException(
+                        $"donor {Describe(donor, address)} failed: {(int)response.StatusCode} {response.ReasonPhrase}",
+                        donor
+                    );
+                default:
+                    throw new DonorProtocolException(
+                        $"donor {Describe(donor, address)} answered {(int)response.StatusCode} {response.ReasonPhrase} to GET {BackupStreamFormat.Path}: is --donor (or --backup-port) the backup port of a mysql-agent?",
+                        donor
+                    );
+            }
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - _timeProvider.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    internal static string Describe(Endpoint donor, Endpoint address) =>
+        donor == address ? donor.ToString() : $"{donor} (at {address})";
+
+    private static string Reason(HttpRequestException e) =>
+        e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError =>
+                "name not resolvable (pod not scheduled or not in DNS yet?)",
+            _ when e.InnerException
+                    is SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>
+                "connection refused (agent not listening yet?)",
+            _ => e.InnerException?.Message ?? e.Message,
+        };
+}

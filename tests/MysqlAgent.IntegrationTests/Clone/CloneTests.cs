@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using MysqlAgent.Clone;
+using MysqlAgent.Configuration;
+using MysqlAgent.TestSupport;
+using Xunit.Abstractions;
+
+namespace MysqlAgent.IntegrationTests.Clone;
+
+/// <summary><c>mysql-agent clone</c> against a real donor agent, mariabackup, mbstream and mariadbd.</summary>
+public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
+{
+    private const int Generous = 180_000;
+
+    private static readonly CloneRetryPolicy Quick = new()
+    {
+        InitialDelay = TimeSpan.FromMilliseconds(50),
+        MaxDelay = TimeSpan.FromMilliseconds(400),
+        StatusTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    // The donor answers /backup only on its backup port's number (RequireHost): the proxy keeps that
+    // number on another loopback address.
+    private const string ProxyHost = "127.0.0.2";
+    private static readonly System.Net.IPAddress ProxyAddress = System.Net.IPAddress.Parse(
+        ProxyHost
+    );
+
+    private readonly DonorFixture _donor;
+    private readonly ITestOutputHelper _output;
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "clone-it-" + Guid.NewGuid().ToString("N")[..8]
+    );
+
+    public CloneTests(DonorFixture donor, ITestOutputHelper output)
+    {
+        _donor = donor;
+        _output = output;
+        Directory.CreateDirectory(_root);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string NewDataDir(string name) => Path.Combine(_root, name);
+
+    private static AgentOptions Options(
+        string dataDir,
+        int donorPort,
+        int ordinal = 1,
+        string token = DonorFixture.Token,
+        int deadlineSeconds = 90,
+        string host = "127.0.0.1"
+    ) =>
+        AgentOptionsReader.Read(
+            OptionValues.Parse(
+                [
+                    "--hostname",
+                    $"mysql-{ordinal}",
+                    "--data-dir",
+                    dataDir,
+                    "--backup-token",
+                    token,
+                    "--clone-deadline-seconds",
+                    deadlineSeconds.ToString(CultureInfo.InvariantCulture),
+                    "--connect-to",
+                    $"mysql-0.mysql:3307:{host}:{donorPort}",
+                ],
+                _ => null
+            )
+        );
+
+    private async Task<CloneOutcome> CloneAsync(
+        AgentOptions options,
+        RecordingLogger? logger = null,
+        CancellationToken ct = default
+    )
+    {
+        using var http = DonorClient.CreateHttpClient();
+        var job = new CloneJob(
+            options,
+            logger ?? new RecordingLogger(_output),
+            TimeProvider.System,
+            http,
+            Quick
+        );
+        return await job.RunAsync(ct);
+    }
+
+    /// <summary>What mysqld would boot: a system schema only with the completion marker beside it.</summary>
+    private static void AssertNeverBootable(string dataDir)
+    {
+        if (Directory.Exists(Path.Combine(dataDir, "mysql")))
+        {
+            Assert.True(
+                File.Exists(CloneMarker.CompletePath(dataDir)),
+                $"{dataDir} has mysql/ without the completion marker"
+            );
+        }
+    }
+
+    private static string Fingerprint(string dir)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (
+            var file in Directory
+                .EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+                .Order(StringComparer.Ordinal)
+        )
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(dir, file)));
+            sha.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_clone_from_the_primary_boots_with_the_same_table_checksums()
+    {
+        var dataDir = NewDataDir("clone");
+        var logger = new RecordingLogger(_output);
+
+        var outcome = await CloneAsync(Options(dataDir, _donor.BackupPort), logger);
+
+        Assert.Equal(CloneOutcome.Cloned, outcome);
+        Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
+        Assert.True(
+            File.Exists(Path.Combine(dataDir, "xtrabackup_binlog_info")),
+            "replication setup needs the binlog info"
+        );
+        Assert.False(Directory.Exists(CloneMarker.StagingPath(dataDir)));
+        Assert.False(File.Exists(CloneMarker.InProgressPath(dataDir)));
+        var completion = CloneMarker.ReadComplete(dataDir);
+        Assert.NotNull(completion);
+        Assert.Equal("mysql-0.mysql:3307", completion.Donor);
+        Assert.True(completion.Bytes > 4_000_000, $"{completion.Bytes} bytes");
+        Assert.Contains(
+            logger.Lines,
+            l => l.Id.Id == 1005 && l.Message.Contains("MB/s", StringComparison.Ordinal)
+        );
+
+        await using var clone = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = 101,
+                DataDir = dataDir,
+                RootPassword = _donor.Server.RootPassword,
+            }
+        );
+        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_stream_cut_anywhere_even_in_its_last_bytes_is_retried_and_never_installed()
+    {
+        await using var proxy = FaultInjectingProxy.Start(
+            _donor.BackupPort,
+            ProxyAddress,
+            _donor.BackupPort
+        );
+        // From the head to the very last byte: --prepare succeeds on a stream missing only its last
+        // ~600 bytes, and a missing end frame or chunk terminator must fail as surely.
+        long[] offsets = [300, 5_000, 20_000_000];
+        int[] tails = [2_000, 600, 100, 20, 5, 1];
+        proxy.CutNextConnectionsAfter(offsets);
+        proxy.CutNextConnectionsBeforeTheEnd(tails);
+
+        var dataDir = NewDataDir("cut");
+        var logger = new RecordingLogger(_output, id => AssertNeverBootable(dataDir));
+        var outcome = await CloneAsync(Options(dataDir, proxy.Port, host: ProxyHost), logger);
+
+        Assert.Equal(CloneOutcome.Cloned, outcome);
+        Assert.Equal(offsets.Length + tails.Length, logger.Count(1003));
+        Assert.Equal(offsets.Length + tails.Length, proxy.CutCount);
+        Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
+        await using var clone = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = 102,
+                DataDir = dataDir,
+                RootPassword = _donor.Server.RootPassword,
+            }
+        );
+        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_donor_that_is_always_cut_fails_at_the_deadline_and_leaves_nothing_bootable()
+    {
+        await using var proxy = FaultInjectingProxy.Start(
+            _donor.BackupPort,
+            ProxyAddress,
+            _donor.BackupPort
+        );
+        proxy.CutNextConnectionsAfter(Enumerable.Repeat(2_000_000L, 100).ToArray());
+        var dataDir = NewDataDir("always-cut");
+
+        var e = await Assert.ThrowsAsync<CloneDeadlineExceededException>(() =>
+            CloneAsync(Options(dataDir, proxy.Port, deadlineSeconds: 6, host: ProxyHost))
+        );
+
+        _output.WriteLine(e.Message);
+        Assert.Equal(DataDirKind.Empty, DataDirState.Inspect(dataDir).Kind);
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task Two_clones_at_once_against_a_limit_of_one_both_complete()
+    {
+        var first = NewDataDir("first");
+        var second = NewDataDir("second");
+        var loggers = new[] { new RecordingLogger(_output), new RecordingLogger(_output) };
+
+        var outcomes = await Task.WhenAll(
+            CloneAsync(Options(first, _donor.BackupPort), loggers[0]),
+            CloneAsync(Options(second, _donor.BackupPort), loggers[1])
+        );
+
+        Assert.All(outcomes, o => Assert.Equal(CloneOutcome.Cloned, o));
+        Assert.Contains(
+            loggers.SelectMany(l => l.Lines),
+            l => l.Id.Id == 1003 && l.Message.Contains("429", StringComparison.Ordinal)
+        );
+        Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(first).Kind);
+        Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(second).Kind);
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_wrong_token_fails_fast_with_a_message_naming_the_Secret()
+    {
+        var dataDir = NewDataDir("wrong-token");
+        var watch = Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<BackupTokenRejectedException>(() =>
+            CloneAsync(Options(dataDir, _donor.BackupPort, token: "not-the-token"))
+        );
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.Contains(
+            "the backup token does not match the donor's: check the Secret",
+            e.Message,
+            StringComparison.Ordinal
+        );
+        Assert.Equal(DataDirKind.Empty, DataDirState.Inspect(dataDir).Kind);
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_donor_down_at_the_start_and_up_seconds_later_is_cloned_from()
+    {
+        var port = DonorFixture.FreePort();
+        var (late, _) = await DonorFixture.StartAgentAsync(_donor.Server, port, start: false);
+        await using var _ = late;
+        var dataDir = NewDataDir("late");
+        var logger = new RecordingLogger(_output);
+
+        var clone = CloneAsync(Options(dataDir, port), logger);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(clone.IsCompleted);
+        await late.StartAsync();
+
+        Assert.Equal(CloneOutcome.Cloned, await clone);
+        Assert.True(logger.Count(1003) >= 2, "refused attempts were logged");
+        Assert.Contains(
+            logger.Lines,
+            l => l.Id.Id == 1003 && l.Message.Contains("refused", StringComparison.Ordinal)
+        );
+        await late.StopAsync();
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task An_interrupted_clone_is_cleaned_and_cloned_again()
+    {
+        var dataDir = NewDataDir("partial");
+        Directory.CreateDirectory(Path.Combine(dataDir, "mysql"));
+        File.WriteAllText(Path.Combine(dataDir, "mysql", "half.frm"), "half");
+        File.WriteAllText(Path.Combine(dataDir, "ibdata1"), "torn");
+        File.WriteAllText(CloneMarker.InProgressPath(dataDir), "interrupted");
+        Directory.CreateDirectory(Path.Combine(CloneMarker.StagingPath(dataDir), "shop"));
+        var logger = new RecordingLogger(_output);
+
+        Assert.Equal(
+            CloneOutcome.Cloned,
+            await CloneAsync(Options(dataDir, _donor.BackupPort), logger)
+        );
+
+        Assert.Equal(1, logger.Count(1001));
+        Assert.False(File.Exists(Path.Combine(dataDir, "mysql", "half.frm")));
+        Assert.NotEqual("torn", File.ReadAllText(Path.Combine(dataDir, "ibdata1")));
+        Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_stop_signal_mid_clone_kills_the_extractor_and_removes_staging()
+    {
+        var dataDir = NewDataDir("stopped");
+        using var stop = new CancellationTokenSource();
+        var logger = new RecordingLogger(
+            _output,
+            id =>
+            {
+                if (id.Id == 1008)
+                {
+                    stop.Cancel();
+                }
+            }
+        );
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            CloneAsync(Options(dataDir, _donor.BackupPort), logger, stop.Token)
+        );
+
+        Assert.Equal(DataDirKind.Empty, DataDirState.Inspect(dataDir).Kind);
+        Assert.Equal(1, logger.Count(1009));
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task Ordinal_zero_and_a_completed_or_initialised_datadir_are_left_alone()
+    {
+        var zero = NewDataDir("zero");
+        Directory.CreateDirectory(zero);
+        File.WriteAllText(Path.Combine(zero, "ibdata1"), "mine");
+        var complete = NewDataDir("complete");
+        Directory.CreateDirectory(Path.Combine(complete, "mysql"));
+        File.WriteAllText(Path.Combine(complete, "ibdata1"), "data");
+        File.WriteAllText(CloneMarker.CompletePath(complete), "{}");
+        var initialised = NewDataDir("initialised");
+        Directory.CreateDirectory(Path.Combine(initialised, "mysql"));
+        File.WriteAllText(Path.Combine(initialised, "mysql", "user.frm"), "users");
+        var before = new[] { zero, complete, initialised }.Select(Fingerprint).ToList();
+        var logger = new RecordingLogger(_output);
+
+        Assert.Equal(
+            CloneOutcome.Skipped,
+            await CloneAsync(Options(zero, _donor.BackupPort, ordinal: 0), logger)
+        );
+        Assert.Equal(
+            CloneOutcome.Skipped,
+            await CloneAsync(Options(complete, _donor.BackupPort), logger)
+        );
+        Assert.Equal(
+            CloneOutcome.Skipped,
+            await CloneAsync(Options(initialised, _donor.BackupPort), logger)
+        );
+
+        Assert.Equal(before, new[] { zero, complete, initialised }.Select(Fingerprint));
+        Assert.Equal(3, logger.Count(1000));
+    }
+}
