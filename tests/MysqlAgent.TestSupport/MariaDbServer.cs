@@ -321,6 +321,9 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
         var result = await Cli.Wrap(_binaries.InstallDb)
             .WithArguments(arguments)
+            // install-db's bootstrap server does not always take --tmpdir: concurrent installs
+            // sharing /tmp have failed on each other's temporary tables.
+            .WithEnvironmentVariables(env => env.Set("TMPDIR", TempDir))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(_log.Write))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(_log.Write))
             .WithValidation(CommandResultValidation.None)
