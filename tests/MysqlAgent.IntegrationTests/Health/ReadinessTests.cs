@@ -53,10 +53,7 @@ public sealed class ReadinessTests
             StringComparison.Ordinal
         );
         // Replication was configured by hand on a pod that was not cloned: the setup adopts it.
-        Assert.Equal(
-            "done",
-            root.GetProperty("replicationSetup").GetProperty("state").GetString()
-        );
+        Assert.Equal("done", root.GetProperty("replicationSetup").GetProperty("state").GetString());
     }
 
     [Fact(Timeout = Generous)]

@@ -4,7 +4,7 @@ using Prometheus;
 
 namespace MysqlAgent.Tests.Health;
 
-/// <summary>docs/metrics.md and AgentMetrics must name the same metrics, types and labels.</summary>
+/// <summary>The README's metrics table and AgentMetrics must name the same metrics, types and labels.</summary>
 public sealed partial class MetricsDocumentationTests
 {
     private sealed record MetricDescription(string Name, string Type, string Labels);
@@ -20,7 +20,7 @@ public sealed partial class MetricsDocumentationTests
 
         Assert.True(
             undocumented.Count == 0 && stale.Count == 0,
-            "docs/metrics.md is out of date.\n  registered but not documented (add a row):\n    "
+            "README.md's metrics table is out of date.\n  registered but not documented (add a row):\n    "
                 + string.Join("\n    ", undocumented)
                 + "\n  documented but not registered (remove or fix the row):\n    "
                 + string.Join("\n    ", stale)
@@ -52,7 +52,7 @@ public sealed partial class MetricsDocumentationTests
 
     private static HashSet<MetricDescription> Documented()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "metrics.md"));
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
         var rows = new HashSet<MetricDescription>();
         foreach (Match row in RowPattern().Matches(text))
         {
@@ -93,7 +93,7 @@ public sealed partial class MetricsDocumentationTests
 
     // | `mysql_agent_x` | gauge | `a`, `b` | meaning |
     [GeneratedRegex(
-        @"^\|\s*`(?<name>[a-z_:][a-z0-9_:]*)`\s*\|(?<type>[^|]*)\|(?<labels>[^|]*)\|",
+        @"^\|\s*`(?<name>mysql_agent_[a-z0-9_]*)`\s*\|(?<type>[^|]*)\|(?<labels>[^|]*)\|",
         RegexOptions.Multiline
     )]
     private static partial Regex RowPattern();
