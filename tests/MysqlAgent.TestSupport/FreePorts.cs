@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace MysqlAgent.TestSupport;
 
 /// <summary>Free TCP ports on 127.0.0.1, never the same one twice in a test run.</summary>
-internal static class FreePorts
+public static class FreePorts
 {
     private static readonly HashSet<int> HandedOut = [];
 

@@ -56,7 +56,7 @@ public sealed class BackupAgent : IAsyncDisposable
             BackupUser = BackupDonorFixture.BackupUser,
             BackupPassword = new Secret(BackupDonorFixture.BackupPassword, "test"),
             BackupToken = new Secret(Token, "test"),
-            BackupPort = FreePort(),
+            BackupPort = FreePorts.Next(),
             MaxConcurrentBackups = 1,
             BackupTool = BackupToolKind.Auto,
             LegacyStreamPort = 0,
@@ -65,7 +65,7 @@ public sealed class BackupAgent : IAsyncDisposable
             ConnectRetrySeconds = 10,
             ReplicationMode = ReplicationMode.Auto,
             MaxLag = TimeSpan.FromSeconds(30),
-            HttpPort = FreePort(),
+            HttpPort = FreePorts.Next(),
             BindAddress = "127.0.0.1",
             LogFormat = LogFormat.Text,
             LogLevel = LogLevel.Warning,
@@ -75,13 +75,6 @@ public sealed class BackupAgent : IAsyncDisposable
         var app = ServeCommand.Build(options, Prometheus.Metrics.NewCustomRegistry());
         await app.StartAsync();
         return new BackupAgent(app, options);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>GET /backup, returning as soon as the headers are in; the body is left unread.</summary>

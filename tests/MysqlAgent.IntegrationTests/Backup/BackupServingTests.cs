@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using CliWrap;
 using MysqlAgent.Backup.Protocol;
 using MysqlAgent.Configuration;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Backup;
 
@@ -296,7 +297,7 @@ public sealed class BackupServingTests : IClassFixture<BackupDonorFixture>, IDis
     {
         await using var agent = await BackupAgent.StartAsync(
             _donor.Server,
-            o => o with { LegacyStreamPort = BackupAgent.FreePort() }
+            o => o with { LegacyStreamPort = FreePorts.Next() }
         );
 
         using var client = new TcpClient();
@@ -313,7 +314,7 @@ public sealed class BackupServingTests : IClassFixture<BackupDonorFixture>, IDis
     {
         await using var agent = await BackupAgent.StartAsync(
             _donor.Server,
-            o => o with { LegacyStreamPort = BackupAgent.FreePort() }
+            o => o with { LegacyStreamPort = FreePorts.Next() }
         );
         using var running = await agent.RequestBackupAsync();
         Assert.Equal(HttpStatusCode.OK, running.StatusCode);

@@ -248,7 +248,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
     [Fact(Timeout = Generous)]
     public async Task A_donor_down_at_the_start_and_up_seconds_later_is_cloned_from()
     {
-        var port = DonorFixture.FreePort();
+        var port = FreePorts.Next();
         var (late, _) = await DonorFixture.StartAgentAsync(_donor.Server, port, start: false);
         await using var _ = late;
         var dataDir = NewDataDir("late");

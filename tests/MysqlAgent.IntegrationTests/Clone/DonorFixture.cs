@@ -40,13 +40,6 @@ public sealed class DonorFixture : IAsyncLifetime
         (Agent, BackupPort) = await StartAgentAsync(Server, port: null);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>A donor agent for <paramref name="server"/>, started now, or built only when <paramref name="start"/> is false.</summary>
     public static async Task<(WebApplication App, int BackupPort)> StartAgentAsync(
         MariaDbServer server,
@@ -54,7 +47,7 @@ public sealed class DonorFixture : IAsyncLifetime
         bool start = true
     )
     {
-        var backupPort = port ?? FreePort();
+        var backupPort = port ?? FreePorts.Next();
         string[] args =
         [
             "--hostname",
@@ -64,7 +57,7 @@ public sealed class DonorFixture : IAsyncLifetime
             "--backup-port",
             backupPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--http-port",
-            FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind-address",
             "127.0.0.1",
             "--mysql-port",

@@ -54,9 +54,9 @@ internal sealed partial class AgentHost : IAsyncDisposable
                     "--bind-address",
                     "127.0.0.1",
                     "--http-port",
-                    Text(FreePort()),
+                    Text(FreePorts.Next()),
                     "--backup-port",
-                    Text(FreePort()),
+                    Text(FreePorts.Next()),
                     "--max-lag-seconds",
                     Text(maxLagSeconds),
                 ],
@@ -120,13 +120,6 @@ internal sealed partial class AgentHost : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -16,8 +16,8 @@ internal sealed record AgentArguments
     public required int PrimaryPort { get; init; }
     public string Mode { get; init; } = "auto";
     public string ReplicationPasswordValue { get; init; } = ReplicationPassword;
-    public int HttpPort { get; init; } = TestPorts.Next();
-    public int BackupPort { get; init; } = TestPorts.Next();
+    public int HttpPort { get; init; } = FreePorts.Next();
+    public int BackupPort { get; init; } = FreePorts.Next();
 
     public static AgentArguments For(
         int ordinal,

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using MysqlAgent.Faults;
 using MysqlAgent.Replication.Setup;
+using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
 
 namespace MysqlAgent.IntegrationTests.Replication;
@@ -90,8 +91,8 @@ public sealed class ReplicationSetupCrashTests(SharedPrimary shared, ITestOutput
             var second = AgentProcess.Start(
                 arguments with
                 {
-                    HttpPort = TestPorts.Next(),
-                    BackupPort = TestPorts.Next(),
+                    HttpPort = FreePorts.Next(),
+                    BackupPort = FreePorts.Next(),
                 }
             )
         )

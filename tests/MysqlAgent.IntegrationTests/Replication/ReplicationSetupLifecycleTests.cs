@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using MysqlAgent.Health;
 using MysqlAgent.Replication.Setup;
+using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
 
 namespace MysqlAgent.IntegrationTests.Replication;
@@ -60,8 +61,8 @@ public sealed class ReplicationSetupLifecycleTests(ITestOutputHelper output)
                 var agent = await InProcessAgent.StartAsync(
                     arguments with
                     {
-                        HttpPort = TestPorts.Next(),
-                        BackupPort = TestPorts.Next(),
+                        HttpPort = FreePorts.Next(),
+                        BackupPort = FreePorts.Next(),
                     }
                 )
             )
@@ -240,7 +241,7 @@ public sealed class ReplicationSetupLifecycleTests(ITestOutputHelper output)
         for (var run = 0; run < 3; run++)
         {
             var clone = await ManualClone.TakeAsync(primary);
-            var port = TestPorts.Next();
+            var port = FreePorts.Next();
             // The agent first, as in a pod where the sidecar starts beside a booting mysqld.
             var arguments = new AgentArguments
             {

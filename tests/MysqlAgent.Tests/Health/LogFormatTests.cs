@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CliWrap;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Health;
 
@@ -89,11 +90,11 @@ public sealed partial class LogFormatTests
                 "--bind-address",
                 "127.0.0.1",
                 "--http-port",
-                FreePort(),
+                FreePorts.Next().ToString(CultureInfo.InvariantCulture),
                 "--backup-port",
-                FreePort(),
+                FreePorts.Next().ToString(CultureInfo.InvariantCulture),
                 "--mysql-port",
-                FreePort(), // nothing listens there
+                FreePorts.Next().ToString(CultureInfo.InvariantCulture), // nothing listens there
                 "--admin-password",
                 "a",
                 "--replication-password",
@@ -141,13 +142,6 @@ public sealed partial class LogFormatTests
             Assert.Single(lines, l => l.Contains("4001", StringComparison.Ordinal));
             return [.. lines.Where(l => l.Length > 0)];
         }
-    }
-
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
     }
 
     [GeneratedRegex(
