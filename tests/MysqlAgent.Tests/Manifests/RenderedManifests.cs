@@ -105,6 +105,14 @@ public sealed class RenderedManifests : IAsyncLifetime
 
     public static TheoryData<string> OverlayNames() => new(Overlays);
 
-    public static TheoryData<string> AllNames() =>
-        new(Base, Mysql84, MariaDb, ServiceMonitorComponent, Mysql84WithServiceMonitor);
+    public static readonly string[] Names =
+    [
+        Base,
+        Mysql84,
+        MariaDb,
+        ServiceMonitorComponent,
+        Mysql84WithServiceMonitor,
+    ];
+
+    public static TheoryData<string> AllNames() => new(Names);
 }
