@@ -1,0 +1,118 @@
+using k8s;
+using k8s.Models;
+
+namespace MysqlAgent.Tests.Manifests;
+
+/// <summary>Every kustomization of <c>manifests/</c>, rendered once and loaded as typed objects.</summary>
+public sealed class RenderedManifests : IAsyncLifetime
+{
+    public const string Base = "base";
+    public const string Mysql84 = "overlays/mysql84";
+    public const string MariaDb = "overlays/mariadb";
+    public const string ServiceMonitorComponent = "components/servicemonitor";
+
+    /// <summary>An overlay with the ServiceMonitor component added, as docs/kubernetes.md tells a user to.</summary>
+    public const string Mysql84WithServiceMonitor = "mysql84 + components/servicemonitor";
+
+    public static readonly string[] Overlays = [Mysql84, MariaDb];
+
+    /// <summary>Only these kinds may appear; a document of any other kind fails to load.</summary>
+    private static readonly Dictionary<string, Type> TypeMap = new()
+    {
+        ["v1/ConfigMap"] = typeof(V1ConfigMap),
+        ["v1/Service"] = typeof(V1Service),
+        ["v1/Secret"] = typeof(V1Secret),
+        ["apps/v1/StatefulSet"] = typeof(V1StatefulSet),
+        ["networking.k8s.io/v1/NetworkPolicy"] = typeof(V1NetworkPolicy),
+        ["policy/v1/PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
+        ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor),
+    };
+
+    private readonly Dictionary<string, string> _yaml = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<object>> _objects = new(
+        StringComparer.Ordinal
+    );
+    private string? _scratch;
+
+    public async Task InitializeAsync()
+    {
+        _scratch = Directory.CreateTempSubdirectory("manifests-").FullName;
+        var withComponent = Path.Combine(_scratch, "with-servicemonitor");
+        Directory.CreateDirectory(withComponent);
+        // kustomize takes only relative paths to other kustomizations.
+        await File.WriteAllTextAsync(
+            Path.Combine(withComponent, "kustomization.yaml"),
+            $"""
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources:
+              - {Path.GetRelativePath(withComponent, RepositoryPaths.Of("manifests", Mysql84))}
+            components:
+              - {Path.GetRelativePath(
+                withComponent,
+                RepositoryPaths.Of("manifests", ServiceMonitorComponent)
+            )}
+            """
+        );
+
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Base] = RepositoryPaths.Of("manifests", Base),
+            [Mysql84] = RepositoryPaths.Of("manifests", Mysql84),
+            [MariaDb] = RepositoryPaths.Of("manifests", MariaDb),
+            [ServiceMonitorComponent] = RepositoryPaths.Of("manifests", ServiceMonitorComponent),
+            [Mysql84WithServiceMonitor] = withComponent,
+        };
+        var rendered = await Task.WhenAll(
+            targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
+        );
+        foreach (var (name, yaml) in rendered)
+        {
+            _yaml[name] = yaml;
+            _objects[name] = KubernetesYaml.LoadAllFromString(yaml, TypeMap, strict: true);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_scratch is not null)
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public string Yaml(string kustomization) => _yaml[kustomization];
+
+    public IReadOnlyList<object> Objects(string kustomization) => _objects[kustomization];
+
+    public T Named<T>(string kustomization, string name)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        Objects(kustomization).OfType<T>().Single(o => o.Metadata.Name == name);
+
+    public V1StatefulSet StatefulSet(string kustomization) =>
+        Objects(kustomization).OfType<V1StatefulSet>().Single();
+
+    public V1ConfigMap ConfigMap(string kustomization) =>
+        Objects(kustomization).OfType<V1ConfigMap>().Single();
+
+    public static IEnumerable<V1Container> AllContainers(V1StatefulSet set) =>
+        set.Spec.Template.Spec.InitContainers.Concat(set.Spec.Template.Spec.Containers);
+
+    public static V1Container Container(V1StatefulSet set, string name) =>
+        AllContainers(set).Single(c => c.Name == name);
+
+    public static TheoryData<string> OverlayNames() => new(Overlays);
+
+    public static readonly string[] Names =
+    [
+        Base,
+        Mysql84,
+        MariaDb,
+        ServiceMonitorComponent,
+        Mysql84WithServiceMonitor,
+    ];
+
+    public static TheoryData<string> AllNames() => new(Names);
+}
