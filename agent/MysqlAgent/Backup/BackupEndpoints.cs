@@ -83,6 +83,15 @@ public static class BackupEndpoints
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = BackupStreamFormat.ContentType;
             response.Headers.CacheControl = "no-store";
+            if (
+                await ToolNameAsync(services, context.RequestAborted).ConfigureAwait(false) is
+                { } tool
+            )
+            {
+                // Tells the receiver which extractor and prepare tool fit this stream.
+                response.Headers[BackupToolHeader] = tool;
+            }
+
             try
             {
                 await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
@@ -102,6 +111,28 @@ public static class BackupEndpoints
                 .GetRequiredService<BackupStreamer>()
                 .StreamFramedAsync(response.Body, remote, stop.Token)
                 .ConfigureAwait(false);
+        }
+    }
+
+    public const string BackupToolHeader = "X-Backup-Tool";
+
+    /// <summary>The tool's name for the header; null when it cannot be told yet (the stream then reports why).</summary>
+    private static async Task<string?> ToolNameAsync(
+        IServiceProvider services,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            var kind = await services
+                .GetRequiredService<BackupToolSelector>()
+                .SelectAsync(cancellationToken)
+                .ConfigureAwait(false);
+            return kind == BackupToolKind.XtraBackup ? "xtrabackup" : "mariabackup";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
         }
     }
 

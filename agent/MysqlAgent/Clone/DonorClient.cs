@@ -13,7 +13,7 @@ namespace MysqlAgent.Clone;
 /// </summary>
 public sealed class DonorClient
 {
-    public const string BackupToolHeader = "X-Backup-Tool";
+    public const string BackupToolHeader = Backup.BackupEndpoints.BackupToolHeader;
 
     private readonly HttpClient _http;
     private readonly ConnectToMap _connectTo;

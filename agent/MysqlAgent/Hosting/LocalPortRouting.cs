@@ -7,8 +7,6 @@ namespace MysqlAgent.Hosting;
 /// </summary>
 public static class LocalPortRouting
 {
-    private sealed record LocalPortMetadata(int Port);
-
     public static TBuilder RequireLocalPort<TBuilder>(this TBuilder builder, int port)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new LocalPortMetadata(port));

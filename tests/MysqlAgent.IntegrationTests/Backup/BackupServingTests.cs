@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using CliWrap;
+using MysqlAgent.Backup;
 using MysqlAgent.Backup.Protocol;
 using MysqlAgent.Configuration;
 using MysqlAgent.TestSupport;
@@ -34,6 +35,11 @@ public sealed class BackupServingTests : IClassFixture<BackupDonorFixture>, IDis
         Assert.Equal(
             BackupStreamFormat.ContentType,
             response.Content.Headers.ContentType?.MediaType
+        );
+        // The donor names its tool, so the receiver picks the matching extractor.
+        Assert.Equal(
+            "mariabackup",
+            Assert.Single(response.Headers.GetValues(BackupEndpoints.BackupToolHeader))
         );
         var payload = new MemoryStream();
         var trailer = await BackupStreamReader.CopyPayloadAsync(

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using MysqlAgent.Commands;
 using MysqlAgent.Configuration;
+using MysqlAgent.Hosting;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -268,11 +269,9 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
                 .OfType<RouteEndpoint>()
         )
         {
-            var hosts = endpoint.Metadata.GetMetadata<IHostMetadata>()?.Hosts ?? [];
-            foreach (var host in hosts)
+            if (endpoint.Metadata.GetMetadata<LocalPortMetadata>() is { } local)
             {
-                var port = int.Parse(host[(host.LastIndexOf(':') + 1)..]);
-                routes.Add(("/" + endpoint.RoutePattern.RawText?.TrimStart('/'), port));
+                routes.Add(("/" + endpoint.RoutePattern.RawText?.TrimStart('/'), local.Port));
             }
         }
 

@@ -1,0 +1,4 @@
+namespace MysqlAgent.Hosting;
+
+/// <summary>The local port an endpoint is served on; see <see cref="LocalPortRouting"/>.</summary>
+public sealed record LocalPortMetadata(int Port);
