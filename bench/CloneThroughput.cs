@@ -15,7 +15,9 @@ internal sealed record StreamingMemory(
     long DonorPeakRssSampledBytes,
     long? DonorPeakVmHwmBytes,
     long ClonePeakRssSampledBytes,
-    int Samples
+    int Samples,
+    double DonorAgentCpuSecondsPerClone,
+    double CloneAgentCpuSecondsPerClone
 );
 
 /// <summary>
@@ -41,7 +43,7 @@ internal sealed class CloneThroughput(
         "the example: ncat --listen --send-only --max-conns=1 -c 'mariabackup --backup --slave-info --stream=xbstream' (listener up before the clock), ncat --recv-only | mbstream -x -C dir, then mariabackup --prepare; no end-of-stream check";
 
     public const string LocalIncludes =
-        "local limit: mariabackup --backup --slave-info --stream=xbstream | mbstream -x -C dir (one kernel pipe, no network), then mariabackup --prepare";
+        "mariabackup --backup --slave-info --stream=xbstream | mbstream -x -C dir (one kernel pipe, no network), then mariabackup --prepare";
 
     private readonly string _rootDefaults = work.ClientDefaults(
         "root",
@@ -52,9 +54,19 @@ internal sealed class CloneThroughput(
     private long? _donorPeakHwm;
     private long _clonePeakSampled;
     private int _samples;
+    private readonly List<double> _donorCpu = [];
+    private readonly List<double> _cloneCpu = [];
 
+    /// <summary>Memory of both agents while a clone streams, and the CPU each spent per clone (median).</summary>
     public StreamingMemory Memory =>
-        new(_donorPeakSampled, _donorPeakHwm, _clonePeakSampled, _samples);
+        new(
+            _donorPeakSampled,
+            _donorPeakHwm,
+            _clonePeakSampled,
+            _samples,
+            Stats.Median(_donorCpu),
+            Stats.Median(_cloneCpu)
+        );
 
     public async Task<IReadOnlyList<CloneMethodResult>> RunAsync(CancellationToken ct)
     {
@@ -119,6 +131,7 @@ internal sealed class CloneThroughput(
     {
         var donorPid = donorAgent.ProcessId;
         var hwmReset = ProcFs.ResetPeak(donorPid);
+        var donorCpu = ProcFs.CpuSeconds(donorPid) ?? 0;
         await using var clone = new BackgroundProcess(
             options.AgentPath,
             agents.CloneArguments(target, donorBackupPort)
@@ -158,6 +171,8 @@ internal sealed class CloneThroughput(
             }
 
             _clonePeakSampled = Math.Max(_clonePeakSampled, cloneMax);
+            _donorCpu.Add((ProcFs.CpuSeconds(donorPid) ?? donorCpu) - donorCpu);
+            _cloneCpu.Add(cloneSampler.LastCpuSeconds);
             return elapsed;
         }
     }

@@ -3,13 +3,13 @@ using MysqlAgent.TestSupport;
 
 namespace MysqlBench;
 
-/// <summary>Fills a server with InnoDB rows of random bytes until its datadir reaches a size.</summary>
+/// <summary>Fills a server with InnoDB rows of random bytes until the table's file reaches a size.</summary>
 internal static class DataGenerator
 {
     private const int RowsPerBatch = 50_000;
     private const int PayloadBytes = 900;
 
-    /// <summary>Inserts batches of ~46 MB (without binary logging) until the datadir holds <paramref name="targetBytes"/>.</summary>
+    /// <summary>Inserts batches of ~46 MB (without binary logging) until the table's .ibd file holds <paramref name="targetBytes"/>; returns its size.</summary>
     public static async Task<long> FillAsync(
         MariaDbServer server,
         long targetBytes,
@@ -32,8 +32,10 @@ internal static class DataGenerator
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         command.CommandText =
             $"INSERT INTO bench.t (k, payload) SELECT FLOOR(RAND() * 1000000), RANDOM_BYTES({PayloadBytes}) FROM bench.seq_1_to_{RowsPerBatch}";
-        long bytes;
-        while ((bytes = Stats.DirectoryBytes(server.DataDir)) < targetBytes)
+        // The table's own file reaches the size asked for; the datadir around it (redo log, undo,
+        // system tables) comes on top.
+        var table = Path.Combine(server.DataDir, "bench", "t.ibd");
+        while (new FileInfo(table).Length < targetBytes)
         {
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
@@ -42,9 +44,9 @@ internal static class DataGenerator
         command.CommandText = "SET GLOBAL innodb_max_dirty_pages_pct = 0";
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await log.WriteLineAsync(
-                $"  generated {bytes / 1e6:F0} MB of datadir in {clock.Elapsed.TotalSeconds:F1} s"
+                $"  generated {new FileInfo(table).Length / 1e6:F0} MB of InnoDB table data in {clock.Elapsed.TotalSeconds:F1} s"
             )
             .ConfigureAwait(false);
-        return bytes;
+        return new FileInfo(table).Length;
     }
 }

@@ -164,6 +164,15 @@ internal static class Goals
                     "sampled every 50 ms"
                 )
             );
+            checks.Add(
+                new(
+                    "agent CPU per clone (donor serve + clone)",
+                    $"{F(streaming.DonorAgentCpuSecondsPerClone, 2)} s + {F(streaming.CloneAgentCpuSecondsPerClone, 2)} s",
+                    "",
+                    null,
+                    "user+sys of the two agent processes only (not mariabackup/mbstream); the clone's from its last 50 ms sample; median"
+                )
+            );
         }
 
         if (startup is not null)

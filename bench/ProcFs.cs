@@ -44,6 +44,10 @@ internal static class ProcFs
         {
             return null;
         }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Resets VmHWM to the current RSS (<c>echo 5 &gt; /proc/pid/clear_refs</c>).</summary>
@@ -111,6 +115,11 @@ internal sealed class RssSampler : IAsyncDisposable
                     MaxBytes = rss;
                 }
 
+                if (ProcFs.CpuSeconds(pid) is { } cpu)
+                {
+                    LastCpuSeconds = cpu;
+                }
+
                 Samples++;
             } while (await SafeTick(timer).ConfigureAwait(false));
         });
@@ -119,6 +128,9 @@ internal sealed class RssSampler : IAsyncDisposable
     public long MaxBytes { get; private set; }
 
     public int Samples { get; private set; }
+
+    /// <summary>User + system CPU seconds at the last sample (a lower bound once the process has exited).</summary>
+    public double LastCpuSeconds { get; private set; }
 
     private async Task<bool> SafeTick(PeriodicTimer timer)
     {
