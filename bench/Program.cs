@@ -1,0 +1,265 @@
+using System.Text.Json;
+using MysqlAgent.TestSupport;
+using MysqlBench;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"mysql-bench: {e.Message}\n\n{BenchOptions.Usage}");
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+var ct = cancel.Token;
+var log = Console.Out;
+var errors = new List<string>();
+
+var machine = new MachineInfo(
+    Environment.ProcessorCount,
+    LoadAverage(),
+    "",
+    Environment.OSVersion.VersionString
+);
+log.WriteLine(
+    $"mysql-bench: agent {options.AgentPath} ({options.AgentBuild}), init {options.InitPath}"
+);
+log.WriteLine(
+    $"  {machine.Processors} processors, load average {machine.LoadAverageBefore}{(options.Quick ? "; --quick: a smoke run, not figures to quote" : "")}"
+);
+
+TouchMemory(options.TouchMemoryBytes, log);
+
+using var work = new Workspace();
+var agents = new Agents(options, work);
+IReadOnlyList<CloneMethodResult> clone = [];
+StreamingMemory? streaming = null;
+IReadOnlyList<ReplicationMethodResult> replication = [];
+InitResult? init = null;
+IdleFootprint? idle = null;
+StartupResult? startup = null;
+long donorBytes = 0;
+
+async Task Section(string title, Func<Task> body)
+{
+    log.WriteLine($"\n== {title}");
+    try
+    {
+        await body();
+    }
+    catch (Exception e)
+        when (e
+                is BenchException
+                    or MariaDbServerStartException
+                    or MySqlConnector.MySqlException
+                    or IOException
+                    or TimeoutException
+                    or InvalidOperationException
+        )
+    {
+        errors.Add($"{title}: {e.Message}");
+        log.WriteLine($"  FAILED: {e.Message}");
+    }
+}
+
+await Section(
+    $"donor: {options.SizeMb} MB of InnoDB data, its agent idle",
+    async () =>
+    {
+        await using var donor = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = 100,
+                InnodbBufferPoolSize = "256M",
+                InnodbLogFileSize = "64M",
+            },
+            ct
+        );
+        donorBytes = await DataGenerator.FillAsync(donor, options.SizeMb * 1_000_000L, log, ct);
+        var (agent, http, backupPort) = agents.Serve(
+            0,
+            donor.Port,
+            donor.DataDir,
+            donor.RootPassword,
+            donor.Port
+        );
+        await using (agent)
+        {
+            await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
+            await Agents.WaitForPrimaryUsersAsync(donor, agent, ct);
+            idle = await AgentFootprint.MeasureIdleAsync(agent, ct);
+            log.WriteLine(
+                $"  idle after {idle.AfterSeconds:F0} s: RSS {Goals.Mb(idle.RssBytes)}, CPU {idle.IdleCpuPercent:F2} % over {idle.IdleWindowSeconds:F0} s"
+            );
+            // The datadir as the clones see it (binlogs and all), after the agent's own users were created.
+            donorBytes = Stats.DirectoryBytes(donor.DataDir);
+            log.WriteLine(
+                $"\n== clone throughput ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each, in turns)"
+            );
+            var throughput = new CloneThroughput(
+                options,
+                work,
+                agents,
+                donor,
+                agent,
+                backupPort,
+                donorBytes,
+                log
+            );
+            try
+            {
+                clone = await throughput.RunAsync(ct);
+            }
+            finally
+            {
+                streaming = throughput.Memory;
+            }
+        }
+    }
+);
+
+await Section(
+    "time to replication running, from mysqld's first answer",
+    async () =>
+    {
+        await using var primary = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions { ServerId = 1 },
+            ct
+        );
+        var (agent, http, _) = agents.Serve(
+            0,
+            primary.Port,
+            primary.DataDir,
+            primary.RootPassword,
+            primary.Port
+        );
+        await using (agent)
+        {
+            await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
+            await Agents.WaitForPrimaryUsersAsync(primary, agent, ct);
+            await primary.ExecuteAsync(
+                "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(64)) ENGINE=InnoDB; INSERT INTO app.t SELECT seq, MD5(seq) FROM app.seq_1_to_1000",
+                ct
+            );
+            replication = await new ReplicationStart(options, work, agents, primary, log).RunAsync(
+                ct
+            );
+        }
+
+        log.WriteLine("\n== agent start-up to /healthz");
+        startup = await AgentFootprint.MeasureStartupAsync(options, agents, primary, log, ct);
+    }
+);
+
+await Section(
+    "mysql-init",
+    async () =>
+    {
+        init = await InitTiming.RunAsync(options, work, ct);
+        log.WriteLine(
+            $"  {Goals.Mb(init.BinaryBytes)}, median {init.MedianMilliseconds:F1} ms over {init.Runs} runs (spawn baseline {init.SpawnBaselineMedianMilliseconds:F1} ms)"
+        );
+    }
+);
+
+var goals = Goals.Check(clone, streaming, replication, init, idle, startup);
+var results = new BenchResults(
+    "1",
+    options.Quick,
+    options.AgentBuild,
+    new FileInfo(options.AgentPath).Length,
+    machine with
+    {
+        LoadAverageAfter = LoadAverage(),
+    },
+    donorBytes,
+    "MB = 10^6 bytes of the donor's datadir (all files, after data generation), the same figure for every method",
+    clone,
+    streaming,
+    replication,
+    init,
+    idle,
+    startup,
+    goals,
+    errors
+);
+
+log.WriteLine(
+    $"\n== results: agent published as {options.AgentBuild} ({Goals.Mb(results.AgentBinaryBytes)}); load average {machine.LoadAverageBefore} before, {results.Machine.LoadAverageAfter} after{(options.Quick ? "; --quick" : "")}"
+);
+Goals.PrintTable(log, goals);
+log.WriteLine("\nWhat each clone figure includes:");
+foreach (var c in clone)
+{
+    log.WriteLine($"  {c.Method}: {c.Includes}");
+}
+
+foreach (var r in replication)
+{
+    log.WriteLine($"  replication, {r.Method}: {r.Includes}");
+}
+
+log.WriteLine($"  mysql-init: {InitTiming.Includes}");
+log.WriteLine($"  {results.MbDefinition}");
+
+var output = Path.GetFullPath(options.Output);
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+await File.WriteAllTextAsync(
+    output,
+    JsonSerializer.Serialize(results, BenchJsonContext.Default.BenchResults),
+    ct
+);
+log.WriteLine($"\nwrote {output}");
+foreach (var e in errors)
+{
+    Console.Error.WriteLine($"mysql-bench: error: {e}");
+}
+
+return errors.Count == 0 ? 0 : 1;
+
+static string LoadAverage()
+{
+    try
+    {
+        return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    }
+    catch (IOException)
+    {
+        return "?";
+    }
+}
+
+// The first write into fresh memory on these VMs is several times slower: touch it once, then let it go.
+static void TouchMemory(long bytes, TextWriter log)
+{
+    if (bytes <= 0)
+    {
+        return;
+    }
+
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    const int Chunk = 64 * 1024 * 1024;
+    var chunks = new List<byte[]>();
+    for (long done = 0; done < bytes; done += Chunk)
+    {
+        var chunk = GC.AllocateUninitializedArray<byte>(Chunk);
+        for (var i = 0; i < chunk.Length; i += 4096)
+        {
+            chunk[i] = 1;
+        }
+
+        chunks.Add(chunk);
+    }
+
+    chunks.Clear();
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    log.WriteLine($"  touched {bytes / 1e9:F1} GB of memory in {clock.Elapsed.TotalSeconds:F1} s");
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace MysqlBench;
+
+internal sealed record MachineInfo(
+    int Processors,
+    string LoadAverageBefore,
+    string LoadAverageAfter,
+    string Kernel
+);
+
+internal sealed record GoalCheck(string Figure, string Value, string Goal, bool? Met, string Note);
+
+internal sealed record BenchResults(
+    string Version,
+    bool Quick,
+    string AgentBuild,
+    long AgentBinaryBytes,
+    MachineInfo Machine,
+    long DonorDataDirBytes,
+    string MbDefinition,
+    IReadOnlyList<CloneMethodResult> CloneThroughput,
+    StreamingMemory? StreamingMemory,
+    IReadOnlyList<ReplicationMethodResult> Replication,
+    InitResult? Init,
+    IdleFootprint? Idle,
+    StartupResult? Startup,
+    IReadOnlyList<GoalCheck> Goals,
+    IReadOnlyList<string> Errors
+);
+
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase
+)]
+[JsonSerializable(typeof(BenchResults))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext;
