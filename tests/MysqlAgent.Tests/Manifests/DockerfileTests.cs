@@ -105,7 +105,7 @@ public sealed class DockerfileTests(RenderedManifests manifests) : IClassFixture
         var dockerfile = Dockerfile.Load("Dockerfile.agent");
 
         Assert.Equal(
-            "dotnet publish agent/MysqlAgent/MysqlAgent.csproj -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o /out",
+            "dotnet publish agent/MysqlAgent/MysqlAgent.csproj -c Release -r linux-x64 --self-contained -p:PublishAot=false -p:PublishSingleFile=true -o /out",
             DockerBuild.PublishCommand(dockerfile)
         );
         Assert.Equal(["/usr/local/bin/mysql-agent"], dockerfile.Final.Entrypoint ?? []);
