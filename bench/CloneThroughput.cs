@@ -37,7 +37,7 @@ internal sealed class CloneThroughput(
 )
 {
     public const string AgentIncludes =
-        "mysql-agent clone: HTTP GET /backup from the donor's agent (bearer token, framed stream, SHA-256 checked), mbstream -x into staging, mariabackup --prepare, install into the datadir; process start to exit 0";
+        "mysql-agent clone: HTTP GET /backup from the donor's agent (bearer token, framed stream, XXH128 checked), mbstream -x into staging, mariabackup --prepare, install into the datadir; process start to exit 0";
 
     public const string ExampleIncludes =
         "the example: ncat --listen --send-only --max-conns=1 -c 'mariabackup --backup --slave-info --stream=xbstream' (listener up before the clock), ncat --recv-only | mbstream -x -C dir, then mariabackup --prepare; no end-of-stream check";

@@ -55,7 +55,7 @@ public sealed class BackupStreamer
         CancellationToken cancellationToken
     )
     {
-        using var writer = new BackupStreamWriter(body);
+        var writer = new BackupStreamWriter(body);
         return await RunAsync(
                 receiver,
                 writer.WriteAsync,

@@ -175,7 +175,7 @@ public sealed class CloneJob
                 _logger,
                 donor.ToString(),
                 trailer.Bytes,
-                trailer.Sha256,
+                trailer.Xxh128,
                 tool.Preparer
             );
             await BackupPreparer
@@ -188,7 +188,7 @@ public sealed class CloneJob
                 new CloneCompletion(
                     donor.ToString(),
                     trailer.Bytes,
-                    trailer.Sha256,
+                    trailer.Xxh128,
                     _timeProvider.GetUtcNow(),
                     tool.Extractor
                 )

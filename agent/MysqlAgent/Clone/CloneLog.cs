@@ -39,13 +39,13 @@ public static partial class CloneLog
     [LoggerMessage(
         1004,
         LogLevel.Information,
-        "backup stream from {Donor} verified: {Bytes} bytes, sha256 {Sha256}; preparing with {Preparer}"
+        "backup stream from {Donor} verified: {Bytes} bytes, xxh128 {Xxh128}; preparing with {Preparer}"
     )]
     public static partial void StreamVerified(
         ILogger logger,
         string donor,
         long bytes,
-        string sha256,
+        string xxh128,
         string preparer
     );
 

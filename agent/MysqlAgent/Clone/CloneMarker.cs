@@ -9,7 +9,7 @@ namespace MysqlAgent.Clone;
 /// <list type="number">
 ///   <item><see cref="StagingFolderName"/>: the backup is extracted and prepared here (same volume);</item>
 ///   <item><see cref="InProgressFileName"/>: written before the first entry is moved into the datadir;</item>
-///   <item><see cref="CompleteFileName"/>: written after the last entry is moved, with donor, bytes, SHA-256, time;</item>
+///   <item><see cref="CompleteFileName"/>: written after the last entry is moved, with donor, bytes, checksum, time;</item>
 ///   <item>the in-progress marker is removed last.</item>
 /// </list>
 /// </summary>
@@ -78,7 +78,7 @@ public static class CloneMarker
 public sealed record CloneCompletion(
     [property: JsonPropertyName("donor")] string Donor,
     [property: JsonPropertyName("bytes")] long Bytes,
-    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("xxh128")] string Xxh128,
     [property: JsonPropertyName("completedAt")] DateTimeOffset CompletedAt,
     [property: JsonPropertyName("streamTool")] string StreamTool
 );

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 using MysqlAgent.Backup.Protocol;
@@ -13,7 +14,7 @@ public sealed class BackupStreamProtocolTests
         .ToArray();
 
     [Fact]
-    public async Task A_complete_stream_yields_its_payload_and_an_ok_trailer_with_count_and_sha()
+    public async Task A_complete_stream_yields_its_payload_and_an_ok_trailer_with_count_and_checksum()
     {
         var body = await WriteAsync([Payload[..100], Payload[100..101], Payload[101..]], 0, null);
 
@@ -21,7 +22,7 @@ public sealed class BackupStreamProtocolTests
 
         Assert.True(trailer.IsOk);
         Assert.Equal(Payload.Length, trailer.Bytes);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Payload)), trailer.Sha256);
+        Assert.Equal(Convert.ToHexStringLower(XxHash128.Hash(Payload)), trailer.Xxh128);
         Assert.Equal(0, trailer.ExitCode);
         Assert.Equal(Payload, copied);
     }
@@ -125,19 +126,19 @@ public sealed class BackupStreamProtocolTests
 
         var e = await Assert.ThrowsAsync<BackupStreamException>(() => ReadAsync(body));
 
-        Assert.Contains("SHA-256", e.Message, StringComparison.Ordinal);
+        Assert.Contains("checksum", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_trailer_counting_other_bytes_than_arrived_is_rejected()
     {
-        var sha = Convert.ToHexStringLower(SHA256.HashData(Payload));
+        var sum = Convert.ToHexStringLower(XxHash128.Hash(Payload));
         var body = Concat(
             Frame(BackupStreamFormat.DataFrame, Payload),
             Frame(
                 BackupStreamFormat.EndFrame,
                 Json(
-                    $$"""{"status":"ok","bytes":{{Payload.Length + 1}},"sha256":"{{sha}}","exitCode":0}"""
+                    $$"""{"status":"ok","bytes":{{Payload.Length + 1}},"xxh128":"{{sum}}","exitCode":0}"""
                 )
             )
         );
@@ -199,7 +200,7 @@ public sealed class BackupStreamProtocolTests
     [Fact]
     public async Task The_writer_refuses_to_write_after_the_end_frame()
     {
-        using var writer = new BackupStreamWriter(new MemoryStream());
+        var writer = new BackupStreamWriter(new MemoryStream());
         await writer.CompleteAsync(0, null, CancellationToken.None);
 
         await Assert.ThrowsAsync<ObjectDisposedException>(async () =>
@@ -213,7 +214,7 @@ public sealed class BackupStreamProtocolTests
     [Fact]
     public async Task The_writer_counts_the_payload_it_wrote()
     {
-        using var writer = new BackupStreamWriter(new MemoryStream());
+        var writer = new BackupStreamWriter(new MemoryStream());
         await writer.WriteAsync(Payload, CancellationToken.None);
         await writer.WriteAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None);
 
@@ -223,7 +224,7 @@ public sealed class BackupStreamProtocolTests
     private static async Task<byte[]> WriteAsync(byte[][] pieces, int? exitCode, string? error)
     {
         var body = new MemoryStream();
-        using var writer = new BackupStreamWriter(body);
+        var writer = new BackupStreamWriter(body);
         foreach (var piece in pieces)
         {
             await writer.WriteAsync(piece, CancellationToken.None);

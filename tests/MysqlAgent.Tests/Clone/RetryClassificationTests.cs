@@ -168,11 +168,9 @@ public sealed class RetryClassificationTests
     public async Task A_cut_stream_is_transient()
     {
         using var framed = new MemoryStream();
-        using (var writer = new BackupStreamWriter(framed))
-        {
-            await writer.WriteAsync(new byte[1000], CancellationToken.None);
-            await writer.CompleteAsync(0, null, CancellationToken.None);
-        }
+        var writer = new BackupStreamWriter(framed);
+        await writer.WriteAsync(new byte[1000], CancellationToken.None);
+        await writer.CompleteAsync(0, null, CancellationToken.None);
 
         using var cut = new MemoryStream(framed.ToArray()[..^3]);
         var e = await Assert.ThrowsAsync<BackupStreamException>(() =>

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text.Json;
 
 namespace MysqlAgent.Backup.Protocol;
@@ -7,7 +7,7 @@ namespace MysqlAgent.Backup.Protocol;
 /// <summary>
 /// Reads the framed backup body, copies the payload to a destination (the extractor's stdin) and
 /// returns the trailer only when the stream is complete and verified: end frame present, status ok,
-/// byte count and SHA-256 equal to what arrived, and nothing after it. Otherwise it throws
+/// byte count and XXH128 checksum equal to what arrived, and nothing after it. Otherwise it throws
 /// <see cref="BackupStreamException"/>.
 /// </summary>
 public static class BackupStreamReader
@@ -18,7 +18,7 @@ public static class BackupStreamReader
         CancellationToken cancellationToken
     )
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new XxHash128();
         var header = new byte[BackupStreamFormat.HeaderLength];
         var buffer = new byte[BackupStreamFormat.MaxFrame];
         long received = 0;
@@ -57,7 +57,7 @@ public static class BackupStreamReader
                             cancellationToken
                         )
                         .ConfigureAwait(false);
-                    hash.AppendData(buffer, 0, (int)length);
+                    hash.Append(buffer.AsSpan(0, (int)length));
                     await destination
                         .WriteAsync(buffer.AsMemory(0, (int)length), cancellationToken)
                         .ConfigureAwait(false);
@@ -136,7 +136,7 @@ public static class BackupStreamReader
         }
     }
 
-    private static void Verify(BackupStreamTrailer trailer, long received, string sha256)
+    private static void Verify(BackupStreamTrailer trailer, long received, string checksum)
     {
         if (!trailer.IsOk)
         {
@@ -152,10 +152,10 @@ public static class BackupStreamReader
             );
         }
 
-        if (!string.Equals(trailer.Sha256, sha256, StringComparison.Ordinal))
+        if (!string.Equals(trailer.Xxh128, checksum, StringComparison.Ordinal))
         {
             throw new BackupStreamException(
-                $"backup stream corrupt: SHA-256 {sha256} differs from the donor's {trailer.Sha256}"
+                $"backup stream corrupt: checksum (XXH128) {checksum} differs from the donor's {trailer.Xxh128}"
             );
         }
     }
