@@ -94,7 +94,11 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public bool HasExited => _run.Task.IsCompleted;
 
-    /// <summary>Polls /metrics until a setup attempt with a final result (not transient) is counted.</summary>
+    /// <summary>
+    /// Polls /metrics until a setup attempt with a final result (not transient) is counted. prometheus-net
+    /// exports a labelled series at 0 as soon as the agent creates it, a moment before it increments it,
+    /// so a final result's key being present is not enough: its value must be above 0.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, double>> WaitForSetupResultAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -110,7 +114,7 @@ internal sealed class AgentProcess : IAsyncDisposable
                 var attempts = InProcessAgent.ParseSetupAttempts(
                     await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative))
                 );
-                if (attempts.Keys.Any(result => result != "transient_error"))
+                if (attempts.Any(a => a.Key != "transient_error" && a.Value > 0))
                 {
                     return attempts;
                 }

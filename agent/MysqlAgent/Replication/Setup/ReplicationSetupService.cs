@@ -48,10 +48,13 @@ public sealed class ReplicationSetupService : BackgroundService
         try
         {
             _status.MarkRunning();
-            var result = await retry
+            var outcome = await retry
                 .ExecuteAsync(RunOnceAsync, stoppingToken)
                 .ConfigureAwait(false);
-            _metrics.ReplicationSetupAttempts.WithLabels(result).Inc();
+            // Counted before the status changes: whoever sees the setup finished (readiness, /status)
+            // also sees its result in mysql_agent_replication_setup_attempts_total.
+            _metrics.ReplicationSetupAttempts.WithLabels(outcome.Result).Inc();
+            outcome.MarkStatus(_status);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -66,7 +69,10 @@ public sealed class ReplicationSetupService : BackgroundService
         }
     }
 
-    private async ValueTask<string> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>A finished attempt: its metric label and the status to report once it is counted.</summary>
+    private sealed record SetupOutcome(string Result, Action<ReplicationSetupStatus> MarkStatus);
+
+    private async ValueTask<SetupOutcome> RunOnceAsync(CancellationToken cancellationToken)
     {
         var endpoint = _options.LocalMysql.ToString();
         var attempts = 0;
@@ -92,8 +98,7 @@ public sealed class ReplicationSetupService : BackgroundService
                 await PrimaryBootstrap
                     .RunAsync(connection, server, _options, _logger, cancellationToken)
                     .ConfigureAwait(false);
-                _status.MarkNotNeeded();
-                return "success";
+                return new SetupOutcome("success", status => status.MarkNotNeeded());
             }
 
             var action = await new ReplicaSetup(_options, _logger)
@@ -103,13 +108,15 @@ public sealed class ReplicationSetupService : BackgroundService
             ReplicationLog.Finished(_logger, action.ToString(), (long)elapsed.TotalMilliseconds);
             if (action == SetupAction.AlreadyDone)
             {
-                _status.MarkDone("already configured before this start");
                 ReplicationLog.AlreadyConfigured(_logger);
-                return "already_configured";
+                return new SetupOutcome(
+                    "already_configured",
+                    status => status.MarkDone("already configured before this start")
+                );
             }
 
-            _status.MarkDone($"{action} {elapsed.TotalMilliseconds:F0} ms after mysqld answered");
-            return "success";
+            var note = $"{action} {elapsed.TotalMilliseconds:F0} ms after mysqld answered";
+            return new SetupOutcome("success", status => status.MarkDone(note));
         }
     }
 }
