@@ -1,0 +1,72 @@
+using MysqlAgent.Identity;
+using MysqlLocal.State;
+using MysqlLocal.Status;
+
+namespace MysqlLocal.Commands;
+
+/// <summary>
+/// <c>delete-pod POD</c>: like <c>kubectl delete pod</c>, the pod's containers get SIGTERM and the
+/// pod is created again, init containers first, on the same data volume. Waits until it is ready.
+/// </summary>
+public static class DeletePodCommand
+{
+    public static async Task<int> RunAsync(
+        LocalCommandLine line,
+        TimeProvider time,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        if (line.Positional is not [var pod])
+        {
+            throw new UsageException(
+                "delete-pod needs one pod name, for example 'delete-pod mysql-1'"
+            );
+        }
+
+        var ordinal = OrdinalOf(pod);
+        var store = new SetStore(line.StatePaths());
+        ScaleCommand.RequireKubelet(store.Paths);
+        var generation = 0;
+        store.UpdateDesired(d =>
+        {
+            if (ordinal >= d.Replicas)
+            {
+                throw new LocalSetException(
+                    $"{pod} is not in the set of {d.Replicas} pods (see 'status')"
+                );
+            }
+
+            generation = d.GenerationOf(pod) + 1;
+            var generations = new Dictionary<string, int>(d.PodGenerations, StringComparer.Ordinal)
+            {
+                [pod] = generation,
+            };
+            return d with { PodGenerations = generations };
+        });
+        await output
+            .WriteLineAsync($"deleted {pod}: the kubelet creates it again")
+            .ConfigureAwait(false);
+        if (line.Has("no-wait"))
+        {
+            return 0;
+        }
+
+        using var http = new HttpClient();
+        var rows = await new SetWaiter(store, new StatusReader(store, http), time, output)
+            .WaitAsync(line.Timeout(), cancellationToken, (pod, generation))
+            .ConfigureAwait(false);
+        await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
+        return 0;
+    }
+
+    public static int OrdinalOf(string pod) =>
+        PodIdentity.TryParse(pod, out var identity, out var error)
+        && identity.StatefulSetName == SetPaths.StatefulSetName
+            ? identity.Ordinal
+            : throw new UsageException(
+                error.Length > 0
+                    ? error
+                    : $"'{pod}' is not a pod of this set: pods are named {SetPaths.StatefulSetName}-<n>"
+            );
+}

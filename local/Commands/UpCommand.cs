@@ -1,0 +1,149 @@
+using MysqlLocal.State;
+using MysqlLocal.Status;
+
+namespace MysqlLocal.Commands;
+
+/// <summary>
+/// <c>up</c>: creates the set (or starts it again over its kept folders), waits until every pod is
+/// ready, prints the table and where to connect, and proves replication with a row read back from
+/// every replica. Safe to run twice.
+/// </summary>
+public static class UpCommand
+{
+    public const int DefaultReplicas = 3;
+
+    public static async Task<int> RunAsync(
+        LocalCommandLine line,
+        TimeProvider time,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        var paths = line.StatePaths();
+        var store = new SetStore(paths);
+        var replicas = line.Number("replicas", 1, PodPorts.MaxOrdinals);
+        var root = RepositoryDefaults.Root();
+        var (server, installDb) = ServerPrograms.Find();
+        var initBinary = Existing(
+            line.Value("init-binary") ?? RepositoryDefaults.InitBinary(root),
+            "--init-binary",
+            "mysql-init"
+        );
+        var agentBinary = Existing(
+            line.Value("agent-binary") ?? RepositoryDefaults.AgentBinary(root),
+            "--agent-binary",
+            "mysql-agent"
+        );
+        var configMap = Path.GetFullPath(
+            line.Value("config-map-dir") ?? RepositoryDefaults.ConfigMapDir(root)
+        );
+        if (
+            !File.Exists(Path.Combine(configMap, "primary.cnf"))
+            || !File.Exists(Path.Combine(configMap, "replica.cnf"))
+        )
+        {
+            throw new LocalSetException(
+                $"--config-map-dir {configMap} has no primary.cnf and replica.cnf: give the folder of a manifests overlay (manifests/overlays/mariadb)"
+            );
+        }
+
+        var basePort = line.Number("base-port", 1024, 65535);
+        if (basePort is { } chosen && !PodPorts.IsValidBase(chosen))
+        {
+            throw new UsageException(
+                $"--base-port {chosen} leaves no room for {PodPorts.MaxOrdinals} pods below 65535: choose 1024 to {65535 - (10 * PodPorts.MaxOrdinals) - 8}"
+            );
+        }
+
+        SecretFiles.EnsureCreated(paths);
+        if (store.Exists)
+        {
+            store.UpdateDesired(d =>
+                d with
+                {
+                    Replicas = replicas ?? d.Replicas,
+                    BasePort = basePort ?? d.BasePort,
+                    InitBinary = initBinary,
+                    AgentBinary = agentBinary,
+                    ConfigMapDir = configMap,
+                    MysqldBinary = server,
+                    InstallDbBinary = installDb,
+                    AgentArguments =
+                        line.Values("agent-arg").Count > 0
+                            ? line.Values("agent-arg")
+                            : d.AgentArguments,
+                    Stopping = false,
+                }
+            );
+        }
+        else
+        {
+            store.WriteDesired(
+                new DesiredState
+                {
+                    Replicas = replicas ?? DefaultReplicas,
+                    BasePort = basePort ?? PodPorts.DefaultBase,
+                    InitBinary = initBinary,
+                    AgentBinary = agentBinary,
+                    ConfigMapDir = configMap,
+                    MysqldBinary = server,
+                    InstallDbBinary = installDb,
+                    AgentArguments = line.Values("agent-arg"),
+                }
+            );
+        }
+
+        if (KubeletProcess.RunningPid(paths) is { } running)
+        {
+            await output
+                .WriteLineAsync($"the set in {paths.StateDir} is running (kubelet pid {running})")
+                .ConfigureAwait(false);
+        }
+        else
+        {
+            var pid = await KubeletProcess
+                .StartAsync(paths, time, cancellationToken)
+                .ConfigureAwait(false);
+            await output
+                .WriteLineAsync(
+                    $"started the kubelet (pid {pid}) for {paths.StateDir}; its log: {paths.KubeletLog}"
+                )
+                .ConfigureAwait(false);
+        }
+
+        if (line.Has("no-wait"))
+        {
+            return 0;
+        }
+
+        using var http = new HttpClient();
+        var reader = new StatusReader(store, http);
+        var rows = await new SetWaiter(store, reader, time, output)
+            .WaitAsync(line.Timeout(), cancellationToken)
+            .ConfigureAwait(false);
+        rows = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
+        await output.WriteLineAsync().ConfigureAwait(false);
+        var primary = rows.Single(r => r.Ordinal == 0);
+        await output
+            .WriteLineAsync(
+                $"connect: mariadb -h127.0.0.1 -P{primary.Ports.Mysql} -uroot -p\"$(cat {paths.Secret(SecretFiles.RootPassword)})\"   (replicas: ports {string.Join(", ", rows.Where(r => r.Ordinal > 0).Select(r => r.Ports.Mysql))})"
+            )
+            .ConfigureAwait(false);
+        await ReadBackCheck
+            .RunAsync(paths, rows, time, output, cancellationToken)
+            .ConfigureAwait(false);
+        return 0;
+    }
+
+    private static string Existing(string path, string option, string program)
+    {
+        var full = Path.GetFullPath(path);
+        return File.Exists(full)
+            ? full
+            : throw new LocalSetException(
+                $"{program} not found at {full}: build it with './dev up' (it publishes to artifacts/) or give {option}"
+            );
+    }
+}

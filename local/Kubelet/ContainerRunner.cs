@@ -1,0 +1,147 @@
+using System.Globalization;
+using CliWrap;
+using Polly;
+using Polly.Retry;
+
+namespace MysqlLocal.Kubelet;
+
+/// <summary>
+/// Runs a container's process as the kubelet does: init containers until they exit 0, the others
+/// for ever (<c>restartPolicy: Always</c>), with a back-off between restarts that doubles from 1 s
+/// to 30 s. Stopping sends SIGTERM, then SIGKILL after the grace period.
+/// </summary>
+public sealed class ContainerRunner(
+    ContainerSpec spec,
+    ContainerState state,
+    ContainerLog log,
+    TimeProvider time,
+    TimeSpan gracePeriod
+)
+{
+    public const int KilledExitCode = 137;
+
+    public ContainerState State { get; } = state;
+
+    /// <summary>Runs an init container until it succeeds; returns false when stopped first.</summary>
+    public async Task<bool> RunToCompletionAsync(CancellationToken stop)
+    {
+        var pipeline = RestartPipeline(exitCode => exitCode != 0, stop);
+        try
+        {
+            await pipeline.ExecuteAsync(RunOnceAsync, stop).ConfigureAwait(false);
+            return !stop.IsCancellationRequested;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Runs a container, restarting it whenever it exits, until stopped.</summary>
+    public async Task RunAlwaysAsync(CancellationToken stop)
+    {
+        var pipeline = RestartPipeline(_ => true, stop);
+        try
+        {
+            await pipeline.ExecuteAsync(RunOnceAsync, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped during a back-off.
+        }
+    }
+
+    private ResiliencePipeline<int> RestartPipeline(
+        Func<int, bool> restart,
+        CancellationToken stop
+    ) =>
+        new ResiliencePipelineBuilder<int> { TimeProvider = time }
+            .AddRetry(
+                new RetryStrategyOptions<int>
+                {
+                    ShouldHandle = args =>
+                        ValueTask.FromResult(
+                            !stop.IsCancellationRequested
+                                && args.Outcome.Exception is null
+                                && restart(args.Outcome.Result)
+                        ),
+                    MaxRetryAttempts = int.MaxValue,
+                    BackoffType = DelayBackoffType.Exponential,
+                    Delay = TimeSpan.FromSeconds(1),
+                    MaxDelay = TimeSpan.FromSeconds(30),
+                    UseJitter = false,
+                    OnRetry = args =>
+                    {
+                        State.Restarting();
+                        log.Event(
+                            time,
+                            string.Create(
+                                CultureInfo.InvariantCulture,
+                                $"container {spec.Name} exited with code {args.Outcome.Result}; restarting in {args.RetryDelay.TotalSeconds:0.#} s (restart {args.AttemptNumber + 1})"
+                            )
+                        );
+                        return ValueTask.CompletedTask;
+                    },
+                }
+            )
+            .Build();
+
+    private async ValueTask<int> RunOnceAsync(CancellationToken stop)
+    {
+        if (spec.BeforeStart is { } before)
+        {
+            await before(stop).ConfigureAwait(false);
+        }
+
+        using var forceful = new CancellationTokenSource();
+        var task = Cli.Wrap(spec.Executable)
+            .WithArguments(spec.ArgumentsAtStart?.Invoke() ?? spec.Arguments)
+            .WithEnvironmentVariables(spec.Environment)
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(log.Write))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(log.Write))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(forceful.Token);
+        var pid = task.ProcessId;
+        State.Started(pid, time.GetUtcNow());
+        log.Event(
+            time,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"started container {spec.Name} (pid {pid})"
+            )
+        );
+
+        await using var registration = stop.Register(() =>
+        {
+            log.Event(
+                time,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"stopping container {spec.Name} (SIGTERM to pid {pid}, SIGKILL after {gracePeriod.TotalSeconds:0} s)"
+                )
+            );
+            Signals.Send(pid, "TERM");
+            forceful.CancelAfter(gracePeriod);
+        });
+
+        int exitCode;
+        try
+        {
+            exitCode = (await task.ConfigureAwait(false)).ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            exitCode = KilledExitCode;
+        }
+
+        State.Exited(exitCode, completed: exitCode == 0);
+        log.Event(
+            time,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"container {spec.Name} (pid {pid}) exited with code {exitCode}"
+            )
+        );
+        return exitCode;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using MysqlLocal.State;
+
+namespace MysqlLocal.Kubelet;
+
+/// <summary>
+/// The supervisor of a local set: the StatefulSet controller and the kubelet in one small loop.
+/// Twice a second it reads set.json and makes the pods match it, in the StatefulSet's order
+/// (<c>podManagementPolicy: OrderedReady</c>): pod N is created only when pods 0..N-1 are ready;
+/// scaling down removes the highest ordinal first, one at a time; a pod whose generation went up
+/// (deleted) is stopped and created again, init containers included, on the same volume.
+/// </summary>
+public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposable
+{
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(500);
+
+    private readonly SortedDictionary<int, PodRunner> _pods = [];
+    private readonly HttpClient _http = new();
+    private readonly Lock _logLock = new();
+    private StreamWriter? _log;
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        Directory.CreateDirectory(store.Paths.StateDir);
+        _log = new StreamWriter(
+            new FileStream(
+                store.Paths.KubeletLog,
+                FileMode.Append,
+                FileAccess.Write,
+                FileShare.ReadWrite
+            )
+        )
+        {
+            AutoFlush = true,
+        };
+        Log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"kubelet started (pid {Environment.ProcessId}) for {store.Paths.StateDir}"
+            )
+        );
+        using var timer = new PeriodicTimer(Period, time);
+        try
+        {
+            do
+            {
+                DesiredState desired;
+                try
+                {
+                    desired = store.ReadDesired();
+                }
+                catch (LocalSetException e)
+                {
+                    Log("cannot read the set: " + e.Message);
+                    continue;
+                }
+
+                if (desired.Stopping)
+                {
+                    break;
+                }
+
+                await ReconcileAsync(desired).ConfigureAwait(false);
+            } while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            Log("signal received");
+        }
+
+        await StopAllAsync().ConfigureAwait(false);
+        Log("kubelet stopped: every pod terminated");
+    }
+
+    private async Task ReconcileAsync(DesiredState desired)
+    {
+        // Deleted pods: stop them; the loop below creates them again.
+        foreach (
+            var pod in _pods
+                .Values.Where(p => p.Generation != desired.GenerationOf(p.Name))
+                .ToList()
+        )
+        {
+            await pod.DisposeAsync().ConfigureAwait(false);
+            _pods.Remove(pod.Ordinal);
+        }
+
+        // Scale down: the highest ordinal first, one per round.
+        if (
+            _pods.Keys.Where(o => o >= desired.Replicas).DefaultIfEmpty(-1).Max()
+            is var highest
+                and >= 0
+        )
+        {
+            Log($"scaling down to {desired.Replicas}: deleting {SetPaths.PodName(highest)}");
+            await _pods[highest].DisposeAsync().ConfigureAwait(false);
+            _pods.Remove(highest);
+            return;
+        }
+
+        // Create the lowest missing pod once every pod below it is ready.
+        for (var ordinal = 0; ordinal < desired.Replicas; ordinal++)
+        {
+            if (_pods.TryGetValue(ordinal, out var pod))
+            {
+                if (!pod.Ready)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var created = new PodRunner(store, desired, ordinal, time, _http, Log);
+            _pods[ordinal] = created;
+            created.Start();
+            return;
+        }
+    }
+
+    private async Task StopAllAsync()
+    {
+        // In reverse order, like a StatefulSet scaled to zero; all at once would also be safe.
+        foreach (var pod in _pods.Values.Reverse().ToList())
+        {
+            await pod.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _pods.Clear();
+    }
+
+    private void Log(string message)
+    {
+        lock (_logLock)
+        {
+            _log?.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {message}"
+                )
+            );
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAllAsync().ConfigureAwait(false);
+        _http.Dispose();
+        if (_log is not null)
+        {
+            await _log.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

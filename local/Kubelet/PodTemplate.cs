@@ -1,0 +1,102 @@
+using System.Globalization;
+using MysqlLocal.State;
+
+namespace MysqlLocal.Kubelet;
+
+/// <summary>
+/// The StatefulSet's pod template for one ordinal, on one machine: the same programs and options
+/// as manifests/base/statefulset.yaml, with two local differences. Every pod has its own ports on
+/// 127.0.0.1 instead of its own IP, and the peers' stable names (<c>mysql-0.mysql:3306</c>…) are
+/// mapped to those ports with the programs' own <c>--connect-to</c>, never through DNS or /etc/hosts.
+/// </summary>
+public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
+{
+    public PodPaths Pod { get; } = set.Pod(ordinal);
+
+    public PodPorts Ports { get; } = PodPorts.For(desired.BasePort, ordinal);
+
+    private IReadOnlyDictionary<string, string?> Environment =>
+        new Dictionary<string, string?>(StringComparer.Ordinal) { ["HOSTNAME"] = Pod.Name };
+
+    /// <summary>Init container <c>init</c>: mysql-init writes server-id.cnf and the role's config into conf.d.</summary>
+    public ContainerSpec Init() =>
+        new(
+            "init",
+            desired.InitBinary,
+            [
+                "--config-map-dir=" + desired.ConfigMapDir,
+                "--conf-dir=" + Pod.ConfDir,
+                "--service=" + SetPaths.ServiceName,
+            ],
+            Environment
+        );
+
+    /// <summary>Init container <c>clone</c>: mysql-agent clone fills an empty replica volume from a peer.</summary>
+    public ContainerSpec Clone() =>
+        new(
+            "clone",
+            desired.AgentBinary,
+            [
+                "clone",
+                "--service=" + SetPaths.ServiceName,
+                "--data-dir=" + Pod.DataDir,
+                "--backup-token-file=" + set.Secret(SecretFiles.BackupToken),
+                .. ConnectTo(),
+                .. desired.AgentArguments,
+            ],
+            Environment
+        );
+
+    /// <summary>Container <c>mysql</c>: mariadbd (or mysqld) on this pod's config.</summary>
+    public ContainerSpec Mysql(MysqlEntrypoint entrypoint) =>
+        new("mysql", desired.MysqldBinary, [], Environment)
+        {
+            BeforeStart = entrypoint.PrepareAsync,
+            ArgumentsAtStart = entrypoint.ServerArguments,
+        };
+
+    /// <summary>Container <c>agent</c>: mysql-agent serve.</summary>
+    public ContainerSpec Agent() =>
+        new(
+            "agent",
+            desired.AgentBinary,
+            [
+                "serve",
+                "--service=" + SetPaths.ServiceName,
+                "--data-dir=" + Pod.DataDir,
+                "--admin-password-file=" + set.Secret(SecretFiles.RootPassword),
+                "--replication-password-file=" + set.Secret(SecretFiles.ReplicationPassword),
+                "--backup-password-file=" + set.Secret(SecretFiles.BackupPassword),
+                "--backup-token-file=" + set.Secret(SecretFiles.BackupToken),
+                "--mysql-host=127.0.0.1",
+                "--mysql-port=" + Number(Ports.Mysql),
+                "--backup-port=" + Number(Ports.Backup),
+                "--http-port=" + Number(Ports.Http),
+                "--bind-address=127.0.0.1",
+                .. ConnectTo(),
+                .. desired.AgentArguments,
+            ],
+            Environment
+        );
+
+    /// <summary>Every peer up to this pod, for mysqld, backups and /status: the names a cluster's DNS would give.</summary>
+    private IEnumerable<string> ConnectTo()
+    {
+        for (var peer = 0; peer <= ordinal; peer++)
+        {
+            var name = SetPaths.PodName(peer) + "." + SetPaths.ServiceName;
+            var ports = PodPorts.For(desired.BasePort, peer);
+            yield return Map(name, PodPorts.ClusterMysqlPort, ports.Mysql);
+            yield return Map(name, PodPorts.ClusterBackupPort, ports.Backup);
+            yield return Map(name, PodPorts.ClusterHttpPort, ports.Http);
+        }
+    }
+
+    private static string Map(string name, int clusterPort, int localPort) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"--connect-to={name}:{clusterPort}:127.0.0.1:{localPort}"
+        );
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,54 @@
+using MysqlLocal.Commands;
+using MysqlLocal.State;
+
+// mysql-local: see LocalCommandLine.Usage, or README.md "The local replica set".
+var time = TimeProvider.System;
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+try
+{
+    var line = LocalCommandLine.Parse(args);
+    var output = Console.Out;
+    return line.Command switch
+    {
+        "help" => Help(),
+        "up" => await UpCommand.RunAsync(line, time, output, cancel.Token),
+        "scale" => await ScaleCommand.RunAsync(line, time, output, cancel.Token),
+        "status" => await StatusCommand.RunAsync(line, output, cancel.Token),
+        "logs" => await LogsCommand.RunAsync(line, time, output, cancel.Token),
+        "delete-pod" => await DeletePodCommand.RunAsync(line, time, output, cancel.Token),
+        "down" => await DownCommand.RunAsync(line, time, output, cancel.Token),
+        KubeletProcess.CommandName => await KubeletCommand.RunAsync(line, time),
+        _ => throw new UsageException(
+            $"unknown command '{line.Command}': use up, scale, status, logs, delete-pod or down (see --help)"
+        ),
+    };
+}
+catch (UsageException e)
+{
+    await Console.Error.WriteLineAsync("mysql-local: error: " + e.Message);
+    return 2;
+}
+catch (LocalSetException e)
+{
+    await Console.Error.WriteLineAsync("mysql-local: error: " + e.Message);
+    return 3;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync(
+        "mysql-local: interrupted; the set keeps running ('down' stops it)"
+    );
+    return 130;
+}
+
+static int Help()
+{
+    Console.WriteLine(LocalCommandLine.Usage);
+    return 0;
+}

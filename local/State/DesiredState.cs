@@ -1,0 +1,29 @@
+namespace MysqlLocal.State;
+
+/// <summary>
+/// <c>set.json</c>: the StatefulSet's spec as the commands write it and the kubelet reads it.
+/// A pod's generation goes up when the pod is deleted: the kubelet then recreates it, init
+/// containers first, on the same volume.
+/// </summary>
+public sealed record DesiredState
+{
+    public required int Replicas { get; init; }
+    public required int BasePort { get; init; }
+    public required string InitBinary { get; init; }
+    public required string AgentBinary { get; init; }
+
+    /// <summary>The ConfigMap's folder: primary.cnf and replica.cnf (manifests/overlays/mariadb).</summary>
+    public required string ConfigMapDir { get; init; }
+    public required string MysqldBinary { get; init; }
+    public required string InstallDbBinary { get; init; }
+
+    /// <summary>Extra arguments for every <c>mysql-agent</c> container (tests shorten intervals with it).</summary>
+    public IReadOnlyList<string> AgentArguments { get; init; } = [];
+    public IReadOnlyDictionary<string, int> PodGenerations { get; init; } =
+        new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Set by <c>down</c>: the kubelet stops every pod and exits.</summary>
+    public bool Stopping { get; init; }
+
+    public int GenerationOf(string podName) => PodGenerations.GetValueOrDefault(podName);
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using MysqlLocal.Status;
+
+namespace MysqlLocal.State;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
+[JsonSerializable(typeof(DesiredState))]
+[JsonSerializable(typeof(PodRecord))]
+[JsonSerializable(typeof(List<PodStatusRow>))]
+[JsonSerializable(typeof(AgentStatus))]
+internal sealed partial class SetJsonContext : JsonSerializerContext;

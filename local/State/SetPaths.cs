@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace MysqlLocal.State;
+
+/// <summary>
+/// Where a local replica set keeps everything, under one state folder the user chooses:
+/// <code>
+/// state/set.json                 what the user asked for (replicas, ports, binaries, pod generations)
+/// state/kubelet.pid, kubelet.log the supervisor
+/// state/secrets/                 the Secret: root, replication and backup passwords, backup token (0600)
+/// state/pods/mysql-N/            one pod: data/ (its volume), conf.d/, tmp/, logs/&lt;container&gt;.log, pod.json
+/// </code>
+/// </summary>
+public sealed class SetPaths
+{
+    public const string StatefulSetName = "mysql";
+    public const string ServiceName = "mysql";
+
+    public SetPaths(string stateDir) => StateDir = Path.GetFullPath(stateDir);
+
+    public string StateDir { get; }
+
+    public string DesiredStateFile => Path.Combine(StateDir, "set.json");
+
+    public string KubeletPidFile => Path.Combine(StateDir, "kubelet.pid");
+
+    public string KubeletLog => Path.Combine(StateDir, "kubelet.log");
+
+    public string SecretsDir => Path.Combine(StateDir, "secrets");
+
+    public string PodsDir => Path.Combine(StateDir, "pods");
+
+    public static string PodName(int ordinal) =>
+        string.Create(CultureInfo.InvariantCulture, $"{StatefulSetName}-{ordinal}");
+
+    public PodPaths Pod(int ordinal) => new(Path.Combine(PodsDir, PodName(ordinal)), ordinal);
+
+    public string Secret(string key) => Path.Combine(SecretsDir, key);
+}

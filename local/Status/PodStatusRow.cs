@@ -1,0 +1,21 @@
+using MysqlLocal.State;
+
+namespace MysqlLocal.Status;
+
+/// <summary>One pod in <c>status --json</c>: the kubelet's view joined with the agent's.</summary>
+public sealed record PodStatusRow
+{
+    public required string Name { get; init; }
+    public required int Ordinal { get; init; }
+    public required string Phase { get; init; }
+    public required bool Ready { get; init; }
+    public string? ReadyReason { get; init; }
+    public string? Role { get; init; }
+    public uint? ServerId { get; init; }
+    public long? LagSeconds { get; init; }
+    public string? Gtid { get; init; }
+    public string? ReplicationSetup { get; init; }
+    public required string Host { get; init; }
+    public required PodPorts Ports { get; init; }
+    public required IReadOnlyList<ContainerRecord> Containers { get; init; }
+}

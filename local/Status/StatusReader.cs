@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using MysqlLocal.State;
+
+namespace MysqlLocal.Status;
+
+/// <summary>Joins each pod's <c>pod.json</c> with its agent's <c>/status</c> (when it answers).</summary>
+public sealed class StatusReader(SetStore store, HttpClient http)
+{
+    public async Task<IReadOnlyList<PodStatusRow>> ReadAsync(CancellationToken cancellationToken)
+    {
+        var desired = store.ReadDesired();
+        var rows = new List<PodStatusRow>();
+        foreach (var ordinal in store.PodOrdinalsOnDisk())
+        {
+            var record = store.ReadPod(ordinal);
+            var inSet = ordinal < desired.Replicas;
+            if (record is null || (!inSet && record.Phase == "Terminated"))
+            {
+                continue; // A volume kept after scaling down, not a pod.
+            }
+
+            var agent =
+                record.Phase == "Running"
+                    ? await AgentAsync(record.Ports, cancellationToken).ConfigureAwait(false)
+                    : null;
+            rows.Add(
+                new PodStatusRow
+                {
+                    Name = record.Name,
+                    Ordinal = ordinal,
+                    Phase = record.Phase,
+                    Ready = record.Ready,
+                    ReadyReason = record.ReadyReason,
+                    Role = agent?.Role ?? (ordinal == 0 ? "primary" : "replica"),
+                    ServerId = agent?.ServerId,
+                    LagSeconds = agent?.LagSeconds,
+                    Gtid = agent?.Gtid,
+                    ReplicationSetup = agent?.ReplicationSetup?.State,
+                    Host = "127.0.0.1",
+                    Ports = record.Ports,
+                    Containers = record.Containers,
+                }
+            );
+        }
+
+        return rows;
+    }
+
+    private async Task<AgentStatus?> AgentAsync(PodPorts ports, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var body = await http.GetStringAsync(
+                    new Uri(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"http://127.0.0.1:{ports.Http}/status"
+                        )
+                    ),
+                    timeout.Token
+                )
+                .ConfigureAwait(false);
+            return JsonSerializer.Deserialize(body, SetJsonContext.Default.AgentStatus);
+        }
+        catch (Exception e)
+            when (e is HttpRequestException or OperationCanceledException or JsonException
+                && !cancellationToken.IsCancellationRequested
+            )
+        {
+            return null;
+        }
+    }
+}
