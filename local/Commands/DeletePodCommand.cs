@@ -61,12 +61,11 @@ public static class DeletePodCommand
     }
 
     public static int OrdinalOf(string pod) =>
-        PodIdentity.TryParse(pod, out var identity, out var error)
+        PodIdentity.TryParse(pod, out var identity, out _)
         && identity.StatefulSetName == SetPaths.StatefulSetName
+        && identity.PodName == pod
             ? identity.Ordinal
             : throw new UsageException(
-                error.Length > 0
-                    ? error
-                    : $"'{pod}' is not a pod of this set: pods are named {SetPaths.StatefulSetName}-<n>"
+                $"'{pod}' is not a pod of this set: pods are named {SetPaths.StatefulSetName}-<n>, such as {SetPaths.PodName(1)} (see 'status')"
             );
 }

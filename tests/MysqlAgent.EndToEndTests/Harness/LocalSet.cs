@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CliWrap;
+using MySqlConnector;
+
+namespace MysqlAgent.EndToEndTests.Harness;
+
+/// <summary>
+/// A local replica set for one test, driven through <c>mysql-local</c>'s command line exactly as a
+/// user drives it: its own state folder and port block, the repository's built binaries, and
+/// <c>down</c> when disposed (which kills every process of the set, by id, even after a failure).
+/// </summary>
+public sealed class LocalSet : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+
+    private static readonly HashSet<int> UsedBases = [];
+    private readonly ITestOutputHelper _output;
+
+    private LocalSet(string stateDir, int basePort, ITestOutputHelper output)
+    {
+        StateDir = stateDir;
+        BasePort = basePort;
+        _output = output;
+    }
+
+    public string StateDir { get; }
+
+    public int BasePort { get; }
+
+    public string RootPassword =>
+        File.ReadAllText(Path.Combine(StateDir, "secrets", "root-password")).Trim();
+
+    /// <summary>Runs <c>up</c> and checks it succeeded; the output is the test's evidence.</summary>
+    public static async Task<(LocalSet Set, CommandOutput Up)> UpAsync(
+        ITestOutputHelper output,
+        int replicas = 3
+    )
+    {
+        var stateDir = Path.Combine(
+            Path.GetTempPath(),
+            "mysql-agent-e2e",
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))
+        );
+        var set = new LocalSet(stateDir, FreeBase(), output);
+        var up = await set.RunAsync(
+            "up",
+            "--replicas",
+            replicas.ToString(CultureInfo.InvariantCulture),
+            "--base-port",
+            set.BasePort.ToString(CultureInfo.InvariantCulture),
+            "--init-binary",
+            Binaries.Init,
+            "--agent-binary",
+            Binaries.Agent,
+            "--config-map-dir",
+            Binaries.ConfigMapDir,
+            "--agent-arg=--connect-retry-seconds=1",
+            "--agent-arg=--log-level=Debug"
+        );
+        if (up.ExitCode != 0)
+        {
+            await set.DumpLogsAsync();
+            await set.DisposeAsync();
+            Assert.Fail($"up failed: {up}");
+        }
+
+        return (set, up);
+    }
+
+    public async Task<CommandOutput> RunAsync(params string[] arguments)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var timeout = new CancellationTokenSource(Patience + TimeSpan.FromMinutes(1));
+        var result = await Cli.Wrap(Binaries.Local)
+            .WithArguments([.. arguments, "--state-dir", StateDir])
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(timeout.Token);
+        var output = new CommandOutput(result.ExitCode, stdout.ToString(), stderr.ToString());
+        _output.WriteLine($"$ mysql-local {string.Join(' ', arguments)}\n{output}");
+        return output;
+    }
+
+    public async Task<CommandOutput> MustRunAsync(params string[] arguments)
+    {
+        var output = await RunAsync(arguments);
+        if (output.ExitCode != 0)
+        {
+            await DumpLogsAsync();
+            Assert.Fail($"mysql-local {string.Join(' ', arguments)} failed: {output}");
+        }
+
+        return output;
+    }
+
+    public async Task<IReadOnlyList<PodView>> StatusAsync()
+    {
+        var output = await MustRunAsync("status", "--json");
+        using var document = JsonDocument.Parse(output.StandardOutput);
+        return document.RootElement.EnumerateArray().Select(e => new PodView(e.Clone())).ToList();
+    }
+
+    public async Task<PodView> PodAsync(string name) =>
+        (await StatusAsync()).Single(p => p.Name == name);
+
+    public string PodDir(string pod) => Path.Combine(StateDir, "pods", pod);
+
+    public string Log(string pod, string container)
+    {
+        var file = Path.Combine(PodDir(pod), "logs", container + ".log");
+        return File.Exists(file) ? File.ReadAllText(file) : "";
+    }
+
+    public static int MysqlPort(int basePort, int ordinal) => basePort + (10 * ordinal) + 6;
+
+    public async Task<MySqlConnection> ConnectAsync(int ordinal)
+    {
+        var connection = new MySqlConnection(
+            new MySqlConnectionStringBuilder
+            {
+                Server = "127.0.0.1",
+                Port = (uint)MysqlPort(BasePort, ordinal),
+                UserID = "root",
+                Password = RootPassword,
+                SslMode = MySqlSslMode.None,
+                Pooling = false,
+                ConnectionTimeout = 5,
+                DefaultCommandTimeout = 30,
+            }.ConnectionString
+        );
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, or fails the test with <paramref name="what"/>.</summary>
+    public async Task WaitUntilAsync(
+        string what,
+        Func<Task<bool>> condition,
+        TimeSpan? timeout = null
+    )
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Patience);
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (MySqlException)
+            {
+                // A server restarting: ask again.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                await DumpLogsAsync();
+                Assert.Fail($"timed out waiting until {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DumpLogsAsync()
+    {
+        var kubelet = Path.Combine(StateDir, "kubelet.log");
+        if (File.Exists(kubelet))
+        {
+            _output.WriteLine(
+                $"--- kubelet.log ---\n{Tail(await File.ReadAllTextAsync(kubelet), 60)}"
+            );
+        }
+
+        var pods = Path.Combine(StateDir, "pods");
+        if (!Directory.Exists(pods))
+        {
+            return;
+        }
+
+        foreach (var pod in Directory.EnumerateDirectories(pods).Order())
+        {
+            foreach (var container in new[] { "clone", "mysql", "agent" })
+            {
+                var text = Log(Path.GetFileName(pod), container);
+                if (text.Length > 0)
+                {
+                    _output.WriteLine(
+                        $"--- {Path.GetFileName(pod)} {container} ---\n{Tail(text, 40)}"
+                    );
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var down = await RunAsync("down");
+        if (down.ExitCode != 0 && Directory.Exists(StateDir))
+        {
+            Directory.Delete(StateDir, recursive: true);
+        }
+    }
+
+    private static string Tail(string text, int lines) =>
+        string.Join('\n', text.Split('\n').TakeLast(lines));
+
+    /// <summary>A block of ports for up to six pods that nothing listens on, never the same twice in a run.</summary>
+    private static int FreeBase()
+    {
+        lock (UsedBases)
+        {
+            while (true)
+            {
+                // Below the kernel's ephemeral range (32768 and up), where the other tests' free ports come from.
+                var basePort = 20000 + (RandomNumberGenerator.GetInt32(0, 120) * 100);
+                if (
+                    !UsedBases.Contains(basePort)
+                    && Enumerable
+                        .Range(0, 6)
+                        .All(o =>
+                            Free(basePort + (10 * o) + 6)
+                            && Free(basePort + (10 * o) + 7)
+                            && Free(basePort + (10 * o) + 8)
+                        )
+                )
+                {
+                    UsedBases.Add(basePort);
+                    return basePort;
+                }
+            }
+        }
+    }
+
+    private static bool Free(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
