@@ -90,7 +90,17 @@ public sealed class ContainerRunner(
     {
         if (spec.BeforeStart is { } before)
         {
-            await before(stop).ConfigureAwait(false);
+            try
+            {
+                await before(stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+            {
+                // As an image's entrypoint that fails: the container exits 1 and is restarted after the back-off.
+                log.Event(time, $"container {spec.Name} could not start: {e.Message}");
+                State.Exited(1, completed: false);
+                return 1;
+            }
         }
 
         using var forceful = new CancellationTokenSource();

@@ -22,20 +22,32 @@ public sealed class KillTests(ITestOutputHelper output)
             var donorAgent = donor.Pid("agent")!.Value;
             await set.MustRunAsync("scale", "4", "--no-wait");
 
-            // The moment the donor's agent runs mariabackup for mysql-3.
+            // The moment the donor's agent runs mariabackup and mysql-3 already extracts its stream.
             int? backup = null;
             await set.WaitUntilAsync(
-                "mysql-2's agent runs a backup",
+                "mysql-2's agent streams a backup that mysql-3 extracts",
                 () =>
                     Task.FromResult(
                         (backup = Processes.ChildNamed(donorAgent, "--backup")) is not null
-                    )
+                            && set.Log("mysql-3", "clone")
+                                .Contains(
+                                    "extracting the stream from mysql-2",
+                                    StringComparison.Ordinal
+                                )
+                    ),
+                TimeSpan.FromMinutes(2)
             );
             Processes.Kill9(donorAgent);
             output.WriteLine($"killed mysql-2's agent {donorAgent} while its backup {backup} ran");
 
             await set.MustRunAsync("scale", "4");
             var clone = set.Log("mysql-3", "clone");
+            output.WriteLine($"--- mysql-3 clone ---\n{clone}");
+            Assert.Contains(
+                "clone attempt 1 from donor mysql-2.mysql:3307 failed",
+                clone,
+                StringComparison.Ordinal
+            );
             Assert.Matches("clone complete from mysql-[0-2]\\.mysql:3307", clone);
             Assert.True(
                 (await set.PodAsync("mysql-2")).Restarts("agent") >= 1,
@@ -76,6 +88,7 @@ public sealed class KillTests(ITestOutputHelper output)
 
             await set.MustRunAsync("scale", "4");
             var log = set.Log("mysql-3", "clone");
+            output.WriteLine($"--- mysql-3 clone ---\n{log}");
             Assert.Contains(
                 $"container clone (pid {clonePid}) exited with code 137",
                 log,
