@@ -52,9 +52,15 @@ public static class DeletePodCommand
             return 0;
         }
 
-        using var http = new HttpClient();
-        var rows = await new SetWaiter(store, new StatusReader(store, http), time, output)
-            .WaitAsync(line.Timeout(), cancellationToken, (pod, generation))
+        var rows = await SetWaiter
+            .UntilReadyAsync(
+                store,
+                line.Timeout(),
+                time,
+                output,
+                cancellationToken,
+                (pod, generation)
+            )
             .ConfigureAwait(false);
         await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
         return 0;

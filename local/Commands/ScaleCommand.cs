@@ -44,10 +44,8 @@ public static class ScaleCommand
             return 0;
         }
 
-        using var http = new HttpClient();
-        var reader = new StatusReader(store, http);
-        var rows = await new SetWaiter(store, reader, time, output)
-            .WaitAsync(line.Timeout(), cancellationToken)
+        var rows = await SetWaiter
+            .UntilReadyAsync(store, line.Timeout(), time, output, cancellationToken)
             .ConfigureAwait(false);
         await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
         return 0;

@@ -11,6 +11,22 @@ public sealed class SetWaiter(
     TextWriter output
 )
 {
+    /// <summary>Waits with a status reader of its own; see <see cref="WaitAsync"/>.</summary>
+    public static async Task<IReadOnlyList<PodStatusRow>> UntilReadyAsync(
+        SetStore store,
+        TimeSpan timeout,
+        TimeProvider time,
+        TextWriter output,
+        CancellationToken cancellationToken,
+        (string Pod, int Generation)? recreated = null
+    )
+    {
+        using var http = new HttpClient();
+        return await new SetWaiter(store, new StatusReader(store, http), time, output)
+            .WaitAsync(timeout, cancellationToken, recreated)
+            .ConfigureAwait(false);
+    }
+
     /// <summary>Until pods 0..replicas-1 are ready and no other pod runs; at least <paramref name="generation"/> of <paramref name="pod"/> when given.</summary>
     /// <exception cref="LocalSetException">The time ran out or the kubelet died; the message says which pod and where its logs are.</exception>
     public async Task<IReadOnlyList<PodStatusRow>> WaitAsync(

@@ -56,41 +56,40 @@ public static class UpCommand
         }
 
         SecretFiles.EnsureCreated(paths);
+        var agentArguments = line.Values("agent-arg");
+        var requested = new DesiredState
+        {
+            Replicas = replicas ?? DefaultReplicas,
+            BasePort = basePort ?? PodPorts.DefaultBase,
+            InitBinary = initBinary,
+            AgentBinary = agentBinary,
+            ConfigMapDir = configMap,
+            MysqldBinary = server,
+            InstallDbBinary = installDb,
+            AgentArguments = agentArguments,
+        };
         if (store.Exists)
         {
+            // Starting again: what was not asked for now stays as it was.
+            var kubeletRuns = KubeletProcess.RunningPid(paths) is not null;
             store.UpdateDesired(d =>
-                d with
-                {
-                    Replicas = replicas ?? d.Replicas,
-                    BasePort = basePort ?? d.BasePort,
-                    InitBinary = initBinary,
-                    AgentBinary = agentBinary,
-                    ConfigMapDir = configMap,
-                    MysqldBinary = server,
-                    InstallDbBinary = installDb,
-                    AgentArguments =
-                        line.Values("agent-arg").Count > 0
-                            ? line.Values("agent-arg")
-                            : d.AgentArguments,
-                    Stopping = false,
-                }
+                kubeletRuns && basePort is { } moved && moved != d.BasePort
+                    ? throw new LocalSetException(
+                        $"the set in {paths.StateDir} runs on base port {d.BasePort}: run 'down --keep-data' before moving it to {moved}"
+                    )
+                    : requested with
+                    {
+                        Replicas = replicas ?? d.Replicas,
+                        BasePort = basePort ?? d.BasePort,
+                        AgentArguments =
+                            agentArguments.Count > 0 ? agentArguments : d.AgentArguments,
+                        PodGenerations = d.PodGenerations,
+                    }
             );
         }
         else
         {
-            store.WriteDesired(
-                new DesiredState
-                {
-                    Replicas = replicas ?? DefaultReplicas,
-                    BasePort = basePort ?? PodPorts.DefaultBase,
-                    InitBinary = initBinary,
-                    AgentBinary = agentBinary,
-                    ConfigMapDir = configMap,
-                    MysqldBinary = server,
-                    InstallDbBinary = installDb,
-                    AgentArguments = line.Values("agent-arg"),
-                }
-            );
+            store.WriteDesired(requested);
         }
 
         if (KubeletProcess.RunningPid(paths) is { } running)
@@ -116,12 +115,9 @@ public static class UpCommand
             return 0;
         }
 
-        using var http = new HttpClient();
-        var reader = new StatusReader(store, http);
-        var rows = await new SetWaiter(store, reader, time, output)
-            .WaitAsync(line.Timeout(), cancellationToken)
+        var rows = await SetWaiter
+            .UntilReadyAsync(store, line.Timeout(), time, output, cancellationToken)
             .ConfigureAwait(false);
-        rows = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);

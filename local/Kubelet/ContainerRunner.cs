@@ -94,7 +94,8 @@ public sealed class ContainerRunner(
             {
                 await before(stop).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+            catch (Exception e)
+                when (e is not OperationCanceledException && e is not OutOfMemoryException)
             {
                 // As an image's entrypoint that fails: the container exits 1 and is restarted after the back-off.
                 log.Event(time, $"container {spec.Name} could not start: {e.Message}");
