@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using MysqlAgent.Backup.Protocol;
 using MysqlAgent.Configuration;
 using MysqlAgent.Metrics;
+using MysqlAgent.Processes;
 using MySqlConnector;
 
 namespace MysqlAgent.Backup;
@@ -237,6 +238,7 @@ public sealed class BackupStreamer
         var stdout = PipeTarget.Create(
             async (source, ct) =>
             {
+                PipeCapacity.TryGrow(source);
                 var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
                 try
                 {

@@ -1,6 +1,7 @@
 using CliWrap;
 using MysqlAgent.Backup.Protocol;
 using MysqlAgent.Configuration;
+using MysqlAgent.Processes;
 using Endpoint = MysqlAgent.Configuration.Endpoint;
 
 namespace MysqlAgent.Clone;
@@ -34,6 +35,7 @@ public static class StreamExtractor
         var source = PipeSource.Create(
             async (stdin, ct) =>
             {
+                PipeCapacity.TryGrow(stdin);
                 var input = new WriteFailureTracker(stdin);
                 try
                 {
