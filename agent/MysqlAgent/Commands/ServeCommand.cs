@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Backup;
 using MysqlAgent.Configuration;
+using MysqlAgent.Faults;
 using MysqlAgent.Health;
 using MysqlAgent.Hosting;
 using MysqlAgent.Logging;
@@ -55,6 +56,14 @@ public sealed class ServeCommand : IAgentCommand
     )
     {
         await using var app = Build(options, Prometheus.Metrics.NewCustomRegistry());
+        // A crash point's SIGKILL must not swallow the log lines queued before it.
+        CrashPoint.BeforeKill = () =>
+        {
+            foreach (var provider in app.Services.GetServices<ILoggerProvider>())
+            {
+                provider.Dispose();
+            }
+        };
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }

@@ -18,10 +18,14 @@ public static class CrashPoint
         StringComparer.Ordinal
     );
 
+    /// <summary>Runs first when a point is hit: the agent drains its asynchronous log queue here.</summary>
+    public static Action? BeforeKill { get; set; }
+
     public static void Hit(string name)
     {
         if (Armed.Contains(name))
         {
+            BeforeKill?.Invoke();
             Console.Error.WriteLine(
                 $"mysql-agent: crash point '{name}' reached: killing myself with SIGKILL"
             );
