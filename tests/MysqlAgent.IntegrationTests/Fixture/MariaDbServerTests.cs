@@ -81,16 +81,17 @@ public sealed class MariaDbServerTests
     {
         var badOption = "--no-such-option-" + Guid.NewGuid().ToString("N");
 
+        // Server ids no other test uses: tests running beside this one own folders of their own.
         await Assert.ThrowsAsync<MariaDbServerStartException>(() =>
             MariaDbServers.StartAsync([
-                new MariaDbServerOptions { ServerId = 1 },
-                new MariaDbServerOptions { ServerId = 2, ExtraArgs = [badOption] },
+                new MariaDbServerOptions { ServerId = 7001 },
+                new MariaDbServerOptions { ServerId = 7002, ExtraArgs = [badOption] },
             ])
         );
 
         Assert.DoesNotContain(
             Directory.GetDirectories(RootFolderOfAll),
-            folder => LogMentions(folder, badOption) || OwnedByThisRunWithServerId(folder, 1)
+            folder => LogMentions(folder, badOption) || OwnedByThisRunWithServerId(folder, 7001)
         );
     }
 
