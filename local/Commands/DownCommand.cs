@@ -7,8 +7,9 @@ namespace MysqlLocal.Commands;
 /// <summary>
 /// <c>down [--keep-data]</c>: the kubelet stops every pod (SIGTERM, then SIGKILL), then any process
 /// of the set still alive is killed by its id: the ones pod.json recorded, and any whose command
-/// line names the set's folder (a child orphaned by a killed kubelet). Then the folder is deleted,
-/// unless --keep-data keeps it for the next 'up'.
+/// line names the set's folder (a child orphaned by a killed kubelet). An id is only hit while its
+/// command line still names the folder, so a reused id is never killed. Then the folder is
+/// deleted, unless --keep-data keeps it for the next 'up'.
 /// </summary>
 public static class DownCommand
 {
@@ -72,7 +73,7 @@ public static class DownCommand
 
         foreach (var (pid, what) in Leftovers(store))
         {
-            if (Signals.KillIfRunning(pid, paths.StateDir) || Signals.KillIfRunning(pid, what))
+            if (Signals.KillIfRunning(pid, paths.StateDir + "/"))
             {
                 await output
                     .WriteLineAsync(

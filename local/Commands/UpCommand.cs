@@ -24,18 +24,26 @@ public static class UpCommand
         var replicas = line.Number("replicas", 1, PodPorts.MaxOrdinals);
         var root = RepositoryDefaults.Root();
         var (server, installDb) = ServerPrograms.Find();
+        // Starting an existing set again: the binaries and ConfigMap it was created with, unless given.
+        var existing = store.Exists ? store.ReadDesired() : null;
         var initBinary = Existing(
-            line.Value("init-binary") ?? RepositoryDefaults.InitBinary(root),
+            line.Value("init-binary")
+                ?? existing?.InitBinary
+                ?? RepositoryDefaults.InitBinary(root),
             "--init-binary",
             "mysql-init"
         );
         var agentBinary = Existing(
-            line.Value("agent-binary") ?? RepositoryDefaults.AgentBinary(root),
+            line.Value("agent-binary")
+                ?? existing?.AgentBinary
+                ?? RepositoryDefaults.AgentBinary(root),
             "--agent-binary",
             "mysql-agent"
         );
         var configMap = Path.GetFullPath(
-            line.Value("config-map-dir") ?? RepositoryDefaults.ConfigMapDir(root)
+            line.Value("config-map-dir")
+                ?? existing?.ConfigMapDir
+                ?? RepositoryDefaults.ConfigMapDir(root)
         );
         if (
             !File.Exists(Path.Combine(configMap, "primary.cnf"))
