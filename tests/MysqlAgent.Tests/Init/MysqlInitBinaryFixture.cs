@@ -44,6 +44,10 @@ public sealed class MysqlInitBinaryFixture : IAsyncLifetime
                 "linux-x64",
                 "-o",
                 output,
+                // Its own bin/ and obj/: the end-to-end tests run init/bin's build output while
+                // this publish runs, and an in-tree publish rewrites that folder.
+                "--artifacts-path",
+                Path.Combine(root, "artifacts", "mysql-init-build"),
                 "-nologo",
             ])
             .WithWorkingDirectory(root)
