@@ -130,9 +130,14 @@ public static class UpCommand
         await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
         var primary = rows.Single(r => r.Ordinal == 0);
+        var replicaPorts = string.Join(
+            ", ",
+            rows.Where(r => r.Ordinal > 0).Select(r => r.Ports.Mysql)
+        );
         await output
             .WriteLineAsync(
-                $"connect: mariadb -h127.0.0.1 -P{primary.Ports.Mysql} -uroot -p\"$(cat {paths.Secret(SecretFiles.RootPassword)})\"   (replicas: ports {string.Join(", ", rows.Where(r => r.Ordinal > 0).Select(r => r.Ports.Mysql))})"
+                $"connect: mariadb -h127.0.0.1 -P{primary.Ports.Mysql} -uroot -p\"$(cat {paths.Secret(SecretFiles.RootPassword)})\""
+                    + (replicaPorts.Length > 0 ? $"   (replicas: ports {replicaPorts})" : "")
             )
             .ConfigureAwait(false);
         await ReadBackCheck
