@@ -172,8 +172,8 @@ public sealed class KillTests(ITestOutputHelper output)
 
     private static async Task AssertConvergedAsync(LocalSet set, int pods, string table)
     {
-        var pods_ = await set.StatusAsync();
-        Assert.Equal(pods, pods_.Count(p => p.Ready));
+        var status = await set.StatusAsync();
+        Assert.Equal(pods, status.Count(p => p.Ready));
         await using (var connection = await set.ConnectAsync(0))
         {
             await Sql.ExecuteAsync(

@@ -166,13 +166,19 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         int[] tails = [2_000, 600, 100, 20, 5, 1];
         proxy.CutNextConnectionsAfter(offsets);
         proxy.CutNextConnectionsBeforeTheEnd(tails);
+        await _donor.WaitUntilIdleAsync();
 
         var dataDir = NewDataDir("cut");
         var logger = new RecordingLogger(_output, id => AssertNeverBootable(dataDir));
         var outcome = await CloneAsync(Options(dataDir, proxy.Port, host: ProxyHost), logger);
 
         Assert.Equal(CloneOutcome.Cloned, outcome);
-        Assert.Equal(offsets.Length + tails.Length, logger.Count(1003));
+        // Every cut is one failed attempt. A retry can also meet a 429 while the donor still tears
+        // down the stream that was just cut (its limit is one backup): that is not a cut.
+        var cutFailures = logger.Lines.Count(l =>
+            l.Id.Id == 1003 && !l.Message.Contains("is busy", StringComparison.Ordinal)
+        );
+        Assert.Equal(offsets.Length + tails.Length, cutFailures);
         Assert.Equal(offsets.Length + tails.Length, proxy.CutCount);
         Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
         await using var clone = await MariaDbServer.StartAsync(

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using MysqlAgent.Backup;
 using MysqlAgent.Commands;
 using MysqlAgent.Configuration;
 using MysqlAgent.TestSupport;
@@ -20,6 +22,24 @@ public sealed class DonorFixture : IAsyncLifetime
     public WebApplication Agent { get; private set; } = null!;
 
     public int BackupPort { get; private set; }
+
+    /// <summary>
+    /// Until the donor serves no backup: the stream of a test that cut or abandoned it can still be
+    /// ending, and a test that counts its attempts must not meet a 429 it did not cause.
+    /// </summary>
+    public async Task WaitUntilIdleAsync()
+    {
+        var limiter = Agent.Services.GetRequiredService<BackupConcurrencyLimiter>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (limiter.Active > 0)
+        {
+            Assert.True(
+                DateTime.UtcNow < deadline,
+                "the donor still serves a backup after a minute"
+            );
+            await Task.Delay(50);
+        }
+    }
 
     public IReadOnlyList<string> Checksums { get; private set; } = [];
 
