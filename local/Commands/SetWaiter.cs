@@ -62,9 +62,7 @@ public sealed class SetWaiter(
                 && rows.All(r => wanted.Contains(r.Name))
                 && (
                     recreated is not { } pod
-                    || store.ReadPod(Ordinal(pod.Pod)) is { } record
-                        && record.Generation >= pod.Generation
-                        && record.Ready
+                    || rows.Any(r => r.Name == pod.Pod && r.Generation >= pod.Generation && r.Ready)
                 );
             if (done)
             {
@@ -93,9 +91,6 @@ public sealed class SetWaiter(
                 .ConfigureAwait(false);
         }
     }
-
-    private static int Ordinal(string podName) =>
-        MysqlAgent.Identity.PodIdentity.Parse(podName).Ordinal;
 
     private static string LikelyContainer(PodStatusRow row) =>
         row.Phase switch

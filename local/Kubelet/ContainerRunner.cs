@@ -23,31 +23,25 @@ public sealed class ContainerRunner(
     public ContainerState State { get; } = state;
 
     /// <summary>Runs an init container until it succeeds; returns false when stopped first.</summary>
-    public async Task<bool> RunToCompletionAsync(CancellationToken stop)
+    public Task<bool> RunToCompletionAsync(CancellationToken stop) =>
+        RunRestartingAsync(exitCode => exitCode != 0, stop);
+
+    /// <summary>Runs a container, restarting it whenever it exits, until stopped.</summary>
+    public Task RunAlwaysAsync(CancellationToken stop) => RunRestartingAsync(_ => true, stop);
+
+    /// <summary>Runs the process, and again after a back-off while <paramref name="restart"/> says so; false when stopped.</summary>
+    private async Task<bool> RunRestartingAsync(Func<int, bool> restart, CancellationToken stop)
     {
-        var pipeline = RestartPipeline(exitCode => exitCode != 0, stop);
         try
         {
-            await pipeline.ExecuteAsync(RunOnceAsync, stop).ConfigureAwait(false);
+            await RestartPipeline(restart, stop)
+                .ExecuteAsync(RunOnceAsync, stop)
+                .ConfigureAwait(false);
             return !stop.IsCancellationRequested;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            return false;
-        }
-    }
-
-    /// <summary>Runs a container, restarting it whenever it exits, until stopped.</summary>
-    public async Task RunAlwaysAsync(CancellationToken stop)
-    {
-        var pipeline = RestartPipeline(_ => true, stop);
-        try
-        {
-            await pipeline.ExecuteAsync(RunOnceAsync, stop).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Stopped during a back-off.
+            return false; // Stopped during a back-off.
         }
     }
 

@@ -222,15 +222,15 @@ public sealed class PodRunner : IAsyncDisposable
 
                 if (changed)
                 {
+                    // At once, for whoever waits on readiness; the record loop writes the rest.
                     _kubeletLog($"{Name}: {(ready ? "ready" : "not ready")}: {reason}");
+                    WriteRecord();
                 }
 
                 if (ready)
                 {
                     entrypoint.Secured();
                 }
-
-                WriteRecord();
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -7,6 +7,9 @@ public sealed record PodStatusRow
 {
     public required string Name { get; init; }
     public required int Ordinal { get; init; }
+
+    /// <summary>Goes up each time the pod is deleted and created again.</summary>
+    public required int Generation { get; init; }
     public required string Phase { get; init; }
     public required bool Ready { get; init; }
     public string? ReadyReason { get; init; }

@@ -29,6 +29,7 @@ public sealed class StatusReader(SetStore store, HttpClient http)
                 {
                     Name = record.Name,
                     Ordinal = ordinal,
+                    Generation = record.Generation,
                     Phase = record.Phase,
                     Ready = record.Ready,
                     ReadyReason = record.ReadyReason,
