@@ -90,37 +90,31 @@ public sealed class UpAndDownTests(ITestOutputHelper output)
         var (set, _) = await LocalSet.UpAsync(output, replicas: 1);
         await using (set)
         {
-            var scale = await set.RunAsync("scale", "many");
-            Assert.Equal(2, scale.ExitCode);
-            Assert.Contains(
-                "scale needs one number of pods",
-                scale.StandardError,
-                StringComparison.Ordinal
-            );
-
-            var pod = await set.RunAsync("delete-pod", "mysql");
-            Assert.Equal(2, pod.ExitCode);
-            Assert.Contains("'mysql'", pod.StandardError, StringComparison.Ordinal);
-
-            var absent = await set.RunAsync("delete-pod", "mysql-7");
-            Assert.Equal(3, absent.ExitCode);
-            Assert.Contains(
+            await AssertRefusedAsync(set, 2, "scale needs one number of pods", "scale", "many");
+            await AssertRefusedAsync(set, 2, "'mysql'", "delete-pod", "mysql");
+            await AssertRefusedAsync(
+                set,
+                3,
                 "mysql-7 is not in the set of 1 pods",
-                absent.StandardError,
-                StringComparison.Ordinal
+                "delete-pod",
+                "mysql-7"
             );
-
-            var option = await set.RunAsync("status", "--colour");
-            Assert.Equal(2, option.ExitCode);
-            Assert.Contains(
-                "unknown option --colour",
-                option.StandardError,
-                StringComparison.Ordinal
-            );
+            await AssertRefusedAsync(set, 2, "unknown option --colour", "status", "--colour");
         }
 
-        var gone = await set.RunAsync("status");
-        Assert.Equal(3, gone.ExitCode);
-        Assert.Contains("run 'up' first", gone.StandardError, StringComparison.Ordinal);
+        await AssertRefusedAsync(set, 3, "run 'up' first", "status");
+    }
+
+    /// <summary>The command fails with <paramref name="exitCode"/> and a stderr line naming the problem.</summary>
+    private static async Task AssertRefusedAsync(
+        LocalSet set,
+        int exitCode,
+        string message,
+        params string[] arguments
+    )
+    {
+        var result = await set.RunAsync(arguments);
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
     }
 }
