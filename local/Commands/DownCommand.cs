@@ -1,6 +1,7 @@
 using System.Globalization;
 using MysqlLocal.Kubelet;
 using MysqlLocal.State;
+using MysqlLocal.Waiting;
 
 namespace MysqlLocal.Commands;
 
@@ -39,7 +40,7 @@ public static class DownCommand
                 store.UpdateDesired(d => d with { Stopping = true });
             }
 
-            Signals.Send(kubelet, "TERM");
+            Signals.Terminate(kubelet);
             await output
                 .WriteLineAsync(
                     string.Create(
@@ -48,15 +49,14 @@ public static class DownCommand
                     )
                 )
                 .ConfigureAwait(false);
-            var deadline = time.GetUtcNow() + StopTimeout;
-            while (
-                Signals.IsRunning(kubelet, KubeletProcess.CommandName)
-                && time.GetUtcNow() < deadline
-            )
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken)
-                    .ConfigureAwait(false);
-            }
+            await new Waiter(time)
+                .UntilAsync(
+                    () => !Signals.IsRunning(kubelet, KubeletProcess.CommandName),
+                    TimeSpan.FromMilliseconds(200),
+                    StopTimeout,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
 
             if (Signals.KillIfRunning(kubelet, KubeletProcess.CommandName))
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using CliWrap;
 using MysqlLocal.Kubelet;
 using MysqlLocal.State;
+using MysqlLocal.Waiting;
 
 namespace MysqlLocal.Commands;
 
@@ -55,18 +56,16 @@ public static class KubeletProcess
             .ExecuteAsync(cancellationToken)
             .ConfigureAwait(false);
 
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(15);
-        while (time.GetUtcNow() < deadline)
-        {
-            if (RunningPid(paths) is { } pid)
-            {
-                return pid;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken)
-                .ConfigureAwait(false);
-        }
-
-        throw new LocalSetException($"the kubelet did not start: see {paths.KubeletLog}");
+        var started = await new Waiter(time)
+            .UntilAsync(
+                _ => ValueTask.FromResult(RunningPid(paths)),
+                pid => pid is not null,
+                TimeSpan.FromMilliseconds(100),
+                TimeSpan.FromSeconds(15),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return started.Last
+            ?? throw new LocalSetException($"the kubelet did not start: see {paths.KubeletLog}");
     }
 }

@@ -1,4 +1,5 @@
 using MysqlLocal.State;
+using MysqlLocal.Waiting;
 
 namespace MysqlLocal.Commands;
 
@@ -46,18 +47,23 @@ public static class LogsCommand
             FileShare.ReadWrite | FileShare.Delete
         );
         using var reader = new StreamReader(stream);
-        while (true)
-        {
-            var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            await output.WriteAsync(text).ConfigureAwait(false);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (!line.Has("follow"))
-            {
-                return 0;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken)
-                .ConfigureAwait(false);
-        }
+        var follow = line.Has("follow");
+        // Without --follow: once. With it: the new lines every 250 ms until Ctrl-C.
+        await new Waiter(time)
+            .UntilAsync(
+                async token =>
+                {
+                    var text = await reader.ReadToEndAsync(token).ConfigureAwait(false);
+                    await output.WriteAsync(text).ConfigureAwait(false);
+                    await output.FlushAsync(token).ConfigureAwait(false);
+                    return !follow;
+                },
+                finished => finished,
+                TimeSpan.FromMilliseconds(250),
+                timeout: null,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return 0;
     }
 }

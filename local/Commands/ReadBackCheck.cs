@@ -3,14 +3,23 @@ using System.Globalization;
 using MySqlConnector;
 using MysqlLocal.State;
 using MysqlLocal.Status;
+using MysqlLocal.Waiting;
 
 namespace MysqlLocal.Commands;
 
-/// <summary>The proof at the end of <c>up</c>: a row written through the primary, read back from every replica.</summary>
+/// <summary>
+/// The proof at the end of <c>up</c>: a row written through the primary, read back from every
+/// replica. First every pod must prove it is this set's: its agent's <c>/status</c> names the pod
+/// and the set, and its mysqld's datadir is the pod's volume, so a port another set holds can never
+/// pass for one of ours.
+/// </summary>
 public static class ReadBackCheck
 {
+    private static readonly TimeSpan ReplicationPatience = TimeSpan.FromSeconds(60);
+
     public static async Task RunAsync(
         SetPaths paths,
+        string setId,
         IReadOnlyList<PodStatusRow> rows,
         TimeProvider time,
         TextWriter output,
@@ -21,6 +30,8 @@ public static class ReadBackCheck
             await File.ReadAllTextAsync(paths.Secret(SecretFiles.RootPassword), cancellationToken)
                 .ConfigureAwait(false)
         ).Trim();
+        await EnsureOursAsync(paths, setId, rows, password, cancellationToken)
+            .ConfigureAwait(false);
         var primary = rows.Single(r => r.Ordinal == 0);
         long id;
         string note;
@@ -71,52 +82,110 @@ public static class ReadBackCheck
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            while (true)
+            var arrived = await new Waiter(time)
+                .UntilAsync(
+                    token => FindAsync(connection, id, token),
+                    found => found == note,
+                    TimeSpan.FromMilliseconds(20),
+                    ReplicationPatience,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            if (!arrived.Done)
             {
-                await using var select = new MySqlCommand(
-                    "SELECT note FROM local_check.greetings WHERE id = @id",
-                    connection
+                throw new LocalSetException(
+                    $"the row written through {primary.Name} did not reach {replica.Name} within {ReplicationPatience.TotalSeconds:0} s: see 'status' and 'logs {replica.Name} agent'"
                 );
-                select.Parameters.AddWithValue("@id", id);
-                string? found;
-                try
-                {
-                    found =
-                        await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
-                        as string;
-                }
-                catch (MySqlException e)
-                    when (e.ErrorCode == MySqlErrorCode.UnknownTable
-                        || e.ErrorCode == MySqlErrorCode.NoSuchTable
-                        || e.ErrorCode == MySqlErrorCode.UnknownDatabase
-                    )
-                {
-                    found = null; // The table itself has not arrived yet.
-                }
-
-                if (found == note)
-                {
-                    await output
-                        .WriteLineAsync(
-                            string.Create(
-                                CultureInfo.InvariantCulture,
-                                $"read back from {replica.Name} (127.0.0.1:{replica.Ports.Mysql}) after {watch.Elapsed.TotalMilliseconds:0} ms"
-                            )
-                        )
-                        .ConfigureAwait(false);
-                    break;
-                }
-
-                if (watch.Elapsed > TimeSpan.FromSeconds(60))
-                {
-                    throw new LocalSetException(
-                        $"the row written through {primary.Name} did not reach {replica.Name} within 60 s: see 'status' and 'logs {replica.Name} agent'"
-                    );
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken)
-                    .ConfigureAwait(false);
             }
+
+            await output
+                .WriteLineAsync(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"read back from {replica.Name} (127.0.0.1:{replica.Ports.Mysql}) after {watch.Elapsed.TotalMilliseconds:0} ms"
+                    )
+                )
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <exception cref="LocalSetException">A pod's agent or mysqld is not this set's.</exception>
+    private static async Task EnsureOursAsync(
+        SetPaths paths,
+        string setId,
+        IReadOnlyList<PodStatusRow> rows,
+        string password,
+        CancellationToken cancellationToken
+    )
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var row in rows.OrderBy(r => r.Ordinal))
+        {
+            if (
+                await AgentIdentity
+                    .CheckAsync(http, row.Ports.Http, row.Name, setId, cancellationToken)
+                    .ConfigureAwait(false) is
+                { } stranger
+            )
+            {
+                throw new LocalSetException(
+                    $"{row.Name} is not this set's: {stranger} (see 'status')"
+                );
+            }
+
+            await using var connection = await OpenAsync(
+                    row.Ports.Mysql,
+                    password,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            await using var query = new MySqlCommand("SELECT @@datadir", connection);
+            var dataDir =
+                await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+            var expected = paths.Pod(row.Ordinal).DataDir;
+            if (
+                dataDir is null
+                || !string.Equals(
+                    Path.TrimEndingDirectorySeparator(dataDir),
+                    Path.TrimEndingDirectorySeparator(expected),
+                    StringComparison.Ordinal
+                )
+            )
+            {
+                throw new LocalSetException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{row.Name} is not this set's: the mysqld on 127.0.0.1:{row.Ports.Mysql} serves {dataDir ?? "(no datadir)"}, not {expected} (see 'status')"
+                    )
+                );
+            }
+        }
+    }
+
+    /// <summary>The row's note on a replica; null while the row, its table or its database has not arrived.</summary>
+    private static async ValueTask<string?> FindAsync(
+        MySqlConnection connection,
+        long id,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var select = new MySqlCommand(
+            "SELECT note FROM local_check.greetings WHERE id = @id",
+            connection
+        );
+        select.Parameters.AddWithValue("@id", id);
+        try
+        {
+            return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
+                as string;
+        }
+        catch (MySqlException e)
+            when (e.ErrorCode == MySqlErrorCode.UnknownTable
+                || e.ErrorCode == MySqlErrorCode.NoSuchTable
+                || e.ErrorCode == MySqlErrorCode.UnknownDatabase
+            )
+        {
+            return null;
         }
     }
 

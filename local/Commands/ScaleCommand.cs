@@ -1,4 +1,5 @@
 using System.Globalization;
+using MysqlLocal.Ports;
 using MysqlLocal.State;
 using MysqlLocal.Status;
 
@@ -33,6 +34,8 @@ public static class ScaleCommand
 
         var store = new SetStore(line.StatePaths());
         RequireKubelet(store.Paths);
+        // Before the kubelet sees the new count: a port someone else holds stops here, at once.
+        PortCheck.EnsureFree(store.Paths, store.ReadDesired().BasePort, replicas);
         store.UpdateDesired(d => d with { Replicas = replicas });
         await output
             .WriteLineAsync(

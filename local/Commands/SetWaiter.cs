@@ -1,5 +1,6 @@
 using MysqlLocal.State;
 using MysqlLocal.Status;
+using MysqlLocal.Waiting;
 
 namespace MysqlLocal.Commands;
 
@@ -35,61 +36,67 @@ public sealed class SetWaiter(
         (string Pod, int Generation)? recreated = null
     )
     {
-        var deadline = time.GetUtcNow() + timeout;
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (true)
-        {
-            var desired = store.ReadDesired();
-            var rows = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows)
-            {
-                var line = row.Ready ? $"{row.Phase}, ready" : row.Phase;
-                if (!seen.TryGetValue(row.Name, out var last) || last != line)
+        var result = await new Waiter(time)
+            .UntilAsync(
+                async token =>
                 {
-                    seen[row.Name] = line;
-                    await output
-                        .WriteLineAsync($"{time.GetLocalNow():HH:mm:ss} {row.Name}: {line}")
-                        .ConfigureAwait(false);
-                }
-            }
+                    var desired = store.ReadDesired();
+                    var rows = await reader.ReadAsync(token).ConfigureAwait(false);
+                    foreach (var row in rows)
+                    {
+                        var line = row.Ready ? $"{row.Phase}, ready" : row.Phase;
+                        if (!seen.TryGetValue(row.Name, out var last) || last != line)
+                        {
+                            seen[row.Name] = line;
+                            await output
+                                .WriteLineAsync($"{time.GetLocalNow():HH:mm:ss} {row.Name}: {line}")
+                                .ConfigureAwait(false);
+                        }
+                    }
 
-            var wanted = Enumerable
-                .Range(0, desired.Replicas)
-                .Select(SetPaths.PodName)
-                .ToHashSet(StringComparer.Ordinal);
-            var done =
-                wanted.All(name => rows.Any(r => r.Name == name && r.Ready))
-                && rows.All(r => wanted.Contains(r.Name))
-                && (
-                    recreated is not { } pod
-                    || rows.Any(r => r.Name == pod.Pod && r.Generation >= pod.Generation && r.Ready)
-                );
-            if (done)
-            {
-                return rows;
-            }
+                    var wanted = Enumerable
+                        .Range(0, desired.Replicas)
+                        .Select(SetPaths.PodName)
+                        .ToHashSet(StringComparer.Ordinal);
+                    var done =
+                        wanted.All(name => rows.Any(r => r.Name == name && r.Ready))
+                        && rows.All(r => wanted.Contains(r.Name))
+                        && (
+                            recreated is not { } pod
+                            || rows.Any(r =>
+                                r.Name == pod.Pod && r.Generation >= pod.Generation && r.Ready
+                            )
+                        );
+                    if (!done && KubeletProcess.RunningPid(store.Paths) is null)
+                    {
+                        throw new LocalSetException(
+                            $"the kubelet is not running (see {store.Paths.KubeletLog}): run 'up' to start it again"
+                        );
+                    }
 
-            if (KubeletProcess.RunningPid(store.Paths) is null)
-            {
-                throw new LocalSetException(
-                    $"the kubelet is not running (see {store.Paths.KubeletLog}): run 'up' to start it again"
-                );
-            }
-
-            if (time.GetUtcNow() > deadline)
-            {
-                var stuck = rows.FirstOrDefault(r => !r.Ready && wanted.Contains(r.Name));
-                var where = stuck is null
-                    ? ""
-                    : $": {stuck.Name} is {stuck.Phase}{(stuck.ReadyReason is { } reason ? $" ({reason})" : "")}; see its logs with 'logs {stuck.Name} {LikelyContainer(stuck)}'";
-                throw new LocalSetException(
-                    $"the set was not ready after {timeout.TotalSeconds:0} s{where}"
-                );
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken)
-                .ConfigureAwait(false);
+                    return (Rows: rows, Wanted: wanted, Done: done);
+                },
+                answer => answer.Done,
+                TimeSpan.FromMilliseconds(500),
+                timeout,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (result.Done)
+        {
+            return result.Last.Rows;
         }
+
+        var stuck = result.Last.Rows?.FirstOrDefault(r =>
+            !r.Ready && result.Last.Wanted.Contains(r.Name)
+        );
+        var where = stuck is null
+            ? ""
+            : $": {stuck.Name} is {stuck.Phase}{(stuck.ReadyReason is { } reason ? $" ({reason})" : "")}; see its logs with 'logs {stuck.Name} {LikelyContainer(stuck)}'";
+        throw new LocalSetException(
+            $"the set was not ready after {timeout.TotalSeconds:0} s{where}"
+        );
     }
 
     private static string LikelyContainer(PodStatusRow row) =>

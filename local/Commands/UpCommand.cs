@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using MysqlLocal.Ports;
 using MysqlLocal.State;
 using MysqlLocal.Status;
 
@@ -55,19 +58,61 @@ public static class UpCommand
             );
         }
 
-        var basePort = line.Number("base-port", 1024, 65535);
+        var kubeletRuns = KubeletProcess.RunningPid(paths) is not null;
+        var auto = line.Value("base-port") == PortBlocks.Auto;
+        var basePort = auto ? null : line.Number("base-port", 1024, 65535);
         if (basePort is { } chosen && !PodPorts.IsValidBase(chosen))
         {
             throw new UsageException(
-                $"--base-port {chosen} leaves no room for {PodPorts.MaxOrdinals} pods below 65535: choose 1024 to {65535 - (10 * PodPorts.MaxOrdinals) - 8}"
+                $"--base-port {chosen} leaves no room for {PodPorts.MaxOrdinals} pods below 65535: choose 1024 to {65535 - (10 * PodPorts.MaxOrdinals) - 8}, or auto"
             );
         }
+
+        if (
+            kubeletRuns
+            && existing is not null
+            && basePort is { } moved
+            && moved != existing.BasePort
+        )
+        {
+            throw new LocalSetException(
+                $"the set in {paths.StateDir} runs on base port {existing.BasePort}: run 'down --keep-data' before moving it to {moved}"
+            );
+        }
+
+        var pods = replicas ?? existing?.Replicas ?? DefaultReplicas;
+        if (auto)
+        {
+            // A running set keeps its ports; a stopped one keeps them while they are free.
+            basePort =
+                existing is not null
+                && (
+                    kubeletRuns
+                    || PortCheck
+                        .PortsOf(existing.BasePort, pods)
+                        .All(p => PortCheck.Refusal(paths, p.What, p.Port) is null)
+                )
+                    ? existing.BasePort
+                    : PortBlocks.FindFree();
+            await output
+                .WriteLineAsync(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"--base-port auto: {basePort} (mysql-0 on {PodPorts.For(basePort.Value, 0)})"
+                    )
+                )
+                .ConfigureAwait(false);
+        }
+
+        // Before anything is written or started: a port someone else holds stops here, at once.
+        PortCheck.EnsureFree(paths, basePort ?? existing?.BasePort ?? PodPorts.DefaultBase, pods);
 
         SecretFiles.EnsureCreated(paths);
         var agentArguments = line.Values("agent-arg");
         var requested = new DesiredState
         {
             Replicas = replicas ?? DefaultReplicas,
+            SetId = string.IsNullOrEmpty(existing?.SetId) ? NewSetId() : existing.SetId,
             BasePort = basePort ?? PodPorts.DefaultBase,
             InitBinary = initBinary,
             AgentBinary = agentBinary,
@@ -79,20 +124,15 @@ public static class UpCommand
         if (store.Exists)
         {
             // Starting again: what was not asked for now stays as it was.
-            var kubeletRuns = KubeletProcess.RunningPid(paths) is not null;
             store.UpdateDesired(d =>
-                kubeletRuns && basePort is { } moved && moved != d.BasePort
-                    ? throw new LocalSetException(
-                        $"the set in {paths.StateDir} runs on base port {d.BasePort}: run 'down --keep-data' before moving it to {moved}"
-                    )
-                    : requested with
-                    {
-                        Replicas = replicas ?? d.Replicas,
-                        BasePort = basePort ?? d.BasePort,
-                        AgentArguments =
-                            agentArguments.Count > 0 ? agentArguments : d.AgentArguments,
-                        PodGenerations = d.PodGenerations,
-                    }
+                requested with
+                {
+                    Replicas = replicas ?? d.Replicas,
+                    SetId = string.IsNullOrEmpty(d.SetId) ? requested.SetId : d.SetId,
+                    BasePort = basePort ?? d.BasePort,
+                    AgentArguments = agentArguments.Count > 0 ? agentArguments : d.AgentArguments,
+                    PodGenerations = d.PodGenerations,
+                }
             );
         }
         else
@@ -141,10 +181,13 @@ public static class UpCommand
             )
             .ConfigureAwait(false);
         await ReadBackCheck
-            .RunAsync(paths, rows, time, output, cancellationToken)
+            .RunAsync(paths, store.ReadDesired().SetId, rows, time, output, cancellationToken)
             .ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>A new set's identity: 12 random hex digits, for its agents' --set-id.</summary>
+    private static string NewSetId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     private static string Existing(string path, string option, string program)
     {

@@ -125,7 +125,7 @@ public sealed class ContainerRunner(
                     $"stopping container {spec.Name} (SIGTERM to pid {pid}, SIGKILL after {gracePeriod.TotalSeconds:0} s)"
                 )
             );
-            Signals.Send(pid, "TERM");
+            Signals.Terminate(pid);
             forceful.CancelAfter(gracePeriod);
         });
 

@@ -1,5 +1,6 @@
 using System.Net;
 using MysqlLocal.State;
+using MysqlLocal.Status;
 
 namespace MysqlLocal.Kubelet;
 
@@ -195,13 +196,27 @@ public sealed class PodRunner : IAsyncDisposable
                 {
                     using var probe = CancellationTokenSource.CreateLinkedTokenSource(stop);
                     probe.CancelAfter(TimeSpan.FromSeconds(3));
-                    using var response = await _http
-                        .GetAsync(url, probe.Token)
+                    // Never ready on another set's answer: a port someone else holds looks like ours.
+                    var stranger = await AgentIdentity
+                        .CheckAsync(_http, _template.Ports.Http, Name, _desired.SetId, probe.Token)
                         .ConfigureAwait(false);
-                    ready = response.StatusCode == HttpStatusCode.OK;
-                    reason = (
-                        await response.Content.ReadAsStringAsync(probe.Token).ConfigureAwait(false)
-                    ).Trim();
+                    if (stranger is not null)
+                    {
+                        ready = false;
+                        reason = "not ready: " + stranger;
+                    }
+                    else
+                    {
+                        using var response = await _http
+                            .GetAsync(url, probe.Token)
+                            .ConfigureAwait(false);
+                        ready = response.StatusCode == HttpStatusCode.OK;
+                        reason = (
+                            await response
+                                .Content.ReadAsStringAsync(probe.Token)
+                                .ConfigureAwait(false)
+                        ).Trim();
+                    }
                 }
                 catch (Exception e)
                     when (e is HttpRequestException or OperationCanceledException

@@ -41,6 +41,7 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 "--service=" + SetPaths.ServiceName,
                 "--data-dir=" + Pod.DataDir,
                 "--backup-token-file=" + set.Secret(SecretFiles.BackupToken),
+                .. SetId(),
                 .. ConnectTo(),
                 .. desired.AgentArguments,
             ],
@@ -73,11 +74,15 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 "--backup-port=" + Number(Ports.Backup),
                 "--http-port=" + Number(Ports.Http),
                 "--bind-address=127.0.0.1",
+                .. SetId(),
                 .. ConnectTo(),
                 .. desired.AgentArguments,
             ],
             Environment
         );
+
+    private IEnumerable<string> SetId() =>
+        desired.SetId.Length > 0 ? ["--set-id=" + desired.SetId] : [];
 
     /// <summary>Every peer up to this pod, for mysqld, backups and /status: the names a cluster's DNS would give.</summary>
     private IEnumerable<string> ConnectTo()

@@ -1,18 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
-using CliWrap;
+using System.Runtime.InteropServices;
 
 namespace MysqlLocal.Kubelet;
 
 /// <summary>Signals to processes by id, checked against <c>/proc</c> so a reused id is never hit.</summary>
-public static class Signals
+public static partial class Signals
 {
-    /// <summary>Sends a signal (TERM, KILL…) through kill(1); a process already gone is no error.</summary>
-    public static void Send(int pid, string signal) =>
-        _ = Cli.Wrap("kill")
-            .WithArguments(["-" + signal, pid.ToString(CultureInfo.InvariantCulture)])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync();
+    private const int SigTerm = 15;
+
+    /// <summary>SIGTERM through kill(2), synchronously; a process already gone is no error.</summary>
+    /// <returns>False when no such process runs (or it is not ours to signal).</returns>
+    public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
 
     /// <summary>The process's command line, or null when no such process runs.</summary>
     public static string? CommandLine(int pid)

@@ -8,6 +8,13 @@ namespace MysqlLocal.State;
 public sealed record DesiredState
 {
     public required int Replicas { get; init; }
+
+    /// <summary>
+    /// This set's identity, given to every agent (<c>--set-id</c>): the kubelet's probe and
+    /// <c>up</c>'s read-back check take a pod's answer only when it names this set. Made once by
+    /// <c>up</c>; empty only in a set.json from before it existed (then <c>up</c> adds one).
+    /// </summary>
+    public string SetId { get; init; } = "";
     public required int BasePort { get; init; }
     public required string InitBinary { get; init; }
     public required string AgentBinary { get; init; }

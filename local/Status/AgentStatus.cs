@@ -3,6 +3,7 @@ namespace MysqlLocal.Status;
 /// <summary>The fields of the agent's <c>/status</c> that the local set shows.</summary>
 public sealed record AgentStatus
 {
+    public string? PodName { get; init; }
     public string? Role { get; init; }
     public bool Ready { get; init; }
     public string? ReadyReason { get; init; }

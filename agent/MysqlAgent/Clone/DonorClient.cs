@@ -19,18 +19,22 @@ public sealed class DonorClient
     private readonly ConnectToMap _connectTo;
     private readonly Secret _token;
     private readonly TimeProvider _timeProvider;
+    private readonly string _setId;
 
+    /// <param name="setId">This pod's set (<c>--set-id</c>): a 401 from a donor naming another set says so. Empty: no check.</param>
     public DonorClient(
         HttpClient http,
         ConnectToMap connectTo,
         Secret token,
-        TimeProvider timeProvider
+        TimeProvider timeProvider,
+        string setId = ""
     )
     {
         _http = http;
         _connectTo = connectTo;
         _token = token;
         _timeProvider = timeProvider;
+        _setId = setId;
     }
 
     /// <summary>A client whose connections time out but whose bodies may take as long as the clone deadline.</summary>
@@ -96,7 +100,9 @@ public sealed class DonorClient
                         : null;
                     return new DonorResponse(response, body, donor, tool);
                 case HttpStatusCode.Unauthorized:
-                    throw new BackupTokenRejectedException(donor);
+                    throw OtherSet(response) is { } other
+                        ? BackupTokenRejectedException.OtherSet(donor, address, other, _setId)
+                        : new BackupTokenRejectedException(donor);
                 case HttpStatusCode.TooManyRequests:
                     throw new DonorBusyException(donor, RetryAfter(response.Headers.RetryAfter));
                 case >= HttpStatusCode.InternalServerError:
@@ -117,6 +123,15 @@ public sealed class DonorClient
             throw;
         }
     }
+
+    /// <summary>The donor's set id when it names one and it is not ours; null when ours, unnamed, or we have none.</summary>
+    private string? OtherSet(HttpResponseMessage response) =>
+        _setId.Length > 0
+        && response.Headers.TryGetValues(SetIdHeader.Name, out var values)
+        && values.FirstOrDefault() is { Length: > 0 } donorSet
+        && !string.Equals(donorSet, _setId, StringComparison.Ordinal)
+            ? donorSet
+            : null;
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
     {

@@ -95,6 +95,7 @@ public sealed class ServeCommand : IAgentCommand
         services.AddReplicationSetup();
 
         var app = builder.Build();
+        app.UseSetIdHeader(options.SetId);
         app.UseLocalPortRouting();
         app.MapHealthEndpoints().RequireLocalPort(options.HttpPort);
         app.MapMetrics("/metrics", registry).RequireLocalPort(options.HttpPort);

@@ -44,6 +44,9 @@ public sealed record AgentOptions
     public required ConnectToMap ConnectTo { get; init; }
     public bool DryRun { get; init; }
 
+    /// <summary>The set this agent belongs to (<c>--set-id</c>); empty when not given.</summary>
+    public string SetId { get; init; } = "";
+
     /// <summary>A peer's stable name on the backup port, e.g. <c>mysql-2.mysql:3307</c>.</summary>
     public Endpoint PeerBackupEndpoint(int ordinal) =>
         new(Pod.PeerHost(ordinal, Service), BackupPort);

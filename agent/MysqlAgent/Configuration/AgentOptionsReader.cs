@@ -102,6 +102,7 @@ public static class AgentOptionsReader
             LogLevel = ReadEnum(values, "log-level", LogLevel.Information, problems),
             ConnectTo = ConnectToMap.Parse(values.GetAll("connect-to"), problems),
             DryRun = values.Get("dry-run") is "true" or "1",
+            SetId = values.Get("set-id") ?? "",
         };
 
         if (httpPort != 0 && httpPort == backupPort)

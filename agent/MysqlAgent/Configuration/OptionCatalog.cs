@@ -74,6 +74,10 @@ public static class OptionCatalog
             IsRepeatable: true
         ),
         new(
+            "set-id",
+            "The replica set's identity: sent in the X-Mysql-Agent-Set-Id header of every answer, and a donor's 401 naming another set is reported as such; empty = none."
+        ),
+        new(
             "dry-run",
             "Parse and validate the configuration, print it without secrets, exit 0.",
             IsFlag: true
