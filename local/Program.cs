@@ -1,7 +1,7 @@
 using MysqlLocal.Commands;
 using MysqlLocal.State;
 
-// mysql-local: see LocalCommandLine.Usage, or README.md "The local replica set".
+// mysql-local: see 'mysql-local --help' (LocalCommandLine), or README.md "The local replica set".
 var time = TimeProvider.System;
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -16,7 +16,7 @@ try
     var output = Console.Out;
     return line.Command switch
     {
-        "help" => Help(),
+        LocalCommandLine.HelpCommand => line.WriteHelp(),
         "up" => await UpCommand.RunAsync(line, time, output, cancel.Token),
         "scale" => await ScaleCommand.RunAsync(line, time, output, cancel.Token),
         "status" => await StatusCommand.RunAsync(line, output, cancel.Token),
@@ -45,10 +45,4 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         "mysql-local: interrupted; the set keeps running ('down' stops it)"
     );
     return 130;
-}
-
-static int Help()
-{
-    Console.WriteLine(LocalCommandLine.Usage);
-    return 0;
 }

@@ -1,77 +1,113 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Commands;
 
 /// <summary>
-/// <c>mysql-local &lt;command&gt; [arguments] [--options]</c>: the command, its positional arguments and
-/// its options. Unknown options and bad values are errors naming the option and the fix.
+/// <c>mysql-local &lt;command&gt; [arguments] [--options]</c>, parsed by System.CommandLine: each
+/// command with its own options, <c>--help</c> on every level. A parse error becomes a
+/// <see cref="UsageException"/> naming the input and the fix (exit 2). Values are read as text and
+/// checked by the commands, so a bad number names the option and its range.
 /// </summary>
 public sealed class LocalCommandLine
 {
-    private static readonly HashSet<string> Flags =
-    [
-        "json",
-        "follow",
-        "keep-data",
-        "no-wait",
-        "help",
-    ];
-    private static readonly HashSet<string> Valued =
-    [
-        "state-dir",
-        "replicas",
-        "base-port",
-        "init-binary",
-        "agent-binary",
-        "config-map-dir",
-        "agent-arg",
-        "timeout-seconds",
-    ];
+    public const string HelpCommand = "help";
 
-    private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
+    private static readonly Option<string> StateDir = new("--state-dir")
+    {
+        Description = "The set's folder (default: $MYSQL_LOCAL_STATE_DIR, else ./.local-set)",
+        HelpName = "DIR",
+        Recursive = true,
+    };
 
-    private LocalCommandLine(string command, IReadOnlyList<string> positional)
+    private static readonly Option<string> Replicas = Valued(
+        "--replicas",
+        "N",
+        "How many pods (default 3; a set started again keeps its own)"
+    );
+    private static readonly Option<string> BasePort = Valued(
+        "--base-port",
+        "P|auto",
+        "Ports: pod N uses P+10N+6 (mysql), +7 (backups), +8 (HTTP); default 23300; auto picks a free block"
+    );
+    private static readonly Option<string> InitBinary = Valued(
+        "--init-binary",
+        "PATH",
+        "mysql-init (default: artifacts/mysql-init/mysql-init of the repository)"
+    );
+    private static readonly Option<string> AgentBinary = Valued(
+        "--agent-binary",
+        "PATH",
+        "mysql-agent (default: artifacts/mysql-agent/mysql-agent)"
+    );
+    private static readonly Option<string> ConfigMapDir = Valued(
+        "--config-map-dir",
+        "DIR",
+        "primary.cnf and replica.cnf (default: manifests/overlays/mariadb)"
+    );
+    private static readonly Option<string[]> AgentArg = new("--agent-arg")
+    {
+        Description =
+            "One more argument for every mysql-agent container (repeatable; --agent-arg=--flag=value)",
+        HelpName = "ARG",
+    };
+    private static readonly Option<string> TimeoutSeconds = Valued(
+        "--timeout-seconds",
+        "S",
+        "How long to wait for readiness (default 300)"
+    );
+    private static readonly Option<bool> NoWait = Flag(
+        "--no-wait",
+        "Return without waiting for readiness"
+    );
+    private static readonly Option<bool> Json = Flag(
+        "--json",
+        "JSON with the ready reason, server id, setup state, ports and containers"
+    );
+    private static readonly Option<bool> Follow = Flag(
+        "--follow",
+        "Keep printing new lines until Ctrl-C"
+    );
+    private static readonly Option<bool> KeepData = Flag(
+        "--keep-data",
+        "Keep the folder (data, secrets, set.json) for the next 'up'"
+    );
+
+    private static readonly Dictionary<string, Option> ByName = new Option[]
+    {
+        StateDir,
+        Replicas,
+        BasePort,
+        InitBinary,
+        AgentBinary,
+        ConfigMapDir,
+        AgentArg,
+        TimeoutSeconds,
+        NoWait,
+        Json,
+        Follow,
+        KeepData,
+    }.ToDictionary(o => o.Name.TrimStart('-'), StringComparer.Ordinal);
+
+    private static readonly RootCommand Root = BuildRoot();
+
+    private readonly ParseResult? _result;
+
+    private LocalCommandLine(string command, IReadOnlyList<string> positional, ParseResult? result)
     {
         Command = command;
         Positional = positional;
+        _result = result;
     }
 
     public string Command { get; }
 
     public IReadOnlyList<string> Positional { get; }
 
-    public const string Usage = """
-        usage: mysql-local <command> [options]
-
-        A replica set of three pods on 127.0.0.1 from the real binaries, run like the StatefulSet
-        by a small kubelet: mysql-init, mysql-agent clone, then mariadbd and mysql-agent serve.
-
-        commands:
-          up [--replicas N]          create or start the set (default 3 pods) and wait until it is ready;
-                                     writes a row through the primary and reads it back from every replica
-          scale N                    scale to N pods (new pods clone from their predecessor)
-          status [--json]            a table (or JSON) of each pod's phase, readiness, role, lag, GTID, ports
-          logs POD [CONTAINER] [--follow]
-                                     a pod's container log: init, clone, mysql or agent (default agent)
-          delete-pod POD             delete a pod: its containers stop and it is created again, init
-                                     containers first, on the same data
-          down [--keep-data]         stop every process of the set and delete its folder
-
-        options:
-          --state-dir DIR            the set's folder (default: $MYSQL_LOCAL_STATE_DIR, else ./.local-set)
-          --base-port P              ports: pod N uses P+10N+6 (mysql), +7 (backups), +8 (HTTP); default 23300
-          --init-binary PATH         mysql-init (default: artifacts/mysql-init/mysql-init of the repository)
-          --agent-binary PATH        mysql-agent (default: artifacts/mysql-agent/mysql-agent)
-          --config-map-dir DIR       primary.cnf and replica.cnf (default: manifests/overlays/mariadb)
-          --agent-arg ARG            one more argument for every mysql-agent container (repeatable)
-          --timeout-seconds S        how long up, scale and delete-pod wait for readiness (default 300)
-          --no-wait                  return without waiting for readiness
-
-        exit codes: 0 done, 1 a bug, 2 a bad command or option, 3 a failure named on stderr
-        """;
-
-    /// <exception cref="UsageException">Unknown command or option, or a missing value.</exception>
+    /// <exception cref="UsageException">Unknown command or option, a missing value, or no command.</exception>
     public static LocalCommandLine Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0)
@@ -79,76 +115,52 @@ public sealed class LocalCommandLine
             throw new UsageException("no command given: try 'mysql-local up' (see --help)");
         }
 
-        var positional = new List<string>();
-        var options = new List<(string, string?)>();
-        for (var i = 0; i < args.Count; i++)
+        var result = Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var command = result.CommandResult.Command;
+        if (result.Action is HelpAction)
         {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                positional.Add(arg);
-                continue;
-            }
-
-            var name = arg[2..];
-            string? value = null;
-            if (name.Split('=', 2) is [var key, var inline])
-            {
-                name = key;
-                value = inline;
-            }
-
-            if (Flags.Contains(name))
-            {
-                options.Add((name, value ?? "true"));
-            }
-            else if (Valued.Contains(name))
-            {
-                if (value is null)
-                {
-                    if (i + 1 >= args.Count)
-                    {
-                        throw new UsageException($"--{name} needs a value (see --help)");
-                    }
-
-                    value = args[++i];
-                }
-
-                options.Add((name, value));
-            }
-            else
-            {
-                throw new UsageException($"unknown option --{name} (see --help for the list)");
-            }
+            return new LocalCommandLine(HelpCommand, [], result);
         }
 
-        var help = options.Any(o => o.Item1 == "help");
-        if (positional.Count == 0 && !help)
+        if (result.Errors.Count > 0)
+        {
+            throw new UsageException(Describe(result));
+        }
+
+        if (command is RootCommand)
         {
             throw new UsageException("no command given: try 'mysql-local up' (see --help)");
         }
 
-        var line = new LocalCommandLine(help ? "help" : positional[0], positional.Skip(1).ToList());
-        foreach (var (name, value) in options)
-        {
-            if (!line._options.TryGetValue(name, out var values))
-            {
-                values = [];
-                line._options[name] = values;
-            }
-
-            values.Add(value!);
-        }
-
-        return line;
+        var positional = command
+            .Arguments.Select(a => result.CommandResult.GetResult(a))
+            .Where(r => r is not null)
+            .SelectMany(r => r!.Tokens.Select(t => t.Value))
+            .ToList();
+        return new LocalCommandLine(command.Name, positional, result);
     }
 
-    public bool Has(string flag) => _options.ContainsKey(flag);
+    /// <summary>Writes the help that <c>--help</c> asked for (of the command it followed) to stdout.</summary>
+    public int WriteHelp() => _result?.Invoke(new InvocationConfiguration()) ?? 0;
 
-    public string? Value(string name) => _options.TryGetValue(name, out var v) ? v[^1] : null;
+    public bool Has(string flag) =>
+        ByName.TryGetValue(flag, out var option)
+        && _result is { } result
+        && (
+            option is Option<bool> boolean
+                ? result.GetValue(boolean)
+                : result.GetResult(option) is not null
+        );
+
+    public string? Value(string name) =>
+        ByName.TryGetValue(name, out var option) && option is Option<string> text
+            ? _result?.GetValue(text)
+            : null;
 
     public IReadOnlyList<string> Values(string name) =>
-        _options.TryGetValue(name, out var v) ? v : [];
+        ByName.TryGetValue(name, out var option) && option is Option<string[]> many
+            ? _result?.GetValue(many) ?? []
+            : [];
 
     public int? Number(string name, int min, int max)
     {
@@ -181,4 +193,104 @@ public sealed class LocalCommandLine
     }
 
     public TimeSpan Timeout() => TimeSpan.FromSeconds(Number("timeout-seconds", 1, 86400) ?? 300);
+
+    private static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            """
+            A replica set of three pods on 127.0.0.1 from the real binaries, run like the StatefulSet
+            by a small kubelet: mysql-init, mysql-agent clone, then mariadbd and mysql-agent serve.
+            Exit codes: 0 done, 1 a bug, 2 a bad command or option, 3 a failure named on stderr.
+            """
+        )
+        {
+            StateDir,
+            new Command(
+                "up",
+                "Create or start the set and wait until it is ready; writes a row through the primary and reads it back from every replica. Every port must be free first."
+            )
+            {
+                Replicas,
+                BasePort,
+                InitBinary,
+                AgentBinary,
+                ConfigMapDir,
+                AgentArg,
+                TimeoutSeconds,
+                NoWait,
+            },
+            new Command(
+                "scale",
+                "Scale to N pods: new pods clone from their predecessor (their ports must be free); removed ones keep their data"
+            )
+            {
+                PositionalArgument("N", "The number of pods, 1 to 64"),
+                TimeoutSeconds,
+                NoWait,
+            },
+            new Command(
+                "status",
+                "Each pod's phase, readiness, role, lag, GTID and ports, and the set's id and base port"
+            )
+            {
+                Json,
+            },
+            new Command(
+                "logs",
+                "A container's output across restarts: init, clone, mysql or agent (default agent)"
+            )
+            {
+                PositionalArgument("POD", "The pod, such as mysql-1"),
+                PositionalArgument("CONTAINER", "init, clone, mysql or agent"),
+                Follow,
+            },
+            new Command(
+                "delete-pod",
+                "Delete a pod: its containers stop and it is created again, init containers first, on the same data"
+            )
+            {
+                PositionalArgument("POD", "The pod, such as mysql-1"),
+                TimeoutSeconds,
+                NoWait,
+            },
+            new Command("down", "Stop every process of the set and delete its folder") { KeepData },
+            new Command(KubeletProcess.CommandName, "The set's supervisor, started by 'up'")
+            {
+                Hidden = true,
+            },
+        };
+        return root;
+    }
+
+    /// <summary>The first parse error as one line naming the input and the fix.</summary>
+    private static string Describe(ParseResult result)
+    {
+        var command = result.CommandResult.Command;
+        var where = command is RootCommand ? "" : $" for '{command.Name}'";
+        if (result.UnmatchedTokens is [var token, ..])
+        {
+            if (token.StartsWith('-'))
+            {
+                return $"unknown option {token.Split('=', 2)[0]}{where} (see --help for the list)";
+            }
+
+            return command is RootCommand
+                ? $"unknown command '{token}': use up, scale, status, logs, delete-pod or down (see --help)"
+                : $"unexpected argument '{token}'{where} (see --help)";
+        }
+
+        var error = result.Errors[0];
+        return error.SymbolResult is OptionResult option
+            ? $"{option.Option.Name} needs a value (see --help)"
+            : $"{error.Message.TrimEnd('.')} (see --help)";
+    }
+
+    private static Option<string> Valued(string name, string helpName, string description) =>
+        new(name) { Description = description, HelpName = helpName };
+
+    private static Option<bool> Flag(string name, string description) =>
+        new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    private static Argument<string> PositionalArgument(string name, string description) =>
+        new(name) { Description = description, Arity = ArgumentArity.ZeroOrOne };
 }

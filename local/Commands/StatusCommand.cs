@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MysqlLocal.State;
 using MysqlLocal.Status;
@@ -29,6 +30,15 @@ public static class StatusCommand
         }
 
         await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
+        var desired = store.ReadDesired();
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"set {desired.SetId} in {store.Paths.StateDir}: base port {desired.BasePort}, pod N on base+10N+6 (mysql), +7 (backup), +8 (http)"
+                )
+            )
+            .ConfigureAwait(false);
         if (KubeletProcess.RunningPid(store.Paths) is null)
         {
             await output

@@ -8,7 +8,19 @@ public static class StatusTable
 {
     public static string Render(IReadOnlyList<PodStatusRow> rows)
     {
-        string[] header = ["POD", "PHASE", "READY", "ROLE", "LAG", "GTID", "MYSQL", "RESTARTS"];
+        string[] header =
+        [
+            "POD",
+            "PHASE",
+            "READY",
+            "ROLE",
+            "LAG",
+            "GTID",
+            "MYSQL",
+            "BACKUP",
+            "HTTP",
+            "RESTARTS",
+        ];
         var lines = new List<string[]> { header };
         lines.AddRange(
             rows.Select(r =>
@@ -23,6 +35,8 @@ public static class StatusTable
                         : "-",
                     string.IsNullOrEmpty(r.Gtid) ? "-" : r.Gtid,
                     string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{r.Ports.Mysql}"),
+                    r.Ports.Backup.ToString(CultureInfo.InvariantCulture),
+                    r.Ports.Http.ToString(CultureInfo.InvariantCulture),
                     r.Containers.Sum(c => c.Restarts).ToString(CultureInfo.InvariantCulture),
                 }
             )
