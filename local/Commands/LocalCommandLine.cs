@@ -122,14 +122,14 @@ public sealed class LocalCommandLine
             return new LocalCommandLine(HelpCommand, [], result);
         }
 
+        if (command is RootCommand && result.UnmatchedTokens.Count == 0)
+        {
+            throw new UsageException("no command given: try 'mysql-local up' (see --help)");
+        }
+
         if (result.Errors.Count > 0)
         {
             throw new UsageException(Describe(result));
-        }
-
-        if (command is RootCommand)
-        {
-            throw new UsageException("no command given: try 'mysql-local up' (see --help)");
         }
 
         var positional = command
