@@ -95,6 +95,12 @@ public static partial class PortCheck
         try
         {
             using var listener = new TcpListener(IPAddress.Loopback, port);
+            // As mysqld and Kestrel do: a connection of a set just stopped, in TIME_WAIT, is no holder.
+            listener.Server.SetSocketOption(
+                SocketOptionLevel.Socket,
+                SocketOptionName.ReuseAddress,
+                true
+            );
             listener.Start();
             return true;
         }

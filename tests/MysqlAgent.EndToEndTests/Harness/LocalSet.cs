@@ -72,6 +72,18 @@ public sealed class LocalSet : IAsyncDisposable
         return (set, up);
     }
 
+    /// <summary>A set in a new folder of its own, not started: for tests of 'up' itself (dispose runs 'down').</summary>
+    public static LocalSet Unstarted(ITestOutputHelper output, int basePort) =>
+        new(
+            Path.Combine(
+                Path.GetTempPath(),
+                "mysql-agent-e2e",
+                Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))
+            ),
+            basePort,
+            output
+        );
+
     public async Task<CommandOutput> RunAsync(params string[] arguments)
     {
         var stdout = new StringBuilder();
