@@ -112,7 +112,13 @@ public static class UpCommand
         var requested = new DesiredState
         {
             Replicas = replicas ?? DefaultReplicas,
-            SetId = string.IsNullOrEmpty(existing?.SetId) ? NewSetId() : existing.SetId,
+            // A set from before set ids, still running, keeps none: its agents were started without one.
+            SetId = existing switch
+            {
+                { SetId.Length: > 0 } => existing.SetId,
+                not null when kubeletRuns => "",
+                _ => NewSetId(),
+            },
             BasePort = basePort ?? PodPorts.DefaultBase,
             InitBinary = initBinary,
             AgentBinary = agentBinary,
@@ -128,7 +134,7 @@ public static class UpCommand
                 requested with
                 {
                     Replicas = replicas ?? d.Replicas,
-                    SetId = string.IsNullOrEmpty(d.SetId) ? requested.SetId : d.SetId,
+                    SetId = d.SetId.Length > 0 ? d.SetId : requested.SetId,
                     BasePort = basePort ?? d.BasePort,
                     AgentArguments = agentArguments.Count > 0 ? agentArguments : d.AgentArguments,
                     PodGenerations = d.PodGenerations,
