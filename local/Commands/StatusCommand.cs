@@ -35,7 +35,7 @@ public static class StatusCommand
             .WriteLineAsync(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"set {desired.SetId} in {store.Paths.StateDir}: base port {desired.BasePort}, pod N on base+10N+6 (mysql), +7 (backup), +8 (http)"
+                    $"set {(desired.SetId.Length > 0 ? desired.SetId : "(no id)")} in {store.Paths.StateDir}: base port {desired.BasePort}, pod N on base+10N+6 (mysql), +7 (backup), +8 (http)"
                 )
             )
             .ConfigureAwait(false);
