@@ -9,7 +9,7 @@ namespace MysqlAgent.IntegrationTests.Mysql;
 [Trait("Category", "Slow")]
 public sealed class MysqlBootstrapTests(MysqlEngine engine, ITestOutputHelper output)
 {
-    [MysqlFact(Timeout = 300_000)]
+    [MysqlFact(Timeout = 900_000)]
     public async Task The_bootstrap_is_accepted_logs_no_password_writes_nothing_again_and_applies_a_rotation_once()
     {
         await using var primary = await engine.StartAsync(1);

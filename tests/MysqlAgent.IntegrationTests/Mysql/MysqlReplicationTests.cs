@@ -80,7 +80,7 @@ public sealed class MysqlReplicationTests(
         }
     }
 
-    [MysqlTheory(Timeout = 300_000)]
+    [MysqlTheory(Timeout = 900_000)]
     [InlineData("gtid")]
     [InlineData("file-position")]
     public async Task A_replica_set_up_from_the_clones_info_files_replicates_from_there_at_most_once_read_only_and_ready(
@@ -179,7 +179,7 @@ public sealed class MysqlReplicationTests(
         );
     }
 
-    [MysqlFact(Timeout = 300_000)]
+    [MysqlFact(Timeout = 900_000)]
     public async Task A_wrong_replication_password_is_a_clear_permanent_error()
     {
         await using var clone = await CloneAsync("wrong_password", serverId: 4);
@@ -202,7 +202,7 @@ public sealed class MysqlReplicationTests(
         Assert.Empty(await clone.Replica.RowsAsync("SHOW REPLICA STATUS"));
     }
 
-    [MysqlTheory(Timeout = 120_000)]
+    [MysqlTheory(Timeout = 600_000)]
     [InlineData("primary.cnf")]
     [InlineData("replica.cnf")]
     public async Task The_mysql84_overlays_cnf_is_accepted_by_this_mysqld(string file)

@@ -12,7 +12,7 @@ namespace MysqlAgent.IntegrationTests.Mysql;
 [Trait("Category", "Slow")]
 public sealed partial class XtraBackupTests(MysqlEngine engine, ITestOutputHelper output)
 {
-    [XtraBackupFact(Timeout = 300_000)]
+    [XtraBackupFact(Timeout = 900_000)]
     public async Task The_XtraBackup_image_can_back_up_the_MySQL_image_it_is_paired_with()
     {
         await using var server = await engine.StartAsync(1);

@@ -140,14 +140,20 @@ public static partial class PrimaryBootstrap
         await ServerRoleSettings
             .MakeWritableAsync(connection, server, cancellationToken)
             .ConfigureAwait(false);
-        var states = new Dictionary<AccountPlan, AccountState?>();
+        var states = new Dictionary<string, AccountState?>(StringComparer.Ordinal);
         foreach (var plan in Accounts(server, options))
         {
-            states[plan] = await ReadStateAsync(connection, server, plan, mode, cancellationToken)
+            states[plan.ToString()] = await ReadStateAsync(
+                    connection,
+                    server,
+                    plan,
+                    mode,
+                    cancellationToken
+                )
                 .ConfigureAwait(false);
         }
 
-        var statements = Render(server, options, mode, plan => states[plan]);
+        var statements = Render(server, options, mode, plan => states[plan.ToString()]);
         ReplicationLog.PrimaryAccounts(
             logger,
             statements.Count == 0
