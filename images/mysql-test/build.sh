@@ -44,6 +44,15 @@ chroot "$root" apt-get "${apt_opts[@]}" update -qq >>"$root.log" 2>&1 \
 chroot "$root" apt-get clean
 rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/*
 install -m 0755 "$here/entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
+# A datadir initialised once here, copied by the entrypoint at a container's first start (saves the
+# ~20 s of --initialize per container); without auto.cnf and keys, so each container makes its own.
+if chroot "$root" /usr/sbin/mysqld --no-defaults --initialize-insecure --user=root \
+        --datadir=/var/lib/mysql-template >>"$root.log" 2>&1; then
+    rm -f "$root"/var/lib/mysql-template/auto.cnf "$root"/var/lib/mysql-template/*.pem
+else
+    echo "mysql-image: warning: no initialised datadir in the image (see $root.log); containers initialise their own" >&2
+    rm -rf "$root/var/lib/mysql-template"
+fi
 version=$(chroot "$root" /usr/sbin/mysqld --version 2>/dev/null || true)
 tar -C "$root" -c . | podman import \
     --change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \

@@ -21,7 +21,20 @@ public sealed class MysqlBootstrapTests(MysqlEngine engine, ITestOutputHelper ou
 
         // Accepted: the accounts log in, with their grants.
         Assert.True(await primary.CanLogInAsync("repl", AgentArguments.ReplicationPassword));
-        Assert.True(await primary.CanLogInAsync("backup", AgentArguments.BackupPassword));
+        // The backup user exists for the pod's own addresses only: log in from inside the container,
+        // over TCP to 127.0.0.1 as the backup tool does.
+        var backupLogin = await primary.Container.ExecAsync([
+            "mysql",
+            "--no-defaults",
+            "--protocol=TCP",
+            "--host=127.0.0.1",
+            "--user=backup",
+            "--password=" + AgentArguments.BackupPassword,
+            "--execute=SELECT CURRENT_USER()",
+        ]);
+        Assert.True(backupLogin.ExitCode == 0, backupLogin.Stderr);
+        Assert.Contains("backup@127.0.0.1", backupLogin.Stdout, StringComparison.Ordinal);
+        Assert.False(await primary.CanLogInAsync("backup", AgentArguments.BackupPassword));
         var grants = string.Join(
             "\n",
             (await primary.RowsAsync("SHOW GRANTS FOR 'backup'@'127.0.0.1'")).Select(r =>

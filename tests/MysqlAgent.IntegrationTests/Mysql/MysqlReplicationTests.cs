@@ -141,14 +141,20 @@ public sealed class MysqlReplicationTests(
             await InsertAsync(Primary, clone.Table, 21, 30);
             await WaitForRowsAsync(replica, clone.Table, 30);
 
-            // A stopped SQL thread: not ready, said so.
-            await replica.ExecuteAsync("STOP REPLICA SQL_THREAD");
-            var notReady = await Eventually.ValueAsync(
+            // A stopped SQL thread: not ready, said so (once the watcher saw both threads again).
+            await Eventually.ValueAsync(
                 () => GetAsync(agent, "/readyz"),
-                r => r.Status == HttpStatusCode.ServiceUnavailable,
-                "the replica's /readyz answers 503"
+                r => r.Status == HttpStatusCode.OK,
+                "the replica's /readyz answers 200 after the IO thread's restart"
             );
-            Assert.Equal("not ready: SQL thread stopped", notReady.Body);
+            await replica.ExecuteAsync("STOP REPLICA SQL_THREAD");
+            await Eventually.ValueAsync(
+                () => GetAsync(agent, "/readyz"),
+                r =>
+                    r.Status == HttpStatusCode.ServiceUnavailable
+                    && r.Body == "not ready: SQL thread stopped",
+                "the replica's /readyz answers 503: SQL thread stopped"
+            );
             await replica.ExecuteAsync("START REPLICA SQL_THREAD");
         }
 
