@@ -122,7 +122,14 @@ public sealed class MysqlEngine : IAsyncLifetime
         {
             await RemoveLeftoversAsync();
             await _stopService.CancelAsync();
-            await _service.Task;
+            try
+            {
+                await _service.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped as asked (SIGINT).
+            }
         }
 
         _stopService.Dispose();

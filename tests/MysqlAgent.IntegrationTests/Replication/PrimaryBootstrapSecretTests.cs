@@ -19,6 +19,14 @@ public sealed class PrimaryBootstrapSecretTests(ITestOutputHelper output)
             new MariaDbServerOptions { ServerId = 100 }
         );
         var arguments = AgentArguments.For(0, primary, primary);
+        // Every statement into the general log and the slow log (no time bound) as well.
+        var generalLog = Path.Combine(primary.TempDir, "general.log");
+        var slowLog = Path.Combine(primary.TempDir, "slow.log");
+        await primary.ExecuteAsync(
+            $"SET GLOBAL general_log_file = '{generalLog}'; SET GLOBAL general_log = ON; "
+                + $"SET GLOBAL slow_query_log_file = '{slowLog}'; SET GLOBAL long_query_time = 0; "
+                + "SET GLOBAL slow_query_log = ON"
+        );
 
         await BootstrapAsync(arguments);
 
@@ -31,6 +39,17 @@ public sealed class PrimaryBootstrapSecretTests(ITestOutputHelper output)
         Assert.DoesNotContain("repl-Secret", events, StringComparison.Ordinal);
         await AssertLogsInAsync(primary, "repl", AgentArguments.ReplicationPassword);
         await AssertLogsInAsync(primary, "backup", AgentArguments.BackupPassword);
+        foreach (var log in new[] { generalLog, slowLog })
+        {
+            var text = await File.ReadAllTextAsync(log);
+            Assert.Contains("CREATE USER", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(
+                AgentArguments.ReplicationPassword,
+                text,
+                StringComparison.Ordinal
+            );
+            Assert.DoesNotContain(AgentArguments.BackupPassword, text, StringComparison.Ordinal);
+        }
 
         // A second start with the same Secret: not one transaction.
         var position = await primary.ScalarAsync<string>("SELECT @@GLOBAL.gtid_binlog_pos");
