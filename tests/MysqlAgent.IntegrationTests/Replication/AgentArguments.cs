@@ -19,6 +19,12 @@ internal sealed record AgentArguments
     public int HttpPort { get; init; } = FreePorts.Next();
     public int BackupPort { get; init; } = FreePorts.Next();
 
+    /// <summary>The primary as this agent's replicas connect to it (host:port), when not 127.0.0.1:<see cref="PrimaryPort"/>.</summary>
+    public string? PrimaryAddress { get; init; }
+
+    /// <summary>More options, appended last (for example <c>--heartbeat-interval 0</c>).</summary>
+    public IReadOnlyList<string> Extra { get; init; } = [];
+
     public static AgentArguments For(
         int ordinal,
         MariaDbServer local,
@@ -60,13 +66,14 @@ internal sealed record AgentArguments
             "--bind-address",
             MariaDbServer.Host,
             "--connect-to",
-            $"mysql-0.mysql:3306:{MariaDbServer.Host}:{Number(PrimaryPort)}",
+            $"mysql-0.mysql:3306:{PrimaryAddress ?? $"{MariaDbServer.Host}:{Number(PrimaryPort)}"}",
             "--connect-retry-seconds",
             "1",
             "--replication-mode",
             Mode,
             "--log-level",
             "Debug",
+            .. Extra,
         ];
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);

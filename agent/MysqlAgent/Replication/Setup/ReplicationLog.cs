@@ -84,4 +84,7 @@ public static partial class ReplicationLog
         int attempt,
         string reason
     );
+
+    [LoggerMessage(2030, LogLevel.Information, "primary accounts: {Summary}")]
+    public static partial void PrimaryAccounts(ILogger logger, string summary);
 }
