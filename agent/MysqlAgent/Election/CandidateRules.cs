@@ -1,0 +1,136 @@
+namespace MysqlAgent.Election;
+
+/// <summary>
+/// Who may race for an expired Lease: pure functions of the pods' reports and the record, so the
+/// same rules can be unit-tested and applied by every agent alike.
+/// </summary>
+public static class CandidateRules
+{
+    /// <summary>Why <paramref name="candidate"/> may not become primary in the term after <paramref name="lease"/>'s; empty when it may.</summary>
+    public static IReadOnlyList<string> Ineligibility(CandidateStatus candidate, LeaseRecord lease)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(lease);
+        var reasons = new List<string>();
+        if (!candidate.MysqldUp)
+        {
+            reasons.Add("mysqld is down");
+        }
+
+        if (candidate.Errant)
+        {
+            reasons.Add("it has errant transactions");
+        }
+
+        if (candidate.FollowedTerm != lease.Term)
+        {
+            reasons.Add(
+                $"it followed term {candidate.FollowedTerm}, the current term is {lease.Term}"
+            );
+        }
+
+        if (candidate.Progress is null)
+        {
+            reasons.Add("its GTID position is unknown");
+        }
+
+        if (candidate.Priority <= 0)
+        {
+            reasons.Add("its failover priority is 0");
+        }
+
+        if (lease.Paused)
+        {
+            reasons.Add("failover is paused");
+        }
+
+        return reasons;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="self"/> should race: it is eligible and no eligible peer is ahead of
+    /// it, has diverged from it, or ties with it and is preferred (higher priority, then lower
+    /// ordinal). Peers that did not answer are not in <paramref name="peers"/>; the holder of the
+    /// expiring Lease is not a candidate and is skipped.
+    /// </summary>
+    public static RaceDecision ShouldRace(
+        CandidateStatus self,
+        IReadOnlyList<CandidateStatus> peers,
+        LeaseRecord lease
+    )
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(peers);
+        ArgumentNullException.ThrowIfNull(lease);
+        var reasons = Ineligibility(self, lease);
+        if (reasons.Count > 0)
+        {
+            return RaceDecision.No("not eligible: " + string.Join(", ", reasons));
+        }
+
+        // The holder whose Lease expired is no candidate: it is the one being replaced.
+        foreach (var peer in peers.Where(p => p.Name != self.Name && p.Name != lease.Holder))
+        {
+            if (Ineligibility(peer, lease).Count > 0)
+            {
+                continue;
+            }
+
+            switch (GtidProgress.Compare(self.Progress!, peer.Progress!))
+            {
+                case ProgressOrder.Behind:
+                    return RaceDecision.No($"{peer.Name} is ahead ({peer.Progress})");
+                case ProgressOrder.Diverged:
+                    return RaceDecision.No(
+                        $"diverged from {peer.Name} ({self.Progress} vs {peer.Progress}): promoting either loses the other's transactions; an operator must choose"
+                    );
+                case ProgressOrder.Same when Preferred(peer, self):
+                    return RaceDecision.No($"{peer.Name} is as far and preferred");
+            }
+        }
+
+        return RaceDecision.Yes;
+    }
+
+    /// <summary>
+    /// The eligible pod to hand the Lease to after winning it: the most advanced, or null when
+    /// <paramref name="self"/> is (or no peer is comparable and ahead).
+    /// </summary>
+    public static CandidateStatus? BetterPeer(
+        CandidateStatus self,
+        IReadOnlyList<CandidateStatus> peers,
+        LeaseRecord lease
+    )
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(peers);
+        ArgumentNullException.ThrowIfNull(lease);
+        var best = self;
+        foreach (var peer in peers.Where(p => p.Name != self.Name))
+        {
+            // The winner's term is current now; a peer that followed the term before qualifies.
+            if (Ineligibility(peer, lease with { Term = peer.FollowedTerm }).Count > 0)
+            {
+                continue;
+            }
+
+            if (GtidProgress.Compare(peer.Progress!, best.Progress!) == ProgressOrder.Ahead)
+            {
+                best = peer;
+            }
+        }
+
+        return ReferenceEquals(best, self) ? null : best;
+    }
+
+    private static bool Preferred(CandidateStatus a, CandidateStatus b) =>
+        a.Priority != b.Priority ? a.Priority > b.Priority : a.Ordinal < b.Ordinal;
+}
+
+/// <summary>Whether to race, and why not.</summary>
+public sealed record RaceDecision(bool Race, string Reason)
+{
+    public static RaceDecision Yes { get; } = new(true, "no eligible peer is ahead");
+
+    public static RaceDecision No(string reason) => new(false, reason);
+}

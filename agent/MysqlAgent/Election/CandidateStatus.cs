@@ -1,0 +1,21 @@
+namespace MysqlAgent.Election;
+
+/// <summary>
+/// What a pod reports about itself for the election (its own agent, or a peer's <c>/status</c>).
+/// </summary>
+/// <param name="Name">The pod name, as written in the Lease's holder.</param>
+/// <param name="Ordinal">The StatefulSet ordinal: the last tie-break.</param>
+/// <param name="MysqldUp">mysqld answers.</param>
+/// <param name="Errant">Its GTIDs go beyond the fork point of the term after the one it held or followed.</param>
+/// <param name="FollowedTerm">The term of the primary it last replicated from (or held).</param>
+/// <param name="Progress">How far it has got; null when it could not be read.</param>
+/// <param name="Priority">0 never races; higher wins a tie (Patroni's failover_priority).</param>
+public sealed record CandidateStatus(
+    string Name,
+    int Ordinal,
+    bool MysqldUp,
+    bool Errant,
+    long FollowedTerm,
+    GtidProgress? Progress,
+    int Priority = 1
+);

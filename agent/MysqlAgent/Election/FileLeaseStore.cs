@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MysqlAgent.Election;
+
+/// <summary>
+/// The Lease of the local replica set: one JSON file holding the record and a version counter,
+/// written under an exclusive lock file by writing a temporary file, fsyncing it, renaming it over
+/// the old one and fsyncing the folder, so a reader sees the old record or the new one, never half,
+/// and a power cut cannot bring back an older version after a write was answered Ok.
+/// </summary>
+/// <remarks>
+/// Readers take no lock (rename is atomic). Writers hold <c>lease.lock</c> with an advisory
+/// exclusive lock (what .NET's <see cref="FileShare.None"/> takes on Linux) for the read-compare-write.
+/// A lock that cannot be had within the call timeout is Unavailable, as a slow API server would be.
+/// </remarks>
+public sealed partial class FileLeaseStore : ILeaseStore
+{
+    public const string FileName = "lease.json";
+    public const string LockFileName = "lease.lock";
+
+    private readonly string _folder;
+    private readonly string _path;
+    private readonly string _lockPath;
+    private readonly ResiliencePipeline _lockPipeline;
+
+    public FileLeaseStore(string folder, TimeSpan callTimeout, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _folder = Path.GetFullPath(folder);
+        _path = Path.Combine(_folder, FileName);
+        _lockPath = Path.Combine(_folder, LockFileName);
+        _lockPipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddTimeout(callTimeout)
+            .AddRetry(
+                new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<IOException>(e =>
+                        e is not FileNotFoundException and not DirectoryNotFoundException
+                    ),
+                    BackoffType = DelayBackoffType.Constant,
+                    Delay = TimeSpan.FromMilliseconds(10),
+                    MaxRetryAttempts = int.MaxValue,
+                    UseJitter = true,
+                }
+            )
+            .Build();
+    }
+
+    public Task<LeaseResult> GetAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult(
+                Read() is { } document ? LeaseResult.Ok(ToLease(document)) : LeaseResult.NotFound
+            );
+        }
+        catch (Exception e)
+            when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return Task.FromResult(LeaseResult.Unavailable($"cannot read {_path}: {e.Message}"));
+        }
+    }
+
+    public Task<LeaseResult> CreateAsync(LeaseRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return UnderLockAsync(
+            () =>
+                Read() is not null
+                    ? LeaseResult.Conflict("the Lease exists already")
+                    : LeaseResult.Ok(ToLease(Write(record, 1))),
+            cancellationToken
+        );
+    }
+
+    public Task<LeaseResult> ReplaceAsync(
+        LeaseRecord record,
+        string expectedVersion,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return UnderLockAsync(
+            () =>
+            {
+                if (Read() is not { } current)
+                {
+                    return LeaseResult.Conflict("the Lease is gone");
+                }
+
+                var version = current.Version.ToString(CultureInfo.InvariantCulture);
+                return version != expectedVersion
+                    ? LeaseResult.Conflict(
+                        $"version {expectedVersion} is stale, the Lease is at {version}"
+                    )
+                    : LeaseResult.Ok(ToLease(Write(record, current.Version + 1)));
+            },
+            cancellationToken
+        );
+    }
+
+    private async Task<LeaseResult> UnderLockAsync(
+        Func<LeaseResult> action,
+        CancellationToken cancellationToken
+    )
+    {
+        FileStream lockFile;
+        try
+        {
+            Directory.CreateDirectory(_folder);
+            lockFile = await _lockPipeline.ExecuteAsync(
+                static (path, _) =>
+                    ValueTask.FromResult(
+                        new FileStream(
+                            path,
+                            FileMode.OpenOrCreate,
+                            FileAccess.ReadWrite,
+                            FileShare.None
+                        )
+                    ),
+                _lockPath,
+                cancellationToken
+            );
+        }
+        catch (TimeoutRejectedException)
+        {
+            return LeaseResult.Unavailable($"{_lockPath} stayed locked past the call timeout");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return LeaseResult.Unavailable($"cannot lock {_lockPath}: {e.Message}");
+        }
+
+        await using (lockFile)
+        {
+            try
+            {
+                return action();
+            }
+            catch (Exception e)
+                when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                return LeaseResult.Unavailable($"cannot update {_path}: {e.Message}");
+            }
+        }
+    }
+
+    private LeaseFileDocument? Read()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(_path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, LeaseJsonContext.Default.LeaseFileDocument)
+                ?? throw new FormatException($"{_path} holds null");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{_path} is not a Lease document ({e.Message})", e);
+        }
+    }
+
+    private LeaseFileDocument Write(LeaseRecord record, long version)
+    {
+        var document = new LeaseFileDocument(
+            version,
+            record.Holder,
+            record.Term,
+            record.RenewedAt,
+            record.History.ToArray(),
+            record.Switchover,
+            record.Paused
+        );
+        var temporary = _path + ".tmp";
+        using (
+            var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None)
+        )
+        {
+            JsonSerializer.Serialize(file, document, LeaseJsonContext.Default.LeaseFileDocument);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, _path, overwrite: true);
+        SyncFolder(_folder);
+        return document;
+    }
+
+    private static VersionedLease ToLease(LeaseFileDocument d) =>
+        new(
+            new LeaseRecord(d.Holder, d.Term, d.RenewedAt, d.History, d.Switchover, d.Paused),
+            d.Version.ToString(CultureInfo.InvariantCulture)
+        );
+
+    /// <summary>Makes the rename durable: without it a crash can leave the old directory entry.</summary>
+    private static void SyncFolder(string folder)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        const int readOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY
+        var fd = Open(folder, readOnlyDirectory);
+        if (fd < 0)
+        {
+            throw new IOException(
+                $"cannot open {folder} to sync it (errno {Marshal.GetLastPInvokeError()})"
+            );
+        }
+
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException(
+                    $"cannot sync {folder} (errno {Marshal.GetLastPInvokeError()})"
+                );
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport(
+        "libc",
+        EntryPoint = "open",
+        SetLastError = true,
+        StringMarshalling = StringMarshalling.Utf8
+    )]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}

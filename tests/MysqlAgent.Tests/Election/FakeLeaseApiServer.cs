@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MysqlAgent.Tests.Election;
+
+/// <summary>
+/// Enough of the Kubernetes API server for the Lease calls, on 127.0.0.1: GET, POST and PUT of
+/// coordination.k8s.io/v1 Leases, a resourceVersion that moves on every write, 409 for a stale one
+/// or a second create, and faults to inject (an HTTP status for every call, or calls that hang until
+/// released or abandoned by the client). The real KubernetesClient.Aot code talks to it.
+/// </summary>
+public sealed class FakeLeaseApiServer : IAsyncDisposable
+{
+    private const string Prefix = "/apis/coordination.k8s.io/v1/namespaces/{ns}/leases";
+
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, JsonObject> _leases = new(StringComparer.Ordinal);
+    private long _resourceVersion = 1000;
+    private TaskCompletionSource? _hang;
+
+    private FakeLeaseApiServer(WebApplication app) => _app = app;
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>When set, every call answers this status (a 5xx outage, a 429, a 403).</summary>
+    public HttpStatusCode? FailWith { get; set; }
+
+    /// <summary>How many calls reached the server (answered or not).</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    private int _calls;
+
+    public static async Task<FakeLeaseApiServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new FakeLeaseApiServer(app);
+        app.MapGet(
+            Prefix + "/{name}",
+            (string ns, string name, HttpContext c) => server.Answer(c, () => server.Get(ns, name))
+        );
+        app.MapPost(
+            Prefix,
+            async (string ns, HttpContext c) =>
+            {
+                var body = await ReadBody(c);
+                return await server.Answer(c, () => server.Create(ns, body));
+            }
+        );
+        app.MapPut(
+            Prefix + "/{name}",
+            async (string ns, string name, HttpContext c) =>
+            {
+                var body = await ReadBody(c);
+                return await server.Answer(c, () => server.Replace(ns, name, body));
+            }
+        );
+        await app.StartAsync();
+        var address = app
+            .Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.Single();
+        server.Address = new Uri(address);
+        return server;
+    }
+
+    /// <summary>From now on calls hang (a black-holed API server) until <see cref="Release"/>.</summary>
+    public void Hang()
+    {
+        lock (_gate)
+        {
+            _hang ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    public void Release()
+    {
+        lock (_gate)
+        {
+            _hang?.TrySetResult();
+            _hang = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Release();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static async Task<JsonObject> ReadBody(HttpContext context) =>
+        (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+
+    private async Task<IResult> Answer(HttpContext context, Func<IResult> handle)
+    {
+        Interlocked.Increment(ref _calls);
+        Task? hang;
+        lock (_gate)
+        {
+            hang = _hang?.Task;
+        }
+
+        if (hang is not null)
+        {
+            try
+            {
+                await hang.WaitAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return Results.Empty;
+            }
+        }
+
+        if (FailWith is { } status)
+        {
+            return Status((int)status, "InternalError", "injected fault");
+        }
+
+        lock (_gate)
+        {
+            return handle();
+        }
+    }
+
+    private IResult Get(string ns, string name) =>
+        _leases.TryGetValue(Key(ns, name), out var lease)
+            ? Lease(lease, StatusCodes.Status200OK)
+            : Status(404, "NotFound", $"leases.coordination.k8s.io \"{name}\" not found");
+
+    private IResult Create(string ns, JsonObject body)
+    {
+        var name = (string?)body["metadata"]?["name"];
+        if (string.IsNullOrEmpty(name))
+        {
+            return Status(422, "Invalid", "metadata.name: Required value");
+        }
+
+        if (_leases.ContainsKey(Key(ns, name)))
+        {
+            return Status(
+                409,
+                "AlreadyExists",
+                $"leases.coordination.k8s.io \"{name}\" already exists"
+            );
+        }
+
+        body["metadata"]!["namespace"] = ns;
+        body["metadata"]!["uid"] = Guid.NewGuid().ToString();
+        return Store(ns, name, body, StatusCodes.Status201Created);
+    }
+
+    private IResult Replace(string ns, string name, JsonObject body)
+    {
+        if (!_leases.TryGetValue(Key(ns, name), out var current))
+        {
+            return Status(404, "NotFound", $"leases.coordination.k8s.io \"{name}\" not found");
+        }
+
+        var expected = (string?)body["metadata"]?["resourceVersion"];
+        if (string.IsNullOrEmpty(expected))
+        {
+            return Status(
+                422,
+                "Invalid",
+                "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"
+            );
+        }
+
+        if (expected != (string?)current["metadata"]!["resourceVersion"])
+        {
+            return Status(
+                409,
+                "Conflict",
+                $"Operation cannot be fulfilled on leases.coordination.k8s.io \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
+            );
+        }
+
+        body["metadata"]!["uid"] = current["metadata"]!["uid"]!.DeepClone();
+        return Store(ns, name, body, StatusCodes.Status200OK);
+    }
+
+    private IResult Store(string ns, string name, JsonObject body, int status)
+    {
+        _resourceVersion++;
+        body["metadata"]!["resourceVersion"] = _resourceVersion.ToString(
+            CultureInfo.InvariantCulture
+        );
+        _leases[Key(ns, name)] = body;
+        return Lease(body, status);
+    }
+
+    private static IResult Lease(JsonObject lease, int status) =>
+        Results.Text(lease.ToJsonString(), "application/json", statusCode: status);
+
+    private static IResult Status(int code, string reason, string message) =>
+        Results.Text(
+            new JsonObject
+            {
+                ["kind"] = "Status",
+                ["apiVersion"] = "v1",
+                ["status"] = "Failure",
+                ["message"] = message,
+                ["reason"] = reason,
+                ["code"] = code,
+            }.ToJsonString(),
+            "application/json",
+            statusCode: code
+        );
+
+    private static string Key(string ns, string name) => ns + "/" + name;
+}
