@@ -37,15 +37,19 @@ public sealed class PrimaryLossTests(ITestOutputHelper output)
             output.WriteLine(
                 $"froze mysql-0's mysqld and agent (pids {string.Join(", ", frozen)})"
             );
-            IReadOnlyList<Step> outage;
-            try
-            {
-                outage = await ObserveAsync(set, "frozen", clock => clock.Elapsed >= Outage);
-            }
-            finally
+            var thaw = AfterOutageAsync(async () =>
             {
                 await SignalAsync("CONT", frozen);
                 output.WriteLine("thawed mysql-0");
+            });
+            IReadOnlyList<Step> outage;
+            try
+            {
+                outage = await ObserveAsync(set, "frozen", _ => thaw.IsCompleted);
+            }
+            finally
+            {
+                await thaw;
             }
 
             AssertReplicasServedThroughout(outage, reads);
@@ -68,19 +72,24 @@ public sealed class PrimaryLossTests(ITestOutputHelper output)
             // mariadbd by the kubelet fails at once on an option it does not know.
             var blocker = Path.Combine(set.PodDir("mysql-0"), "conf.d", "zz-e2e-keep-down.cnf");
             await File.WriteAllTextAsync(blocker, "[mysqld]\ne2e-keep-mysqld-down=1\n");
-            IReadOnlyList<Step> outage;
-            try
-            {
-                Processes.Kill9(mysqld);
-                output.WriteLine(
-                    $"killed mysql-0's mysqld {mysqld}; its restarts fail until {blocker} goes"
-                );
-                outage = await ObserveAsync(set, "killed", clock => clock.Elapsed >= Outage);
-            }
-            finally
+            Processes.Kill9(mysqld);
+            output.WriteLine(
+                $"killed mysql-0's mysqld {mysqld}; its restarts fail until {blocker} goes"
+            );
+            var release = AfterOutageAsync(() =>
             {
                 File.Delete(blocker);
                 output.WriteLine("mysql-0's mysqld may start again");
+                return Task.CompletedTask;
+            });
+            IReadOnlyList<Step> outage;
+            try
+            {
+                outage = await ObserveAsync(set, "killed", _ => release.IsCompleted);
+            }
+            finally
+            {
+                await release;
             }
 
             Assert.True(
@@ -89,6 +98,20 @@ public sealed class PrimaryLossTests(ITestOutputHelper output)
             );
             AssertReplicasServedThroughout(outage, reads);
             await RecoverAsync(set, writer, reads);
+        }
+    }
+
+    /// <summary>Ends the outage <see cref="Outage"/> from now, however long each observation takes.</summary>
+    private static async Task AfterOutageAsync(Func<Task> end)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(Outage);
+            await timer.WaitForNextTickAsync();
+        }
+        finally
+        {
+            await end();
         }
     }
 
