@@ -37,6 +37,9 @@ public sealed record AgentOptions
     public required ReplicationMode ReplicationMode { get; init; }
     public required TimeSpan MaxLag { get; init; }
 
+    /// <summary>How often the primary writes its heartbeat row; <see cref="TimeSpan.Zero"/> turns heartbeats off.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public required int HttpPort { get; init; }
     public required string BindAddress { get; init; }
     public required LogFormat LogFormat { get; init; }

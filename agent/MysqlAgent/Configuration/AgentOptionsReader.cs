@@ -96,6 +96,9 @@ public static class AgentOptionsReader
             MaxLag = TimeSpan.FromSeconds(
                 ReadNumber(values, "max-lag-seconds", 0, 86400 * 7, problems) ?? 30
             ),
+            HeartbeatInterval = TimeSpan.FromSeconds(
+                ReadNumber(values, "heartbeat-interval", 0, 3600, problems) ?? 1
+            ),
             HttpPort = httpPort,
             BindAddress = Required(values, "bind-address", problems),
             LogFormat = ReadEnum(values, "log-format", LogFormat.Text, problems),

@@ -42,6 +42,10 @@ public static class ConfigurationDescription
         Add("primary", o.Primary);
         Add("replication-mode", o.ReplicationMode);
         Add("max-lag-seconds", o.MaxLag.TotalSeconds);
+        Add(
+            "heartbeat-interval",
+            o.HeartbeatInterval == TimeSpan.Zero ? "off" : o.HeartbeatInterval.TotalSeconds
+        );
         Add("http-port", o.HttpPort);
         Add("bind-address", o.BindAddress);
         Add(

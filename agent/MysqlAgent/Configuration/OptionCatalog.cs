@@ -73,6 +73,12 @@ public static class OptionCatalog
             "HOST:PORT:HOST2:PORT2 — reach HOST:PORT at HOST2:PORT2 instead (repeatable; comma-separated in the environment).",
             IsRepeatable: true
         ),
+        // Heartbeat (replica staleness)
+        new(
+            "heartbeat-interval",
+            "Seconds between the primary's heartbeat rows, from which replicas measure staleness; 0 = off.",
+            "1"
+        ),
         new(
             "set-id",
             "The replica set's identity: sent in the X-Mysql-Agent-Set-Id header of every answer, and a donor's 401 naming another set is reported as such; empty = none."

@@ -1,4 +1,5 @@
 using MysqlAgent.Configuration;
+using MysqlAgent.Heartbeat;
 using MysqlAgent.Metrics;
 
 namespace MysqlAgent.Health;
@@ -15,6 +16,7 @@ public static class HealthEndpoints
         services.AddSingleton<NodeMetricsPublisher>();
         services.AddSingleton<NodeWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<NodeWatcher>());
+        services.AddHostedService<HeartbeatWriter>();
         return services;
     }
 

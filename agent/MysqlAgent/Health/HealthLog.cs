@@ -40,4 +40,31 @@ public static partial class HealthLog
         "mysqld at {Endpoint} answers but cannot be inspected: {Error}"
     )]
     public static partial void InspectionFailed(ILogger logger, string endpoint, string? error);
+
+    [LoggerMessage(
+        4006,
+        LogLevel.Error,
+        "reading the state of mysqld at {Endpoint} failed with a bug in the agent; not ready until it is fixed"
+    )]
+    public static partial void InspectionBug(ILogger logger, string endpoint, Exception exception);
+
+    [LoggerMessage(
+        4007,
+        LogLevel.Warning,
+        "replication source {Source} unreachable: IO thread {State}{Error}; staleness {Staleness}"
+    )]
+    public static partial void SourceUnreachable(
+        ILogger logger,
+        string source,
+        string state,
+        string error,
+        string staleness
+    );
+
+    [LoggerMessage(
+        4008,
+        LogLevel.Information,
+        "replication source {Source} reachable again after {Seconds} s"
+    )]
+    public static partial void SourceReachable(ILogger logger, string source, long seconds);
 }

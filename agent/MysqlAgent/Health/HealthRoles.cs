@@ -2,7 +2,10 @@ using MysqlAgent.Configuration;
 
 namespace MysqlAgent.Health;
 
-/// <summary>The role names of metrics labels and <c>/status</c>; ordinal 0 is the primary (no failover yet).</summary>
+/// <summary>
+/// The role names of metrics labels and <c>/status</c>, and the one place that decides which pod is
+/// the primary: ordinal 0 today (no failover yet); the failover work replaces <see cref="IsPrimary"/>.
+/// </summary>
 public static class HealthRoles
 {
     public const string Primary = "primary";
@@ -11,6 +14,13 @@ public static class HealthRoles
     public static string Of(AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Pod.IsPrimary ? Primary : Replica;
+        return IsPrimary(options) ? Primary : Replica;
+    }
+
+    /// <summary>Whether this pod is the primary: it takes writes and writes the heartbeat.</summary>
+    public static bool IsPrimary(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Pod.IsPrimary;
     }
 }

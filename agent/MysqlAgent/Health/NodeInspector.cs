@@ -1,4 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Configuration;
+using MysqlAgent.Heartbeat;
 using MysqlAgent.Mysql;
 using MysqlAgent.Replication.Dialects;
 using MySqlConnector;
@@ -20,12 +23,22 @@ public sealed class NodeInspector
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     private readonly LocalServer _server;
+    private readonly AgentOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger<NodeInspector> _logger;
+    private string? _lastBug;
 
-    public NodeInspector(LocalServer server, TimeProvider time)
+    public NodeInspector(
+        LocalServer server,
+        AgentOptions options,
+        TimeProvider time,
+        ILogger<NodeInspector> logger
+    )
     {
         _server = server;
+        _options = options;
         _time = time;
+        _logger = logger;
     }
 
     /// <summary>Never throws for a server that is down or misbehaving: that is a snapshot too.</summary>
@@ -43,16 +56,22 @@ public sealed class NodeInspector
         {
             connection = await _server.OpenAsync(token).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsServerProblem(e, cancellationToken))
+        catch (Exception e) when (ServerTrouble.Is(e, cancellationToken))
         {
             return NodeSnapshot.Down(_time.GetUtcNow(), OneLine(e));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Bug(e, mysqldUp: false);
         }
 
         await using (connection.ConfigureAwait(false))
         {
             try
             {
-                return await ReadAsync(connection, token).ConfigureAwait(false);
+                var snapshot = await ReadAsync(connection, token).ConfigureAwait(false);
+                _lastBug = null;
+                return snapshot;
             }
             catch (Exception e) when (IsServerProblem(e, cancellationToken))
             {
@@ -63,7 +82,32 @@ public sealed class NodeInspector
                     Error = OneLine(e),
                 };
             }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                return Bug(e, mysqldUp: true);
+            }
         }
+    }
+
+    // A bug in the agent (a column read as the wrong type, a state we did not expect): not ready,
+    // with a reason that says so, and the stack trace in the log once per distinct failure, not once
+    // per check.
+    private NodeSnapshot Bug(Exception e, bool mysqldUp)
+    {
+        var what = $"{e.GetType().Name}: {OneLine(e.Message)}";
+        if (!string.Equals(what, _lastBug, StringComparison.Ordinal))
+        {
+            HealthLog.InspectionBug(_logger, _options.LocalMysql.ToString(), e);
+            _lastBug = what;
+        }
+
+        return new NodeSnapshot
+        {
+            CheckedAt = _time.GetUtcNow(),
+            MysqldUp = mysqldUp,
+            Error =
+                $"the agent failed to read mysqld's state, a bug ({what}); stack trace in the agent's log",
+        };
     }
 
     private async Task<NodeSnapshot> ReadAsync(MySqlConnection connection, CancellationToken token)
@@ -79,6 +123,12 @@ public sealed class NodeInspector
         var (binlogFile, binlogPosition) = await ReadBinlogAsync(connection, dialect, token)
             .ConfigureAwait(false);
         var replica = await ReadReplicaAsync(connection, dialect, token).ConfigureAwait(false);
+        // Only a replica has a staleness; with heartbeats off, a row left from earlier must not
+        // count, since nobody refreshes it.
+        var heartbeatAt =
+            replica is not null && _options.HeartbeatInterval > TimeSpan.Zero
+                ? await ReadHeartbeatAsync(connection, token).ConfigureAwait(false)
+                : null;
 
         return new NodeSnapshot
         {
@@ -102,7 +152,31 @@ public sealed class NodeInspector
             BinlogFile = binlogFile,
             BinlogPosition = binlogPosition,
             Replica = replica,
+            HeartbeatAt = heartbeatAt,
         };
+    }
+
+    private static async Task<DateTimeOffset?> ReadHeartbeatAsync(
+        MySqlConnection connection,
+        CancellationToken token
+    )
+    {
+        await using var command = new MySqlCommand(HeartbeatTable.NewestSql, connection);
+        try
+        {
+            var value = await command.ExecuteScalarAsync(token).ConfigureAwait(false);
+            return value is null or DBNull
+                ? null
+                : HeartbeatTable.FromMicroseconds(
+                    Convert.ToInt64(value, CultureInfo.InvariantCulture)
+                );
+        }
+        catch (MySqlException e)
+            when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownDatabase)
+        {
+            // No heartbeat has reached this replica yet (a fresh clone, an old primary).
+            return null;
+        }
     }
 
     private static async Task<Dictionary<string, string>> ReadVariablesAsync(
@@ -198,17 +272,12 @@ public sealed class NodeInspector
     private static string? Gtid(string? value) =>
         value is null ? null : value.Replace("\n", "", StringComparison.Ordinal).Trim();
 
+    // Server trouble, plus what the server's own answers can cause: a version text we cannot parse
+    // (FormatException, thrown above) or a server we do not support (ReplicationSetupException).
+    // InvalidOperationException, InvalidCastException and IndexOutOfRangeException are not here:
+    // they are bugs in the agent, logged with their stack trace by Bug().
     private static bool IsServerProblem(Exception e, CancellationToken stopping) =>
-        e switch
-        {
-            OperationCanceledException => !stopping.IsCancellationRequested,
-            MySqlException => true,
-            InvalidOperationException or FormatException or InvalidCastException => true,
-            ReplicationSetupException => true,
-            System.Net.Sockets.SocketException or IOException or TimeoutException => true,
-            IndexOutOfRangeException => true, // a column this dialect names is missing
-            _ => false,
-        };
+        ServerTrouble.Is(e, stopping) || e is FormatException or ReplicationSetupException;
 
     private static string OneLine(Exception e) =>
         e is OperationCanceledException

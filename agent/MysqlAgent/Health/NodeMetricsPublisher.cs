@@ -33,6 +33,7 @@ public sealed class NodeMetricsPublisher
         _metrics.ReplicaIoThreadRunning.Set(replica?.IoThreadRunning == true ? 1 : 0);
         _metrics.ReplicaSqlThreadRunning.Set(replica?.SqlThreadRunning == true ? 1 : 0);
         _metrics.ReplicaLastErrorNumber.Set(replica?.LastErrorNumber ?? 0);
+        _metrics.ReplicaStaleness.Set(node.StalenessSeconds ?? double.NaN);
 
         if (node.Version is not null && node.Flavor is not null)
         {

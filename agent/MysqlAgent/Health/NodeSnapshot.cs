@@ -42,6 +42,30 @@ public sealed record NodeSnapshot
     /// <summary>Null when no replication source is configured.</summary>
     public ReplicaSnapshot? Replica { get; init; }
 
+    /// <summary>
+    /// The newest heartbeat row this server has applied (written by the primary's agent, replicated
+    /// like any other row); null on a primary, with heartbeats off, or before the first one arrived.
+    /// </summary>
+    public DateTimeOffset? HeartbeatAt { get; init; }
+
+    /// <summary>
+    /// Since when the IO thread has been seen connecting to its source without success; null while it
+    /// runs. Set by the watcher, which sees successive snapshots.
+    /// </summary>
+    public DateTimeOffset? SourceUnreachableSince { get; init; }
+
+    /// <summary>
+    /// <see cref="CheckedAt"/> minus <see cref="HeartbeatAt"/>: how old this replica's data is, in
+    /// seconds, whatever the IO thread is doing. Assumes the primary's and this node's clocks are
+    /// synchronised (NTP), as pt-heartbeat does; a negative difference (clock skew) counts as 0.
+    /// </summary>
+    public double? StalenessSeconds =>
+        HeartbeatAt is { } beat ? Math.Max(0, (CheckedAt - beat).TotalSeconds) : null;
+
+    /// <summary>How long the IO thread has been connecting without success; null while it runs.</summary>
+    public double? SourceUnreachableSeconds =>
+        SourceUnreachableSince is { } since ? Math.Max(0, (CheckedAt - since).TotalSeconds) : null;
+
     /// <summary>The GTID state worth showing: <c>gtid_executed</c> on MySQL, <c>gtid_current_pos</c> on MariaDB.</summary>
     public string? Gtid => GtidExecuted ?? GtidCurrentPos;
 

@@ -22,6 +22,7 @@ public sealed class NodeWatcher : BackgroundService
     private NodeSnapshot? _current;
     private bool? _wasUp;
     private bool? _wasReady;
+    private DateTimeOffset? _unreachableSince;
 
     public NodeWatcher(
         NodeInspector inspector,
@@ -126,13 +127,68 @@ public sealed class NodeWatcher : BackgroundService
 
     private async Task<NodeSnapshot> CheckLockedAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await _inspector.InspectAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = TrackSource(
+            await _inspector.InspectAsync(cancellationToken).ConfigureAwait(false)
+        );
         var verdict = ReadinessRules.Decide(snapshot, _setup.Current, _options);
         Volatile.Write(ref _current, snapshot);
         _metrics.Publish(snapshot, verdict);
         LogTransitions(snapshot, verdict);
         return snapshot;
     }
+
+    // The server does not say since when its IO thread has been connecting (MariaDB keeps no time
+    // of the last IO error): the watcher remembers the first check that saw it so. A check that
+    // cannot read the replica status keeps the memory; a running IO thread or no replica clears it.
+    private NodeSnapshot TrackSource(NodeSnapshot snapshot)
+    {
+        if (snapshot.Error is not null || !snapshot.MysqldUp)
+        {
+            return _unreachableSince is null
+                ? snapshot
+                : snapshot with
+                {
+                    SourceUnreachableSince = _unreachableSince,
+                };
+        }
+
+        if (snapshot.Replica is { IoThreadConnecting: true } replica)
+        {
+            if (_unreachableSince is null)
+            {
+                _unreachableSince = snapshot.CheckedAt;
+                HealthLog.SourceUnreachable(
+                    _logger,
+                    Invariant($"{replica.SourceHost}:{replica.SourcePort}"),
+                    replica.IoThread,
+                    replica.LastIoErrorNumber == 0
+                        ? ""
+                        : Invariant($" (error {replica.LastIoErrorNumber}: {replica.LastIoError})"),
+                    snapshot.StalenessSeconds is { } stale ? Invariant($"{stale:0.0} s") : "unknown"
+                );
+            }
+
+            return snapshot with
+            {
+                SourceUnreachableSince = _unreachableSince,
+            };
+        }
+
+        if (_unreachableSince is { } since && snapshot.Replica is { } back)
+        {
+            HealthLog.SourceReachable(
+                _logger,
+                Invariant($"{back.SourceHost}:{back.SourcePort}"),
+                (long)(snapshot.CheckedAt - since).TotalSeconds
+            );
+        }
+
+        _unreachableSince = null;
+        return snapshot;
+    }
+
+    private static string Invariant(FormattableString text) =>
+        text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void LogTransitions(NodeSnapshot snapshot, ReadinessVerdict verdict)
     {

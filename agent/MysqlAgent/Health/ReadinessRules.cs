@@ -16,6 +16,12 @@ namespace MysqlAgent.Health;
 /// <item>replica: no replication error is reported;</item>
 /// <item>replica: the lag is known and at most <c>--max-lag-seconds</c>.</item>
 /// </list>
+/// Once a heartbeat row has reached the replica (and <c>--heartbeat-interval</c> is not 0), its
+/// measured staleness replaces the last three rules: the SQL thread runs without error and the
+/// staleness is at most <c>--max-lag-seconds</c>. An IO thread that is connecting (the source is
+/// down, hung or unreachable) is then named in the reason but does not by itself make the pod
+/// unready, so that reads survive the loss of the primary for as long as the data is fresh enough.
+/// An IO thread stopped for good (by hand, or after a fatal error) still does.
 /// </summary>
 public static class ReadinessRules
 {
@@ -42,8 +48,17 @@ public static class ReadinessRules
             );
         }
 
-        return options.Pod.IsPrimary
-            ? DecidePrimary(node)
+        if (HealthRoles.IsPrimary(options))
+        {
+            return DecidePrimary(node);
+        }
+
+        return
+            node.Replica is not null
+            && node.StalenessSeconds is { } staleness
+            && options.HeartbeatInterval > TimeSpan.Zero
+            && setup.State != ReplicationSetupState.FailedPermanently
+            ? DecideByStaleness(node, node.Replica, staleness, options.MaxLag)
             : DecideReplica(node, setup, options.MaxLag);
     }
 
@@ -115,6 +130,51 @@ public static class ReadinessRules
         return ReadinessVerdict.Yes(Invariant($"replica, IO and SQL threads running, lag {lag} s"));
     }
 
+    private static ReadinessVerdict DecideByStaleness(
+        NodeSnapshot node,
+        ReplicaSnapshot replica,
+        double staleness,
+        TimeSpan maxLag
+    )
+    {
+        if (!replica.SqlThreadRunning || (!replica.IoThreadRunning && !replica.IoThreadConnecting))
+        {
+            return ReadinessVerdict.No(StoppedThreads(replica));
+        }
+
+        if (replica.LastSqlErrorNumber != 0)
+        {
+            return ReadinessVerdict.No(
+                $"replication error {ErrorText(replica.LastSqlErrorNumber, replica.LastSqlError)}"
+            );
+        }
+
+        var bound = (long)maxLag.TotalSeconds;
+        var source = replica.IoThreadConnecting ? Unreachable(node, replica) : null;
+        if (staleness > maxLag.TotalSeconds)
+        {
+            return ReadinessVerdict.No(
+                Invariant($"stale {staleness:0.0} s exceeds --max-lag-seconds {bound}")
+                    + (source is null ? "" : $"; {source}")
+            );
+        }
+
+        return ReadinessVerdict.Yes(
+            "replica, "
+                + (source is null ? "" : source + ", ")
+                + Invariant($"stale {staleness:0.0} s of {bound} s")
+        );
+    }
+
+    // "source unreachable for 12 s (error 2003: Can't connect ...)"
+    private static string Unreachable(NodeSnapshot node, ReplicaSnapshot replica)
+    {
+        var since = node.SourceUnreachableSeconds is { } seconds
+            ? Invariant($" for {(long)seconds} s")
+            : "";
+        return $"source unreachable{since}{ErrorSuffix(replica.LastIoErrorNumber, replica.LastIoError)}";
+    }
+
     // "SQL thread stopped (error 1062: Duplicate entry ...)", "IO thread connecting (error 2003: ...)",
     // or both, joined by "; ".
     private static string StoppedThreads(ReplicaSnapshot replica)
@@ -122,13 +182,7 @@ public static class ReadinessRules
         var parts = new List<string>(2);
         if (!replica.IoThreadRunning)
         {
-            var state = string.Equals(
-                replica.IoThread,
-                "Connecting",
-                StringComparison.OrdinalIgnoreCase
-            )
-                ? "connecting"
-                : "stopped";
+            var state = replica.IoThreadConnecting ? "connecting" : "stopped";
             parts.Add(
                 $"IO thread {state}{ErrorSuffix(replica.LastIoErrorNumber, replica.LastIoError)}"
             );

@@ -19,6 +19,13 @@ public sealed record ReplicaSnapshot(
     public bool IoThreadRunning =>
         string.Equals(IoThread, "Yes", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The IO thread is trying to reach its source (<c>Connecting</c>, or another state that is neither
+    /// <c>Yes</c> nor <c>No</c>): the source is down, hung or unreachable, and the thread retries.
+    /// </summary>
+    public bool IoThreadConnecting =>
+        !IoThreadRunning && !string.Equals(IoThread, "No", StringComparison.OrdinalIgnoreCase);
+
     public bool SqlThreadRunning =>
         string.Equals(SqlThread, "Yes", StringComparison.OrdinalIgnoreCase);
 

@@ -29,6 +29,12 @@ public sealed record StatusDocument
     public required int BackupsInProgress { get; init; }
     public required DateTimeOffset CheckedAt { get; init; }
 
+    /// <summary>Age of the newest heartbeat applied here (replica only); null when unknown.</summary>
+    public double? StalenessSeconds { get; init; }
+
+    /// <summary>How long the IO thread has been connecting to its source without success; null while it runs.</summary>
+    public double? SourceUnreachableSeconds { get; init; }
+
     public static StatusDocument From(
         NodeSnapshot node,
         ReplicationSetupSnapshot setup,
@@ -70,6 +76,10 @@ public sealed record StatusDocument
             ),
             BackupsInProgress = backupsInProgress,
             CheckedAt = node.CheckedAt,
+            StalenessSeconds = node.StalenessSeconds is { } stale ? Math.Round(stale, 3) : null,
+            SourceUnreachableSeconds = node.SourceUnreachableSeconds is { } unreachable
+                ? Math.Round(unreachable, 1)
+                : null,
         };
     }
 }

@@ -70,6 +70,16 @@ public sealed class AgentMetrics
             "Always 1; labels carry the agent and server facts.",
             new GaugeConfiguration { LabelNames = ["version", "role", "server_id", "flavor"] }
         );
+        ReplicaStaleness = factory.CreateGauge(
+            "mysql_agent_replica_staleness_seconds",
+            "Age of the newest heartbeat row applied on this replica (its data's staleness); NaN when unknown."
+        );
+        ReplicaStaleness.Set(double.NaN);
+        HeartbeatWrites = factory.CreateCounter(
+            "mysql_agent_heartbeat_writes_total",
+            "Heartbeat rows written by the primary's agent, by result (success, failed).",
+            new CounterConfiguration { LabelNames = ["result"] }
+        );
     }
 
     public CollectorRegistry Registry { get; }
@@ -86,4 +96,6 @@ public sealed class AgentMetrics
     public Gauge MysqldUp { get; }
     public Gauge Ready { get; }
     public Gauge Info { get; }
+    public Gauge ReplicaStaleness { get; }
+    public Counter HeartbeatWrites { get; }
 }

@@ -31,7 +31,8 @@ internal sealed partial class AgentHost : IAsyncDisposable
     public static async Task<AgentHost> StartAsync(
         MariaDbServer localMysql,
         int ordinal,
-        int maxLagSeconds = 30
+        int maxLagSeconds = 30,
+        IReadOnlyList<string>? moreArguments = null
     )
     {
         var options = AgentOptionsReader.Read(
@@ -59,6 +60,7 @@ internal sealed partial class AgentHost : IAsyncDisposable
                     Text(FreePorts.Next()),
                     "--max-lag-seconds",
                     Text(maxLagSeconds),
+                    .. moreArguments ?? [],
                 ],
                 _ => null
             )

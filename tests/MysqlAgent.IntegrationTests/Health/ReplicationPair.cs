@@ -14,11 +14,14 @@ internal sealed class ReplicationPair : IAsyncDisposable
     public MariaDbServer Primary { get; }
     public MariaDbServer Replica { get; }
 
-    public static async Task<ReplicationPair> StartAsync()
+    /// <param name="replicaArgs">Extra mariadbd options for the replica, e.g. <c>--slave-net-timeout=5</c>.</param>
+    public static async Task<ReplicationPair> StartAsync(IReadOnlyList<string>? replicaArgs = null)
     {
         var servers = await Task.WhenAll(
             MariaDbServer.StartAsync(new MariaDbServerOptions { ServerId = 1 }),
-            MariaDbServer.StartAsync(new MariaDbServerOptions { ServerId = 2 })
+            MariaDbServer.StartAsync(
+                new MariaDbServerOptions { ServerId = 2, ExtraArgs = replicaArgs ?? [] }
+            )
         );
         var pair = new ReplicationPair(servers[0], servers[1]);
         try

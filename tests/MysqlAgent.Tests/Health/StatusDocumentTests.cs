@@ -27,6 +27,7 @@ public sealed class StatusDocumentTests
             BinlogFile = "mysql-bin.000003",
             BinlogPosition = 1234,
             Replica = new ReplicaSnapshot("mysql-0.mysql", 3306, "Yes", "Yes", 2, 0, "", 0, ""),
+            HeartbeatAt = At.AddSeconds(-2.25),
         };
         var setup = new ReplicationSetupSnapshot(ReplicationSetupState.Done, "", At);
         var json = Serialize(
@@ -60,7 +61,9 @@ public sealed class StatusDocumentTests
                 "replicationSetup",
                 "role",
                 "serverId",
+                "sourceUnreachableSeconds",
                 "sqlThreadRunning",
+                "stalenessSeconds",
                 "version",
             ],
             json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)
@@ -76,6 +79,8 @@ public sealed class StatusDocumentTests
         Assert.Equal(JsonValueKind.Null, json.GetProperty("lastError").ValueKind);
         Assert.Equal(1, json.GetProperty("backupsInProgress").GetInt32());
         Assert.Equal(At, json.GetProperty("checkedAt").GetDateTimeOffset());
+        Assert.Equal(2.25, json.GetProperty("stalenessSeconds").GetDouble());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("sourceUnreachableSeconds").ValueKind);
         var replication = json.GetProperty("replicationSetup");
         Assert.Equal(
             ["reason", "since", "state"],
@@ -105,7 +110,18 @@ public sealed class StatusDocumentTests
 
         Assert.False(json.GetProperty("ready").GetBoolean());
         Assert.False(json.GetProperty("mysqldUp").GetBoolean());
-        foreach (var name in new[] { "lagSeconds", "gtid", "serverId", "version", "readOnly" })
+        foreach (
+            var name in new[]
+            {
+                "lagSeconds",
+                "gtid",
+                "serverId",
+                "version",
+                "readOnly",
+                "stalenessSeconds",
+                "sourceUnreachableSeconds",
+            }
+        )
         {
             Assert.Equal(JsonValueKind.Null, json.GetProperty(name).ValueKind);
         }
