@@ -47,15 +47,25 @@ public sealed class DonorClient
             Timeout = Timeout.InfiniteTimeSpan,
         };
 
+    public Task<DonorResponse> OpenBackupAsync(
+        Endpoint donor,
+        CancellationToken cancellationToken
+    ) => OpenBackupAsync(donor, null, cancellationToken);
+
+    /// <summary>Asks for a stream compressed as <paramref name="compression"/> (null: the donor's default).</summary>
     public async Task<DonorResponse> OpenBackupAsync(
         Endpoint donor,
+        StreamCompression? compression,
         CancellationToken cancellationToken
     )
     {
         var address = _connectTo.Resolve(donor);
+        var query = compression is null
+            ? ""
+            : $"?{StreamCompression.QueryParameter}={Uri.EscapeDataString(compression.ToString())}";
         using var request = new HttpRequestMessage(
             HttpMethod.Get,
-            new Uri($"http://{address}{BackupStreamFormat.Path}")
+            new Uri($"http://{address}{BackupStreamFormat.Path}{query}")
         );
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token.Value);
 
@@ -94,7 +104,18 @@ public sealed class DonorClient
                     var tool = response.Headers.TryGetValues(BackupToolHeader, out var values)
                         ? values.FirstOrDefault()
                         : null;
-                    return new DonorResponse(response, body, donor, tool);
+                    return new DonorResponse(response, body, donor, tool)
+                    {
+                        Compression = Header(response, StreamCompression.ResponseHeader) ?? "none",
+                        DataDirBytes = long.TryParse(
+                            Header(response, BackupStreamFormat.DataDirBytesHeader),
+                            System.Globalization.NumberStyles.None,
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            out var size
+                        )
+                            ? size
+                            : null,
+                    };
                 case HttpStatusCode.Unauthorized:
                     throw new BackupTokenRejectedException(donor);
                 case HttpStatusCode.TooManyRequests:
@@ -117,6 +138,9 @@ public sealed class DonorClient
             throw;
         }
     }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
     {

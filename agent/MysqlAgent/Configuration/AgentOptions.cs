@@ -44,6 +44,10 @@ public sealed record AgentOptions
     public required ConnectToMap ConnectTo { get; init; }
     public bool DryRun { get; init; }
 
+    /// <summary>Compression of backup streams: what the donor sends by default, what a clone asks for.</summary>
+    public Backup.Protocol.StreamCompression StreamCompression { get; init; } =
+        Backup.Protocol.StreamCompression.Default;
+
     /// <summary>A peer's stable name on the backup port, e.g. <c>mysql-2.mysql:3307</c>.</summary>
     public Endpoint PeerBackupEndpoint(int ordinal) =>
         new(Pod.PeerHost(ordinal, Service), BackupPort);

@@ -104,6 +104,20 @@ public static class AgentOptionsReader
             DryRun = values.Get("dry-run") is "true" or "1",
         };
 
+        if (values.Get("stream-compression") is { } compressionText)
+        {
+            if (Backup.Protocol.StreamCompression.TryParse(compressionText, out var compression))
+            {
+                options = options with { StreamCompression = compression };
+            }
+            else
+            {
+                problems.Add(
+                    $"--stream-compression '{compressionText}' is not {Backup.Protocol.StreamCompression.Syntax}"
+                );
+            }
+        }
+
         if (httpPort != 0 && httpPort == backupPort)
         {
             problems.Add(

@@ -70,6 +70,14 @@ public sealed class AgentMetrics
             "Always 1; labels carry the agent and server facts.",
             new GaugeConfiguration { LabelNames = ["version", "role", "server_id", "flavor"] }
         );
+        CloneBytesReceived = factory.CreateCounter(
+            "mysql_agent_clone_bytes_received_total",
+            "Bytes of backup stream (uncompressed xbstream) received and extracted by clones."
+        );
+        CloneEstimatedBytes = factory.CreateGauge(
+            "mysql_agent_clone_estimated_bytes",
+            "The donor's datadir size in bytes, the estimated total of the clone in progress."
+        );
     }
 
     public CollectorRegistry Registry { get; }
@@ -86,4 +94,6 @@ public sealed class AgentMetrics
     public Gauge MysqldUp { get; }
     public Gauge Ready { get; }
     public Gauge Info { get; }
+    public Counter CloneBytesReceived { get; }
+    public Gauge CloneEstimatedBytes { get; }
 }

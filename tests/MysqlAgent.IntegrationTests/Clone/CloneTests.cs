@@ -51,11 +51,13 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         int ordinal = 1,
         string token = DonorFixture.Token,
         int deadlineSeconds = 90,
-        string host = "127.0.0.1"
+        string host = "127.0.0.1",
+        string? compression = null
     ) =>
         AgentOptionsReader.Read(
             OptionValues.Parse(
                 [
+                    .. (compression is null ? [] : new[] { "--stream-compression", compression }),
                     "--hostname",
                     $"mysql-{ordinal}",
                     "--data-dir",
@@ -74,6 +76,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
     private async Task<CloneOutcome> CloneAsync(
         AgentOptions options,
         RecordingLogger? logger = null,
+        Metrics.AgentMetrics? metrics = null,
         CancellationToken ct = default
     )
     {
@@ -83,7 +86,8 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
             logger ?? new RecordingLogger(_output),
             TimeProvider.System,
             http,
-            Quick
+            Quick,
+            metrics: metrics
         );
         return await job.RunAsync(ct);
     }
@@ -170,7 +174,11 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
 
         var dataDir = NewDataDir("cut");
         var logger = new RecordingLogger(_output, id => AssertNeverBootable(dataDir));
-        var outcome = await CloneAsync(Options(dataDir, proxy.Port, host: ProxyHost), logger);
+        // Uncompressed, so the offsets fall where they always did (the compressed case is below).
+        var outcome = await CloneAsync(
+            Options(dataDir, proxy.Port, host: ProxyHost, compression: "none"),
+            logger
+        );
 
         Assert.Equal(CloneOutcome.Cloned, outcome);
         // Every cut is one failed attempt. A retry can also meet a 429 while the donor still tears
@@ -185,6 +193,89 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
             new MariaDbServerOptions
             {
                 ServerId = 102,
+                DataDir = dataDir,
+                RootPassword = _donor.Server.RootPassword,
+            }
+        );
+        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
+    }
+
+    [Theory(Timeout = Generous)]
+    [InlineData("none")]
+    [InlineData("lz4")]
+    [InlineData("zstd:3")]
+    public async Task A_clone_asking_for_a_compression_gets_it_and_boots_with_the_same_table_checksums(
+        string compression
+    )
+    {
+        var dataDir = NewDataDir("compressed-" + compression.Replace(':', '-'));
+        var logger = new RecordingLogger(_output);
+        var metrics = new Metrics.AgentMetrics(Prometheus.Metrics.NewCustomRegistry());
+
+        var outcome = await CloneAsync(
+            Options(dataDir, _donor.BackupPort, compression: compression),
+            logger,
+            metrics: metrics
+        );
+
+        Assert.Equal(CloneOutcome.Cloned, outcome);
+        // The donor announces what it sends, and the datadir size for the estimate.
+        Assert.Contains(
+            logger.Lines,
+            l =>
+                l.Id.Id == 1052
+                && l.Message.Contains($"compression {compression}", StringComparison.Ordinal)
+                && !l.Message.Contains("size unknown", StringComparison.Ordinal)
+        );
+        var completion = CloneMarker.ReadComplete(dataDir);
+        Assert.NotNull(completion);
+        // Count and checksum cover the uncompressed xbstream: the same figures as without compression.
+        Assert.Equal(completion.Bytes, metrics.CloneBytesReceived.Value);
+        Assert.True(metrics.CloneEstimatedBytes.Value > 4_000_000);
+        await using var clone = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = 103,
+                DataDir = dataDir,
+                RootPassword = _donor.Server.RootPassword,
+            }
+        );
+        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_compressed_stream_cut_anywhere_is_retried_and_never_installed()
+    {
+        await using var proxy = FaultInjectingProxy.Start(
+            _donor.BackupPort,
+            ProxyAddress,
+            _donor.BackupPort
+        );
+        // Compressed, the stream is a fraction of the datadir: cut inside its first frame, in its
+        // middle, and in the last bytes of the end frame.
+        long[] offsets = [300, 100_000];
+        int[] tails = [600, 20, 1];
+        proxy.CutNextConnectionsAfter(offsets);
+        proxy.CutNextConnectionsBeforeTheEnd(tails);
+        await _donor.WaitUntilIdleAsync();
+
+        var dataDir = NewDataDir("cut-zstd");
+        var logger = new RecordingLogger(_output, id => AssertNeverBootable(dataDir));
+        var outcome = await CloneAsync(
+            Options(dataDir, proxy.Port, host: ProxyHost, compression: "zstd"),
+            logger
+        );
+
+        Assert.Equal(CloneOutcome.Cloned, outcome);
+        var cutFailures = logger.Lines.Count(l =>
+            l.Id.Id == 1003 && !l.Message.Contains("is busy", StringComparison.Ordinal)
+        );
+        Assert.Equal(offsets.Length + tails.Length, cutFailures);
+        Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
+        await using var clone = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = 104,
                 DataDir = dataDir,
                 RootPassword = _donor.Server.RootPassword,
             }
@@ -313,7 +404,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         );
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            CloneAsync(Options(dataDir, _donor.BackupPort), logger, stop.Token)
+            CloneAsync(Options(dataDir, _donor.BackupPort), logger, ct: stop.Token)
         );
 
         Assert.Equal(DataDirKind.Empty, DataDirState.Inspect(dataDir).Kind);
