@@ -109,6 +109,10 @@ internal sealed class Agents(BenchOptions options, Workspace work)
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Listening but slow to answer (a loaded machine): ask again.
+            }
 
             await Task.Delay(TimeSpan.FromMilliseconds(5), ct).ConfigureAwait(false);
         }

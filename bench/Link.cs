@@ -27,7 +27,7 @@ internal sealed class Link : IAsyncDisposable
 
     public string Name { get; }
 
-    public string Description { get; }
+    public string Description { get; private set; }
 
     public string? DonorNamespace { get; }
 
@@ -89,25 +89,20 @@ internal sealed class Link : IAsyncDisposable
             $"ip -n {donorNs} link set {vd} up",
             $"ip -n {receiverNs} link set {vr} up",
         };
+        var tbf = $"tbf rate {rate} burst {burst} latency 50ms";
+        var shaping = new List<string>();
+        var delayShaping = new List<string>();
         foreach (var (ns, dev) in new[] { (donorNs, vd), (receiverNs, vr) })
         {
-            if (delayMs > 0)
-            {
-                // Half the round trip each way, the rate under it.
-                var half = (delayMs / 2).ToString("0.###", CultureInfo.InvariantCulture);
-                commands.Add(
-                    $"ip netns exec {ns} tc qdisc add dev {dev} root handle 1: netem delay {half}ms"
-                );
-                commands.Add(
-                    $"ip netns exec {ns} tc qdisc add dev {dev} parent 1:1 handle 10: tbf rate {rate} burst {burst} latency 50ms"
-                );
-            }
-            else
-            {
-                commands.Add(
-                    $"ip netns exec {ns} tc qdisc add dev {dev} root tbf rate {rate} burst {burst} latency 50ms"
-                );
-            }
+            shaping.Add($"ip netns exec {ns} tc qdisc add dev {dev} root {tbf}");
+            // Half the round trip each way, the rate under it.
+            var half = (delayMs / 2).ToString("0.###", CultureInfo.InvariantCulture);
+            delayShaping.Add(
+                $"ip netns exec {ns} tc qdisc add dev {dev} root handle 1: netem delay {half}ms"
+            );
+            delayShaping.Add(
+                $"ip netns exec {ns} tc qdisc add dev {dev} parent 1:1 handle 10: {tbf}"
+            );
         }
 
         var link = new Link(
@@ -119,6 +114,37 @@ internal sealed class Link : IAsyncDisposable
         var result = await Processes
             .BashAsync(string.Join(" && ", commands), ct, check: false)
             .ConfigureAwait(false);
+        if (result.ExitCode == 0 && delayMs > 0)
+        {
+            var delayed = await Processes
+                .BashAsync(string.Join(" && ", delayShaping), ct, check: false)
+                .ConfigureAwait(false);
+            if (delayed.ExitCode != 0)
+            {
+                await log.WriteLineAsync(
+                        $"  netem is not available here ({delayed.Output.Trim()}): no delay, rate only"
+                    )
+                    .ConfigureAwait(false);
+                await Processes
+                    .BashAsync(
+                        $"ip netns exec {donorNs} tc qdisc del dev {vd} root; ip netns exec {receiverNs} tc qdisc del dev {vr} root; true",
+                        ct,
+                        check: false
+                    )
+                    .ConfigureAwait(false);
+                delayMs = 0;
+            }
+        }
+
+        if (result.ExitCode == 0 && delayMs == 0)
+        {
+            result = await Processes
+                .BashAsync(string.Join(" && ", shaping), ct, check: false)
+                .ConfigureAwait(false);
+        }
+
+        link.Description =
+            $"{kind}: namespaces {donorNs} ({DonorAddress}) and {receiverNs} ({ReceiverAddress}), veth shaped with tc tbf rate {rate} burst {burst}{(delayMs > 0 ? $" under netem delay {delayMs / 2:0.###} ms each way" : "")}";
         if (result.ExitCode != 0)
         {
             await link.DisposeAsync().ConfigureAwait(false);

@@ -187,7 +187,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         await _donor.WaitUntilIdleAsync();
 
         var dataDir = NewDataDir("cut");
-        var logger = new RecordingLogger(_output, id => AfterEachEvent(id, dataDir));
+        var logger = new RecordingLogger(_output, id => AssertNeverBootable(dataDir));
         // Uncompressed, so the offsets fall where they always did (the compressed case is below).
         var outcome = await CloneAsync(
             Options(dataDir, proxy.Port, host: ProxyHost, compression: "none"),
@@ -265,12 +265,12 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
             ProxyAddress,
             _donor.BackupPort
         );
-        // Compressed, the stream is a fraction of the datadir: cut inside its first frame, in its
-        // middle, and in the last bytes of the end frame.
-        long[] offsets = [300, 100_000];
-        int[] tails = [600, 20, 1];
+        // Compressed, the stream is a fraction of the datadir: cut inside its first frame and in
+        // later ones. Cuts in the last bytes are the unit tests' (every byte of a compressed
+        // stream): the proxy finds an answer's end by a 1 s pause, which a loaded machine also makes
+        // mid-stream, and the HTTP client then retries on its own and meets a 429.
+        long[] offsets = [300, 50_000, 100_000];
         proxy.CutNextConnectionsAfter(offsets);
-        proxy.CutNextConnectionsBeforeTheEnd(tails);
         await _donor.WaitUntilIdleAsync();
 
         var dataDir = NewDataDir("cut-zstd");
@@ -284,7 +284,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         var cutFailures = logger.Lines.Count(l =>
             l.Id.Id == 1003 && !l.Message.Contains("is busy", StringComparison.Ordinal)
         );
-        Assert.Equal(offsets.Length + tails.Length, cutFailures);
+        Assert.Equal(offsets.Length, cutFailures);
         Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
         await using var clone = await MariaDbServer.StartAsync(
             new MariaDbServerOptions
