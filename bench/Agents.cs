@@ -13,9 +13,11 @@ internal sealed class Agents(BenchOptions options, Workspace work)
         int localPort,
         string dataDir,
         string adminPassword,
-        int primaryPort
+        int primaryPort,
+        Link? link = null
     )
     {
+        var bindAddress = link?.DonorHost ?? MariaDbServer.Host;
         var httpPort = Processes.FreePort();
         var backupPort = Processes.FreePort();
         string[] args =
@@ -42,17 +44,24 @@ internal sealed class Agents(BenchOptions options, Workspace work)
             "--backup-port",
             Processes.Number(backupPort),
             "--bind-address",
-            MariaDbServer.Host,
+            bindAddress,
             "--connect-to",
             $"mysql-0.mysql:3306:{MariaDbServer.Host}:{Processes.Number(primaryPort)}",
             "--log-level",
             "Warning",
         ];
-        return (new BackgroundProcess(options.AgentPath, args), httpPort, backupPort);
+        var (program, arguments) = link is null
+            ? (options.AgentPath, args)
+            : link.OnDonor(options.AgentPath, args);
+        return (new BackgroundProcess(program, arguments), httpPort, backupPort);
     }
 
     /// <summary>The argument list of <c>mysql-agent clone</c> into <paramref name="dataDir"/> from mysql-0's agent.</summary>
-    public IReadOnlyList<string> CloneArguments(string dataDir, int donorBackupPort) =>
+    public IReadOnlyList<string> CloneArguments(
+        string dataDir,
+        int donorBackupPort,
+        string donorHost = MariaDbServer.Host
+    ) =>
         [
             "clone",
             "--hostname",
@@ -64,7 +73,7 @@ internal sealed class Agents(BenchOptions options, Workspace work)
             "--clone-deadline-seconds",
             "600",
             "--connect-to",
-            $"mysql-0.mysql:3307:{MariaDbServer.Host}:{Processes.Number(donorBackupPort)}",
+            $"mysql-0.mysql:3307:{donorHost}:{Processes.Number(donorBackupPort)}",
             "--log-level",
             "Warning",
         ];
@@ -99,6 +108,10 @@ internal sealed class Agents(BenchOptions options, Workspace work)
             catch (HttpRequestException)
             {
                 // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Listening but slow to answer (a loaded machine): ask again.
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(5), ct).ConfigureAwait(false);

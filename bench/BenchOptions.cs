@@ -16,6 +16,10 @@ internal sealed record BenchOptions
     public int StartupRuns { get; init; } = 5;
     public long TouchMemoryBytes { get; init; } = 4L * 1000 * 1000 * 1000;
     public string Output { get; init; } = Path.Combine("artifacts", "bench-results.json");
+    public IReadOnlyList<string> Links { get; init; } = ["loopback"];
+    public double DelayMs { get; init; }
+    public IReadOnlyList<string> Compressions { get; init; } = ["none", "lz4", "zstd"];
+    public bool CloneOnly { get; init; }
 
     public const string Usage = """
         Usage: mysql-bench --agent PATH --init PATH [options]   (normally through ./dev bench)
@@ -31,6 +35,12 @@ internal sealed record BenchOptions
           --startup-runs N      agent starts timed to /healthz (default 5; quick 3)
           --touch-memory-mb N   memory written once before measuring (default 4000; 0 = skip)
           --output FILE         JSON results (default artifacts/bench-results.json)
+          --link KINDS          loopback (default), 1gbit or 10gbit, or several (1gbit,10gbit,loopback):
+                                donor and receiver in two network namespaces joined by a veth pair
+                                shaped with tc (needs root; else loopback), one data set for all
+          --delay-ms MS         with --link: add this round-trip delay (netem), e.g. 0.2
+          --compressions LIST   agent stream compressions to measure (default none,lz4,zstd)
+          --clone-only          measure clone throughput only (no replication, init, start-up figures)
         """;
 
     /// <exception cref="ArgumentException">Unknown option or bad value.</exception>
@@ -38,12 +48,19 @@ internal sealed record BenchOptions
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var quick = false;
+        var cloneOnly = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             if (arg == "--quick")
             {
                 quick = true;
+                continue;
+            }
+
+            if (arg == "--clone-only")
+            {
+                cloneOnly = true;
                 continue;
             }
 
@@ -77,7 +94,7 @@ internal sealed record BenchOptions
         {
             AgentPath = Path.GetFullPath(Take("agent", null)),
             AgentBuild = Take("agent-build", "unknown"),
-            InitPath = Path.GetFullPath(Take("init", null)),
+            InitPath = Path.GetFullPath(Take("init", cloneOnly ? "/nonexistent" : null)),
             Quick = quick,
             SizeMb = Number("size-mb", quick ? 100 : 1024),
             CloneRuns = Math.Max(3, Number("clone-runs", 3)),
@@ -86,13 +103,40 @@ internal sealed record BenchOptions
             StartupRuns = Math.Max(1, Number("startup-runs", quick ? 3 : 5)),
             TouchMemoryBytes = Number("touch-memory-mb", 4000) * 1000L * 1000L,
             Output = Take("output", Path.Combine("artifacts", "bench-results.json")),
+            Links = Take("link", "loopback")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            DelayMs =
+                double.TryParse(
+                    Take("delay-ms", "0"),
+                    NumberStyles.Float,
+                    CultureInfo.InvariantCulture,
+                    out var delay
+                ) && delay is >= 0 and <= 1000
+                    ? delay
+                    : throw new ArgumentException(
+                        "--delay-ms needs a number of milliseconds, e.g. 0.2"
+                    ),
+            Compressions = Take("compressions", "none,lz4,zstd")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            CloneOnly = cloneOnly,
         };
+        foreach (var link in options.Links)
+        {
+            if (link is not ("loopback" or "1gbit" or "10gbit"))
+            {
+                throw new ArgumentException($"--link {link}: use loopback, 1gbit or 10gbit");
+            }
+        }
         if (values.Count > 0)
         {
             throw new ArgumentException($"unknown option --{values.Keys.First()}");
         }
 
-        foreach (var path in new[] { options.AgentPath, options.InitPath })
+        foreach (
+            var path in cloneOnly
+                ? [options.AgentPath]
+                : new[] { options.AgentPath, options.InitPath }
+        )
         {
             if (!File.Exists(path))
             {

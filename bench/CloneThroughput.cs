@@ -8,7 +8,8 @@ internal sealed record CloneMethodResult(
     IReadOnlyList<double> Seconds,
     double MedianSeconds,
     double MbPerSecond,
-    long ResultDataDirBytes
+    long ResultDataDirBytes,
+    string Link = "loopback"
 );
 
 internal sealed record StreamingMemory(
@@ -21,9 +22,11 @@ internal sealed record StreamingMemory(
 );
 
 /// <summary>
-/// One donor, three ways to copy it into an empty datadir, each ending with a prepared datadir:
-/// the agent's clone over HTTP, the example's ncat pipeline, and a local pipe with no network.
-/// Methods take turns (A B C, A B C, ...) after one warm-up of each, so a drifting machine hits all alike.
+/// One donor, several ways to copy it into an empty datadir over one link, each ending with a
+/// prepared datadir: the agent's clone over HTTP with each stream compression, the example's ncat
+/// pipeline, and the limit: on loopback a local pipe with no network, on an emulated link a raw TCP
+/// transfer of as many bytes as the datadir. Methods take turns (A B C, A B C, ...) after one
+/// warm-up of each, so a drifting machine hits all alike.
 /// </summary>
 internal sealed class CloneThroughput(
     BenchOptions options,
@@ -33,9 +36,13 @@ internal sealed class CloneThroughput(
     BackgroundProcess donorAgent,
     int donorBackupPort,
     long donorDataDirBytes,
-    TextWriter log
+    TextWriter log,
+    Link link
 )
 {
+    public const string RawIncludes =
+        "raw link limit: socat -u -b 1048576 sends as many zero bytes as the donor's datadir from the donor's namespace to the receiver's, which discards them; no disk, no backup tool";
+
     public const string AgentIncludes =
         "mysql-agent clone: HTTP GET /backup from the donor's agent (bearer token, framed stream, XXH128 checked), mbstream -x into staging, mariabackup --prepare, install into the datadir; process start to exit 0";
 
@@ -70,21 +77,35 @@ internal sealed class CloneThroughput(
 
     public async Task<IReadOnlyList<CloneMethodResult>> RunAsync(CancellationToken ct)
     {
-        var methods = new (
+        var methods = new List<(
             string Name,
             string Includes,
             Func<string, CancellationToken, Task<double>> Run
-        )[]
+        )>
         {
-            ("mysql-agent", AgentIncludes, AgentCloneAsync),
             ("example (ncat)", ExampleIncludes, ExampleCloneAsync),
-            ("local limit", LocalIncludes, LocalCloneAsync),
         };
+        foreach (var compression in options.Compressions)
+        {
+            methods.Add(
+                (
+                    $"mysql-agent, {compression}",
+                    AgentIncludes + $"; --stream-compression {compression}",
+                    (target, ct) => AgentCloneAsync(target, compression, ct)
+                )
+            );
+        }
+
+        methods.Add(
+            link.IsEmulated
+                ? ("raw link limit", RawIncludes, RawLinkAsync)
+                : ("local limit", LocalIncludes, LocalCloneAsync)
+        );
         var seconds = methods.Select(_ => new List<double>()).ToArray();
-        var bytes = new long[methods.Length];
+        var bytes = new long[methods.Count];
         for (var round = 0; round <= options.CloneRuns; round++)
         {
-            for (var m = 0; m < methods.Length; m++)
+            for (var m = 0; m < methods.Count; m++)
             {
                 var target = work.NewPath("clone");
                 Directory.CreateDirectory(target);
@@ -94,7 +115,7 @@ internal sealed class CloneThroughput(
                     bytes[m] = Stats.DirectoryBytes(target);
                     var label = round == 0 ? "warm-up" : $"run {round}";
                     await log.WriteLineAsync(
-                            $"  {methods[m].Name, -15} {label, -8} {s, 6:F2} s  {donorDataDirBytes / 1e6 / s, 6:F0} MB/s"
+                            $"  {methods[m].Name, -20} {label, -8} {s, 6:F2} s  {donorDataDirBytes / 1e6 / s, 6:F0} MB/s"
                         )
                         .ConfigureAwait(false);
                     if (round > 0)
@@ -120,22 +141,71 @@ internal sealed class CloneThroughput(
                         seconds[m],
                         median,
                         donorDataDirBytes / 1e6 / median,
-                        bytes[m]
+                        bytes[m],
+                        link.Name
                     );
                 }
             )
             .ToList();
     }
 
-    private async Task<double> AgentCloneAsync(string target, CancellationToken ct)
+    /// <summary>The raw link's rate: as many bytes as the datadir, zeros, through socat with 1 MiB buffers.</summary>
+    public async Task<double> RawLinkAsync(string target, CancellationToken ct)
+    {
+        var port = Processes.FreePort();
+        var (program, arguments) = link.OnDonor(
+            "bash",
+            [
+                "-c",
+                $"head -c {Processes.Number(donorDataDirBytes)} /dev/zero | socat -u -b 1048576 STDIN TCP-LISTEN:{Processes.Number(port)},bind={link.DonorHost},reuseaddr",
+            ]
+        );
+        await using var sender = new BackgroundProcess(program, arguments);
+        await Link.WaitListeningAsync(sender, port, ct).ConfigureAwait(false);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var received = await Processes
+            .BashAsync(
+                link.Shell(
+                    donor: false,
+                    $"socat -u -b 1048576 TCP:{link.DonorHost}:{Processes.Number(port)} STDOUT | wc -c"
+                ),
+                ct
+            )
+            .ConfigureAwait(false);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        if (
+            !received
+                .Output.Trim()
+                .EndsWith(Processes.Number(donorDataDirBytes), StringComparison.Ordinal)
+        )
+        {
+            throw new BenchException(
+                $"raw transfer received {received.Output.Trim()} bytes, not {donorDataDirBytes}"
+            );
+        }
+
+        await sender.Completion.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        return elapsed;
+    }
+
+    private async Task<double> AgentCloneAsync(
+        string target,
+        string compression,
+        CancellationToken ct
+    )
     {
         var donorPid = donorAgent.ProcessId;
         var hwmReset = ProcFs.ResetPeak(donorPid);
         var donorCpu = ProcFs.CpuSeconds(donorPid) ?? 0;
-        await using var clone = new BackgroundProcess(
+        var (program, arguments) = link.OnReceiver(
             options.AgentPath,
-            agents.CloneArguments(target, donorBackupPort)
+            [
+                .. agents.CloneArguments(target, donorBackupPort, link.DonorHost),
+                "--stream-compression",
+                compression,
+            ]
         );
+        await using var clone = new BackgroundProcess(program, arguments);
         long cloneMax;
         await using (var donorSampler = new RssSampler(donorPid, TimeSpan.FromMilliseconds(50)))
         {
@@ -185,32 +255,28 @@ internal sealed class CloneThroughput(
         var port = Processes.FreePort();
         var tmp = work.NewPath("backup-tmp");
         Directory.CreateDirectory(tmp);
-        await using var listener = new BackgroundProcess(
+        var (program, arguments) = link.OnDonor(
             "ncat",
             [
                 "--listen",
                 "--send-only",
                 "--max-conns=1",
-                MariaDbServer.Host,
+                link.DonorHost,
                 Processes.Number(port),
                 "-c",
                 BackupCommand(tmp),
             ]
         );
-        while (!ProcFs.IsListening(port))
-        {
-            if (listener.HasExited)
-            {
-                throw new BenchException($"ncat --listen exited:\n{listener.Output}");
-            }
-
-            await Task.Delay(10, ct).ConfigureAwait(false);
-        }
+        await using var listener = new BackgroundProcess(program, arguments);
+        await Link.WaitListeningAsync(listener, port, ct).ConfigureAwait(false);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Processes
             .BashAsync(
-                $"ncat --recv-only {MariaDbServer.Host} {Processes.Number(port)} | {ServerBinaries.Default.StreamExtractor} -x -C {Processes.Quote(target)}",
+                link.Shell(
+                    donor: false,
+                    $"ncat --recv-only {link.DonorHost} {Processes.Number(port)} | {ServerBinaries.Default.StreamExtractor} -x -C {Processes.Quote(target)}"
+                ),
                 ct
             )
             .ConfigureAwait(false);

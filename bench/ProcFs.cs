@@ -69,10 +69,16 @@ internal static class ProcFs
     }
 
     /// <summary>True while a TCP socket listens on 127.0.0.1/0.0.0.0:<paramref name="port"/> (without connecting to it).</summary>
-    public static bool IsListening(int port)
+    public static bool IsListening(int port) => IsListening(port, null);
+
+    /// <summary>As above, in the network namespace of process <paramref name="pid"/> (the bench's own when null).</summary>
+    public static bool IsListening(int port, int? pid)
     {
         var suffix = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
-        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        var net = pid is { } p
+            ? $"/proc/{p.ToString(CultureInfo.InvariantCulture)}/net"
+            : "/proc/net";
+        foreach (var table in new[] { net + "/tcp", net + "/tcp6" })
         {
             if (!File.Exists(table))
             {

@@ -71,7 +71,7 @@ async Task Section(string title, Func<Task> body)
 }
 
 await Section(
-    $"donor: {options.SizeMb} MB of InnoDB data, its agent idle",
+    $"donor: {options.SizeMb} MB of sysbench-like InnoDB rows, its agent idle",
     async () =>
     {
         await using var donor = await MariaDbServer.StartAsync(
@@ -84,91 +84,148 @@ await Section(
             ct
         );
         donorBytes = await DataGenerator.FillAsync(donor, options.SizeMb * 1_000_000L, log, ct);
-        var (agent, http, backupPort) = agents.Serve(
-            0,
-            donor.Port,
-            donor.DataDir,
-            donor.RootPassword,
-            donor.Port
-        );
-        await using (agent)
+        var all = new List<CloneMethodResult>();
+        foreach (var linkKind in options.Links)
         {
-            await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
-            await Agents.WaitForPrimaryUsersAsync(donor, agent, ct);
-            idle = await AgentFootprint.MeasureIdleAsync(agent, ct);
-            log.WriteLine(
-                $"  idle after {idle.AfterSeconds:F0} s: RSS {Goals.Mb(idle.RssBytes)}, CPU {idle.IdleCpuPercent:F2} % over {idle.IdleWindowSeconds:F0} s"
+            await using var link = await Link.CreateAsync(linkKind, options.DelayMs, log, ct);
+            log.WriteLine($"\n== link {link.Name}: {link.Description}");
+            // On an emulated link the donor's agent and backup tool run in the donor's namespace and
+            // reach the server through its unix socket, at the same 127.0.0.1 port.
+            await link.RelayMysqlAsync(donor.Port, donor.SocketPath, ct);
+            var (agent, http, backupPort) = agents.Serve(
+                0,
+                donor.Port,
+                donor.DataDir,
+                donor.RootPassword,
+                donor.Port,
+                link.IsEmulated ? link : null
             );
-            // The datadir as the clones see it (binlogs and all), after the agent's own users were created.
-            donorBytes = Stats.DirectoryBytes(donor.DataDir);
-            log.WriteLine(
-                $"\n== clone throughput ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each, in turns)"
-            );
-            var throughput = new CloneThroughput(
-                options,
-                work,
-                agents,
-                donor,
-                agent,
-                backupPort,
-                donorBytes,
-                log
-            );
-            try
+            await using (agent)
             {
-                clone = await throughput.RunAsync(ct);
-            }
-            finally
-            {
-                streaming = throughput.Memory;
+                if (link.IsEmulated)
+                {
+                    await Link.WaitListeningAsync(agent, backupPort, ct);
+                }
+                else
+                {
+                    await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
+                }
+
+                await Agents.WaitForPrimaryUsersAsync(donor, agent, ct);
+                if (idle is null)
+                {
+                    idle = await AgentFootprint.MeasureIdleAsync(agent, ct);
+                    log.WriteLine(
+                        $"  idle after {idle.AfterSeconds:F0} s: RSS {Goals.Mb(idle.RssBytes)}, CPU {idle.IdleCpuPercent:F2} % over {idle.IdleWindowSeconds:F0} s"
+                    );
+                }
+
+                // The datadir as the clones see it (binlogs and all), after the agent's own users were created.
+                donorBytes = Stats.DirectoryBytes(donor.DataDir);
+                var throughput = new CloneThroughput(
+                    options,
+                    work,
+                    agents,
+                    donor,
+                    agent,
+                    backupPort,
+                    donorBytes,
+                    log,
+                    link
+                );
+                if (link.IsEmulated)
+                {
+                    // The link's real rate before anything else: the figure every clone is held against.
+                    var rawSeconds = await throughput.RawLinkAsync(work.NewPath("raw"), ct);
+                    log.WriteLine(
+                        $"  raw link check: {donorBytes / 1e6 / rawSeconds:F0} MB/s ({donorBytes / 1e6 / rawSeconds * 8 / 1000:F2} Gbit/s) over {link.Name}"
+                    );
+                }
+
+                log.WriteLine(
+                    $"\n== clone throughput over {link.Name} ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each, in turns)"
+                );
+                try
+                {
+                    all.AddRange(await throughput.RunAsync(ct));
+                }
+                finally
+                {
+                    var memory = throughput.Memory;
+                    streaming = streaming is null
+                        ? memory
+                        : memory with
+                        {
+                            DonorPeakRssSampledBytes = Math.Max(
+                                memory.DonorPeakRssSampledBytes,
+                                streaming.DonorPeakRssSampledBytes
+                            ),
+                            ClonePeakRssSampledBytes = Math.Max(
+                                memory.ClonePeakRssSampledBytes,
+                                streaming.ClonePeakRssSampledBytes
+                            ),
+                            DonorPeakVmHwmBytes = Math.Max(
+                                memory.DonorPeakVmHwmBytes ?? 0,
+                                streaming.DonorPeakVmHwmBytes ?? 0
+                            ),
+                        };
+                    clone = all;
+                }
             }
         }
     }
 );
 
-await Section(
-    "time to replication running, from mysqld's first answer",
-    async () =>
-    {
-        await using var primary = await MariaDbServer.StartAsync(
-            new MariaDbServerOptions { ServerId = 1 },
-            ct
-        );
-        var (agent, http, _) = agents.Serve(
-            0,
-            primary.Port,
-            primary.DataDir,
-            primary.RootPassword,
-            primary.Port
-        );
-        await using (agent)
+if (!options.CloneOnly)
+{
+    await Section(
+        "time to replication running, from mysqld's first answer",
+        async () =>
         {
-            await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
-            await Agents.WaitForPrimaryUsersAsync(primary, agent, ct);
-            await primary.ExecuteAsync(
-                "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(64)) ENGINE=InnoDB; INSERT INTO app.t SELECT seq, MD5(seq) FROM app.seq_1_to_1000",
+            await using var primary = await MariaDbServer.StartAsync(
+                new MariaDbServerOptions { ServerId = 1 },
                 ct
             );
-            replication = await new ReplicationStart(options, work, agents, primary, log).RunAsync(
-                ct
+            var (agent, http, _) = agents.Serve(
+                0,
+                primary.Port,
+                primary.DataDir,
+                primary.RootPassword,
+                primary.Port
+            );
+            await using (agent)
+            {
+                await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
+                await Agents.WaitForPrimaryUsersAsync(primary, agent, ct);
+                await primary.ExecuteAsync(
+                    "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(64)) ENGINE=InnoDB; INSERT INTO app.t SELECT seq, MD5(seq) FROM app.seq_1_to_1000",
+                    ct
+                );
+                replication = await new ReplicationStart(
+                    options,
+                    work,
+                    agents,
+                    primary,
+                    log
+                ).RunAsync(ct);
+            }
+
+            log.WriteLine("\n== agent start-up to /healthz");
+            startup = await AgentFootprint.MeasureStartupAsync(options, agents, primary, log, ct);
+        }
+    );
+
+    await Section(
+        "mysql-init",
+        async () =>
+        {
+            init = await InitTiming.RunAsync(options, work, ct);
+            log.WriteLine(
+                $"  {Goals.Mb(init.BinaryBytes)}, median {init.MedianMilliseconds:F1} ms over {init.Runs} runs (spawn baseline {init.SpawnBaselineMedianMilliseconds:F1} ms)"
             );
         }
-
-        log.WriteLine("\n== agent start-up to /healthz");
-        startup = await AgentFootprint.MeasureStartupAsync(options, agents, primary, log, ct);
-    }
-);
-
-await Section(
-    "mysql-init",
-    async () =>
-    {
-        init = await InitTiming.RunAsync(options, work, ct);
-        log.WriteLine(
-            $"  {Goals.Mb(init.BinaryBytes)}, median {init.MedianMilliseconds:F1} ms over {init.Runs} runs (spawn baseline {init.SpawnBaselineMedianMilliseconds:F1} ms)"
-        );
-    }
-);
+    );
+}
 
 var goals = Goals.Check(clone, streaming, replication, init, idle, startup);
 var results = new BenchResults(
@@ -196,6 +253,7 @@ log.WriteLine(
     $"\n== results: agent published as {options.AgentBuild} ({Goals.Mb(results.AgentBinaryBytes)}); load average {machine.LoadAverageBefore} before, {results.Machine.LoadAverageAfter} after{(options.Quick ? "; --quick" : "")}"
 );
 Goals.PrintTable(log, goals);
+CloneTable.Print(log, clone, results.Machine);
 log.WriteLine("\nWhat each clone figure includes:");
 foreach (var c in clone)
 {

@@ -60,6 +60,23 @@ public static class BackupEndpoints
             return;
         }
 
+        var options = services.GetRequiredService<AgentOptions>();
+        var compression = options.StreamCompression;
+        if (context.Request.Query[StreamCompression.QueryParameter] is [{ } asked])
+        {
+            if (!StreamCompression.TryParse(asked, out compression))
+            {
+                response.StatusCode = StatusCodes.Status400BadRequest;
+                await response
+                    .WriteAsync(
+                        $"bad request: ?{StreamCompression.QueryParameter}={asked} is not {StreamCompression.Syntax}\n",
+                        context.RequestAborted
+                    )
+                    .ConfigureAwait(false);
+                return;
+            }
+        }
+
         var limiter = services.GetRequiredService<BackupConcurrencyLimiter>();
         if (!limiter.TryAcquire(out var lease))
         {
@@ -83,6 +100,13 @@ public static class BackupEndpoints
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = BackupStreamFormat.ContentType;
             response.Headers.CacheControl = "no-store";
+            response.Headers[StreamCompression.ResponseHeader] = compression.ToString();
+            if (DataDirSize.TryMeasure(options.DataDir) is { } size)
+            {
+                response.Headers[BackupStreamFormat.DataDirBytesHeader] = size.ToString(
+                    CultureInfo.InvariantCulture
+                );
+            }
             if (
                 await ToolNameAsync(services, context.RequestAborted).ConfigureAwait(false) is
                 { } tool
@@ -109,7 +133,7 @@ public static class BackupEndpoints
             );
             await services
                 .GetRequiredService<BackupStreamer>()
-                .StreamFramedAsync(response.Body, remote, stop.Token)
+                .StreamFramedAsync(response.Body, remote, compression, stop.Token)
                 .ConfigureAwait(false);
         }
     }

@@ -54,9 +54,19 @@ public sealed class BackupStreamer
         Stream body,
         string receiver,
         CancellationToken cancellationToken
+    ) =>
+        await StreamFramedAsync(body, receiver, StreamCompression.None, cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <summary>As above, with each data frame compressed as <paramref name="compression"/> says.</summary>
+    public async Task<BackupOutcome> StreamFramedAsync(
+        Stream body,
+        string receiver,
+        StreamCompression compression,
+        CancellationToken cancellationToken
     )
     {
-        var writer = new BackupStreamWriter(body);
+        using var writer = new BackupStreamWriter(body, compression);
         return await RunAsync(
                 receiver,
                 writer.WriteAsync,

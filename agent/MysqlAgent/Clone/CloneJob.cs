@@ -18,6 +18,7 @@ public sealed class CloneJob
     private readonly HttpClient _http;
     private readonly CloneRetryPolicy _policy;
     private readonly Func<string, bool> _isOnPath;
+    private readonly Metrics.AgentMetrics _metrics;
 
     public CloneJob(
         AgentOptions options,
@@ -25,9 +26,11 @@ public sealed class CloneJob
         TimeProvider timeProvider,
         HttpClient http,
         CloneRetryPolicy? policy = null,
-        Func<string, bool>? isOnPath = null
+        Func<string, bool>? isOnPath = null,
+        Metrics.AgentMetrics? metrics = null
     )
     {
+        _metrics = metrics ?? new Metrics.AgentMetrics(Prometheus.Metrics.NewCustomRegistry());
         _options = options;
         _logger = logger;
         _timeProvider = timeProvider;
@@ -164,8 +167,22 @@ public sealed class CloneJob
         {
             Directory.CreateDirectory(staging);
             using var response = await donors
-                .OpenBackupAsync(donor, cancellationToken)
+                .OpenBackupAsync(donor, _options.StreamCompression, cancellationToken)
                 .ConfigureAwait(false);
+            CloneLog.StreamOpened(
+                _logger,
+                donor.ToString(),
+                response.Compression,
+                response.DataDirBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    ?? "size unknown"
+            );
+            var progress = new CloneProgress(
+                _logger,
+                _timeProvider,
+                _metrics,
+                donor.ToString(),
+                response.DataDirBytes
+            );
             var tool = StreamTool.Choose(_options, response.BackupTool, _isOnPath);
             CloneLog.Extracting(_logger, donor.ToString(), tool.Extractor, staging);
             await using var body = new IdleTimeoutStream(
@@ -175,7 +192,14 @@ public sealed class CloneJob
                 donor
             );
             var trailer = await StreamExtractor
-                .ExtractAsync(tool.Extractor, staging, body, donor, cancellationToken)
+                .ExtractAsync(
+                    tool.Extractor,
+                    staging,
+                    body,
+                    donor,
+                    progress.Report,
+                    cancellationToken
+                )
                 .ConfigureAwait(false);
             CloneLog.StreamVerified(
                 _logger,

@@ -101,4 +101,43 @@ public static partial class CloneLog
         "clone stopped before it finished; staging removed, datadir left without a clone"
     )]
     public static partial void Cancelled(ILogger logger);
+
+    [LoggerMessage(
+        1050,
+        LogLevel.Information,
+        "clone from {Donor}: {Megabytes:F0} MB ({Percent:F0} % of the donor's {TotalMegabytes:F0} MB datadir), {MegabytesPerSecond:F0} MB/s, about {SecondsLeft} s left"
+    )]
+    public static partial void Progress(
+        ILogger logger,
+        string donor,
+        double megabytes,
+        double percent,
+        double totalMegabytes,
+        double megabytesPerSecond,
+        double secondsLeft
+    );
+
+    [LoggerMessage(
+        1051,
+        LogLevel.Information,
+        "clone from {Donor}: {Megabytes:F0} MB, {MegabytesPerSecond:F0} MB/s (the donor sent no datadir size: no estimate)"
+    )]
+    public static partial void ProgressWithoutEstimate(
+        ILogger logger,
+        string donor,
+        double megabytes,
+        double megabytesPerSecond
+    );
+
+    [LoggerMessage(
+        1052,
+        LogLevel.Information,
+        "donor {Donor} streams with compression {Compression}, datadir {DataDirBytes} bytes"
+    )]
+    public static partial void StreamOpened(
+        ILogger logger,
+        string donor,
+        string compression,
+        string dataDirBytes
+    );
 }

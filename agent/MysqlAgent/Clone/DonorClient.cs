@@ -51,15 +51,25 @@ public sealed class DonorClient
             Timeout = Timeout.InfiniteTimeSpan,
         };
 
+    public Task<DonorResponse> OpenBackupAsync(
+        Endpoint donor,
+        CancellationToken cancellationToken
+    ) => OpenBackupAsync(donor, null, cancellationToken);
+
+    /// <summary>Asks for a stream compressed as <paramref name="compression"/> (null: the donor's default).</summary>
     public async Task<DonorResponse> OpenBackupAsync(
         Endpoint donor,
+        StreamCompression? compression,
         CancellationToken cancellationToken
     )
     {
         var address = _connectTo.Resolve(donor);
+        var query = compression is null
+            ? ""
+            : $"?{StreamCompression.QueryParameter}={Uri.EscapeDataString(compression.ToString())}";
         using var request = new HttpRequestMessage(
             HttpMethod.Get,
-            new Uri($"http://{address}{BackupStreamFormat.Path}")
+            new Uri($"http://{address}{BackupStreamFormat.Path}{query}")
         );
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token.Value);
 
@@ -98,7 +108,18 @@ public sealed class DonorClient
                     var tool = response.Headers.TryGetValues(BackupToolHeader, out var values)
                         ? values.FirstOrDefault()
                         : null;
-                    return new DonorResponse(response, body, donor, tool);
+                    return new DonorResponse(response, body, donor, tool)
+                    {
+                        Compression = Header(response, StreamCompression.ResponseHeader) ?? "none",
+                        DataDirBytes = long.TryParse(
+                            Header(response, BackupStreamFormat.DataDirBytesHeader),
+                            System.Globalization.NumberStyles.None,
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            out var size
+                        )
+                            ? size
+                            : null,
+                    };
                 case HttpStatusCode.Unauthorized:
                     throw OtherSet(response) is { } other
                         ? BackupTokenRejectedException.OtherSet(donor, address, other, _setId)
@@ -127,11 +148,13 @@ public sealed class DonorClient
     /// <summary>The donor's set id when it names one and it is not ours; null when ours, unnamed, or we have none.</summary>
     private string? OtherSet(HttpResponseMessage response) =>
         _setId.Length > 0
-        && response.Headers.TryGetValues(SetIdHeader.Name, out var values)
-        && values.FirstOrDefault() is { Length: > 0 } donorSet
+        && Header(response, SetIdHeader.Name) is { Length: > 0 } donorSet
         && !string.Equals(donorSet, _setId, StringComparison.Ordinal)
             ? donorSet
             : null;
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
     {

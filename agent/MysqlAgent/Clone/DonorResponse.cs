@@ -28,6 +28,12 @@ public sealed class DonorResponse : IDisposable
     /// <summary>The donor's <c>X-Backup-Tool</c> header (mariabackup, xtrabackup), when it sent one.</summary>
     public string? BackupTool { get; }
 
+    /// <summary>The compression the donor announced (<c>X-Stream-Compression</c>); <c>none</c> from older donors.</summary>
+    public string Compression { get; init; } = "none";
+
+    /// <summary>The donor's datadir size (<c>X-Backup-Datadir-Bytes</c>), for the progress estimate; null when not sent.</summary>
+    public long? DataDirBytes { get; init; }
+
     public void Dispose()
     {
         Body.Dispose();

@@ -19,11 +19,21 @@ public static class StreamExtractor
         "mariadb_backup_checkpoints",
     ];
 
+    public static Task<BackupStreamTrailer> ExtractAsync(
+        string extractor,
+        string staging,
+        Stream body,
+        Endpoint donor,
+        CancellationToken cancellationToken
+    ) => ExtractAsync(extractor, staging, body, donor, null, cancellationToken);
+
+    /// <summary>As above; <paramref name="progress"/> hears the payload bytes extracted so far.</summary>
     public static async Task<BackupStreamTrailer> ExtractAsync(
         string extractor,
         string staging,
         Stream body,
         Endpoint donor,
+        Action<long>? progress,
         CancellationToken cancellationToken
     )
     {
@@ -40,7 +50,7 @@ public static class StreamExtractor
                 try
                 {
                     trailer = await BackupStreamReader
-                        .CopyPayloadAsync(body, input, ct)
+                        .CopyPayloadAsync(body, input, progress, ct)
                         .ConfigureAwait(false);
                 }
                 catch (IOException) when (input.WriteFailed)

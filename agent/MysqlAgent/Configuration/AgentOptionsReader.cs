@@ -108,6 +108,20 @@ public static class AgentOptionsReader
             SetId = values.Get("set-id") ?? "",
         };
 
+        if (values.Get("stream-compression") is { } compressionText)
+        {
+            if (Backup.Protocol.StreamCompression.TryParse(compressionText, out var compression))
+            {
+                options = options with { StreamCompression = compression };
+            }
+            else
+            {
+                problems.Add(
+                    $"--stream-compression '{compressionText}' is not {Backup.Protocol.StreamCompression.Syntax}"
+                );
+            }
+        }
+
         if (httpPort != 0 && httpPort == backupPort)
         {
             problems.Add(

@@ -88,6 +88,12 @@ public static class OptionCatalog
             "Parse and validate the configuration, print it without secrets, exit 0.",
             IsFlag: true
         ),
+        // Clone speed (appended)
+        new(
+            "stream-compression",
+            "Backup stream compression: none, lz4 or zstd[:level]. The donor's default; a clone asks the donor for its own.",
+            "lz4"
+        ),
     ];
 
     private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(

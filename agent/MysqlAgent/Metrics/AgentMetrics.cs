@@ -80,6 +80,14 @@ public sealed class AgentMetrics
             "Heartbeat rows written by the primary's agent, by result (success, failed).",
             new CounterConfiguration { LabelNames = ["result"] }
         );
+        CloneBytesReceived = factory.CreateCounter(
+            "mysql_agent_clone_bytes_received_total",
+            "Bytes of backup stream (uncompressed xbstream) received and extracted by clones."
+        );
+        CloneEstimatedBytes = factory.CreateGauge(
+            "mysql_agent_clone_estimated_bytes",
+            "The donor's datadir size in bytes, the estimated total of the clone in progress."
+        );
     }
 
     public CollectorRegistry Registry { get; }
@@ -98,4 +106,6 @@ public sealed class AgentMetrics
     public Gauge Info { get; }
     public Gauge ReplicaStaleness { get; }
     public Counter HeartbeatWrites { get; }
+    public Counter CloneBytesReceived { get; }
+    public Gauge CloneEstimatedBytes { get; }
 }

@@ -51,11 +51,13 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         int ordinal = 1,
         string token = DonorFixture.Token,
         int deadlineSeconds = 90,
-        string host = "127.0.0.1"
+        string host = "127.0.0.1",
+        string? compression = null
     ) =>
         AgentOptionsReader.Read(
             OptionValues.Parse(
                 [
+                    .. (compression is null ? [] : new[] { "--stream-compression", compression }),
                     "--hostname",
                     $"mysql-{ordinal}",
                     "--data-dir",
@@ -74,6 +76,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
     private async Task<CloneOutcome> CloneAsync(
         AgentOptions options,
         RecordingLogger? logger = null,
+        Metrics.AgentMetrics? metrics = null,
         CancellationToken ct = default
     )
     {
@@ -83,7 +86,8 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
             logger ?? new RecordingLogger(_output),
             TimeProvider.System,
             http,
-            Quick
+            Quick,
+            metrics: metrics
         );
         return await job.RunAsync(ct);
     }
@@ -97,6 +101,20 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
                 File.Exists(CloneMarker.CompletePath(dataDir)),
                 $"{dataDir} has mysql/ without the completion marker"
             );
+        }
+    }
+
+    /// <summary>
+    /// Nothing bootable at any event; and after a failed attempt, the next one waits until the donor
+    /// has torn down the stream just cut. Otherwise, on a loaded machine, a retry meets a 429 and the
+    /// proxy spends a queued cut on that short answer instead of on a stream.
+    /// </summary>
+    private void AfterEachEvent(Microsoft.Extensions.Logging.EventId id, string dataDir)
+    {
+        AssertNeverBootable(dataDir);
+        if (id.Id == 1003)
+        {
+            _donor.WaitUntilIdleAsync().GetAwaiter().GetResult();
         }
     }
 
@@ -170,7 +188,11 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
 
         var dataDir = NewDataDir("cut");
         var logger = new RecordingLogger(_output, id => AssertNeverBootable(dataDir));
-        var outcome = await CloneAsync(Options(dataDir, proxy.Port, host: ProxyHost), logger);
+        // Uncompressed, so the offsets fall where they always did (the compressed case is below).
+        var outcome = await CloneAsync(
+            Options(dataDir, proxy.Port, host: ProxyHost, compression: "none"),
+            logger
+        );
 
         Assert.Equal(CloneOutcome.Cloned, outcome);
         // Every cut is one failed attempt. A retry can also meet a 429 while the donor still tears
@@ -185,6 +207,89 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
             new MariaDbServerOptions
             {
                 ServerId = 102,
+                DataDir = dataDir,
+                RootPassword = _donor.Server.RootPassword,
+            }
+        );
+        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
+    }
+
+    [Theory(Timeout = Generous)]
+    [InlineData("none")]
+    [InlineData("lz4")]
+    [InlineData("zstd:3")]
+    public async Task A_clone_asking_for_a_compression_gets_it_and_boots_with_the_same_table_checksums(
+        string compression
+    )
+    {
+        var dataDir = NewDataDir("compressed-" + compression.Replace(':', '-'));
+        var logger = new RecordingLogger(_output);
+        var metrics = new Metrics.AgentMetrics(Prometheus.Metrics.NewCustomRegistry());
+
+        var outcome = await CloneAsync(
+            Options(dataDir, _donor.BackupPort, compression: compression),
+            logger,
+            metrics: metrics
+        );
+
+        Assert.Equal(CloneOutcome.Cloned, outcome);
+        // The donor announces what it sends, and the datadir size for the estimate.
+        Assert.Contains(
+            logger.Lines,
+            l =>
+                l.Id.Id == 1052
+                && l.Message.Contains($"compression {compression}", StringComparison.Ordinal)
+                && !l.Message.Contains("size unknown", StringComparison.Ordinal)
+        );
+        var completion = CloneMarker.ReadComplete(dataDir);
+        Assert.NotNull(completion);
+        // Count and checksum cover the uncompressed xbstream: the same figures as without compression.
+        Assert.Equal(completion.Bytes, metrics.CloneBytesReceived.Value);
+        Assert.True(metrics.CloneEstimatedBytes.Value > 4_000_000);
+        await using var clone = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = 103,
+                DataDir = dataDir,
+                RootPassword = _donor.Server.RootPassword,
+            }
+        );
+        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_compressed_stream_cut_anywhere_is_retried_and_never_installed()
+    {
+        await using var proxy = FaultInjectingProxy.Start(
+            _donor.BackupPort,
+            ProxyAddress,
+            _donor.BackupPort
+        );
+        // Compressed, the stream is a fraction of the datadir: cut inside its first frame and in
+        // later ones. Cuts in the last bytes are the unit tests' (every byte of a compressed
+        // stream): the proxy finds an answer's end by a 1 s pause, which a loaded machine also makes
+        // mid-stream, and the HTTP client then retries on its own and meets a 429.
+        long[] offsets = [300, 50_000, 100_000];
+        proxy.CutNextConnectionsAfter(offsets);
+        await _donor.WaitUntilIdleAsync();
+
+        var dataDir = NewDataDir("cut-zstd");
+        var logger = new RecordingLogger(_output, id => AfterEachEvent(id, dataDir));
+        var outcome = await CloneAsync(
+            Options(dataDir, proxy.Port, host: ProxyHost, compression: "zstd"),
+            logger
+        );
+
+        Assert.Equal(CloneOutcome.Cloned, outcome);
+        var cutFailures = logger.Lines.Count(l =>
+            l.Id.Id == 1003 && !l.Message.Contains("is busy", StringComparison.Ordinal)
+        );
+        Assert.Equal(offsets.Length, cutFailures);
+        Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
+        await using var clone = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = 104,
                 DataDir = dataDir,
                 RootPassword = _donor.Server.RootPassword,
             }
@@ -313,7 +418,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         );
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            CloneAsync(Options(dataDir, _donor.BackupPort), logger, stop.Token)
+            CloneAsync(Options(dataDir, _donor.BackupPort), logger, ct: stop.Token)
         );
 
         Assert.Equal(DataDirKind.Empty, DataDirState.Inspect(dataDir).Kind);

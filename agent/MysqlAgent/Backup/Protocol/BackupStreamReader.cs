@@ -12,15 +12,28 @@ namespace MysqlAgent.Backup.Protocol;
 /// </summary>
 public static class BackupStreamReader
 {
+    public static Task<BackupStreamTrailer> CopyPayloadAsync(
+        Stream source,
+        Stream destination,
+        CancellationToken cancellationToken
+    ) => CopyPayloadAsync(source, destination, null, cancellationToken);
+
+    /// <summary>
+    /// As above; data frames may be compressed (lz4, zstd) and are decompressed on the fly.
+    /// <paramref name="progress"/> hears the payload bytes copied so far after each frame.
+    /// </summary>
     public static async Task<BackupStreamTrailer> CopyPayloadAsync(
         Stream source,
         Stream destination,
+        Action<long>? progress,
         CancellationToken cancellationToken
     )
     {
         var hash = new XxHash128();
         var header = new byte[BackupStreamFormat.HeaderLength];
         var buffer = new byte[BackupStreamFormat.MaxFrame];
+        byte[]? compressed = null;
+        using var codec = new FrameCodec(StreamCompression.None);
         long received = 0;
         while (true)
         {
@@ -62,6 +75,38 @@ public static class BackupStreamReader
                         .WriteAsync(buffer.AsMemory(0, (int)length), cancellationToken)
                         .ConfigureAwait(false);
                     received += length;
+                    progress?.Invoke(received);
+                    break;
+
+                case BackupStreamFormat.Lz4Frame:
+                case BackupStreamFormat.ZstdFrame:
+                    if (length > FrameCodec.MaxCompressedPayload)
+                    {
+                        throw new BackupStreamException(
+                            $"backup stream corrupt after {received} bytes: compressed frame of {length} bytes"
+                        );
+                    }
+
+                    compressed ??= new byte[FrameCodec.MaxCompressedPayload];
+                    await ReadExactlyOrCutAsync(
+                            source,
+                            compressed.AsMemory(0, (int)length),
+                            received,
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
+                    var decoded = codec.Decompress(
+                        header[0],
+                        compressed.AsSpan(0, (int)length),
+                        buffer,
+                        received
+                    );
+                    hash.Append(buffer.AsSpan(0, decoded));
+                    await destination
+                        .WriteAsync(buffer.AsMemory(0, decoded), cancellationToken)
+                        .ConfigureAwait(false);
+                    received += decoded;
+                    progress?.Invoke(received);
                     break;
 
                 case BackupStreamFormat.EndFrame:

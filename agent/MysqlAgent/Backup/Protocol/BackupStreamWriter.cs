@@ -4,10 +4,15 @@ using System.Text.Json;
 
 namespace MysqlAgent.Backup.Protocol;
 
-/// <summary>Writes the framed backup body; counts and hashes the payload as it goes.</summary>
-public sealed class BackupStreamWriter
+/// <summary>
+/// Writes the framed backup body; counts and hashes the (uncompressed) payload as it goes, and
+/// compresses each frame when asked to.
+/// </summary>
+public sealed class BackupStreamWriter : IDisposable
 {
     private readonly Stream _destination;
+    private readonly FrameCodec? _codec;
+    private byte[]? _compressed;
 
     // A fast non-cryptographic checksum: TCP and the token already stand against tampering; this
     // catches a stream that was cut or mangled on the way, at a few percent of SHA-256's CPU.
@@ -18,9 +23,20 @@ public sealed class BackupStreamWriter
     /// <summary>Characters of the error kept in the end frame.</summary>
     public const int MaxErrorLength = 4000;
 
-    public BackupStreamWriter(Stream destination) => _destination = destination;
+    public BackupStreamWriter(Stream destination, StreamCompression? compression = null)
+    {
+        _destination = destination;
+        if (compression is not null && compression.Codec != StreamCodec.None)
+        {
+            _codec = new FrameCodec(compression);
+        }
+    }
 
+    /// <summary>Payload bytes (the uncompressed xbstream) written so far.</summary>
     public long BytesWritten { get; private set; }
+
+    /// <summary>Bytes put on the wire so far, frame headers and compression included.</summary>
+    public long WireBytes { get; private set; }
 
     public async ValueTask WriteAsync(
         ReadOnlyMemory<byte> payload,
@@ -32,7 +48,18 @@ public sealed class BackupStreamWriter
         {
             var piece = payload[..Math.Min(payload.Length, BackupStreamFormat.MaxFrame)];
             _hash.Append(piece.Span);
-            await WriteFrameAsync(BackupStreamFormat.DataFrame, piece, cancellationToken)
+            var (kind, length) = (BackupStreamFormat.DataFrame, 0);
+            if (_codec is not null)
+            {
+                _compressed ??= new byte[FrameCodec.MaxCompressedPayload];
+                (kind, length) = _codec.Compress(piece.Span, _compressed);
+            }
+
+            await WriteFrameAsync(
+                    kind,
+                    kind == BackupStreamFormat.DataFrame ? piece : _compressed.AsMemory(0, length),
+                    cancellationToken
+                )
                 .ConfigureAwait(false);
             BytesWritten += piece.Length;
             payload = payload[piece.Length..];
@@ -82,5 +109,8 @@ public sealed class BackupStreamWriter
         BinaryPrimitives.WriteUInt32BigEndian(_header.AsSpan(1), (uint)payload.Length);
         await _destination.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
         await _destination.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
+        WireBytes += BackupStreamFormat.HeaderLength + payload.Length;
     }
+
+    public void Dispose() => _codec?.Dispose();
 }
