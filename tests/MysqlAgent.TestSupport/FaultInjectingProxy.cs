@@ -19,27 +19,20 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    private FaultInjectingProxy(int upstreamPort, IPAddress listenAddress, int listenPort)
+    private FaultInjectingProxy(int upstreamPort)
     {
         _upstreamPort = upstreamPort;
-        Address = listenAddress;
-        _listener = new TcpListener(listenAddress, listenPort);
+        _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = AcceptAsync();
     }
 
     /// <summary>
-    /// Relays to 127.0.0.1:<paramref name="upstreamPort"/>. A server that checks the Host header's
-    /// port can be fronted on the same port number at another loopback address (127.0.0.2).
+    /// Relays to 127.0.0.1:<paramref name="upstreamPort"/> from a free port. The agent routes by the
+    /// port a connection arrived on, which for the relayed connection is still <paramref name="upstreamPort"/>.
     /// </summary>
-    public static FaultInjectingProxy Start(
-        int upstreamPort,
-        IPAddress? listenAddress = null,
-        int listenPort = 0
-    ) => new(upstreamPort, listenAddress ?? IPAddress.Loopback, listenPort);
-
-    public IPAddress Address { get; }
+    public static FaultInjectingProxy Start(int upstreamPort) => new(upstreamPort);
 
     public int Port { get; }
 

@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using MysqlAgent.Clone;
 using MysqlAgent.Configuration;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
 
 namespace MysqlAgent.IntegrationTests.Clone;
 
 /// <summary><c>mysql-agent clone</c> against a real donor agent, mariabackup, mbstream and mariadbd.</summary>
+[Trait("Category", "Slow")]
 public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
 {
     private const int Generous = 180_000;
@@ -19,13 +21,6 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         MaxDelay = TimeSpan.FromMilliseconds(400),
         StatusTimeout = TimeSpan.FromSeconds(1),
     };
-
-    // The donor answers /backup only on its backup port's number (RequireHost): the proxy keeps that
-    // number on another loopback address.
-    private const string ProxyHost = "127.0.0.2";
-    private static readonly System.Net.IPAddress ProxyAddress = System.Net.IPAddress.Parse(
-        ProxyHost
-    );
 
     private readonly DonorFixture _donor;
     private readonly ITestOutputHelper _output;
@@ -50,26 +45,20 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         int donorPort,
         int ordinal = 1,
         string token = DonorFixture.Token,
-        int deadlineSeconds = 90,
-        string host = "127.0.0.1"
+        int deadlineSeconds = 90
     ) =>
-        AgentOptionsReader.Read(
-            OptionValues.Parse(
-                [
-                    "--hostname",
-                    $"mysql-{ordinal}",
-                    "--data-dir",
-                    dataDir,
-                    "--backup-token",
-                    token,
-                    "--clone-deadline-seconds",
-                    deadlineSeconds.ToString(CultureInfo.InvariantCulture),
-                    "--connect-to",
-                    $"mysql-0.mysql:3307:{host}:{donorPort}",
-                ],
-                _ => null
-            )
-        );
+        InProcessAgent.ReadCommandLine([
+            "--hostname",
+            $"mysql-{ordinal}",
+            "--data-dir",
+            dataDir,
+            "--backup-token",
+            token,
+            "--clone-deadline-seconds",
+            deadlineSeconds.ToString(CultureInfo.InvariantCulture),
+            "--connect-to",
+            $"mysql-0.mysql:3307:127.0.0.1:{donorPort}",
+        ]);
 
     private async Task<CloneOutcome> CloneAsync(
         AgentOptions options,
@@ -155,11 +144,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
     [Fact(Timeout = Generous)]
     public async Task A_stream_cut_anywhere_even_in_its_last_bytes_is_retried_and_never_installed()
     {
-        await using var proxy = FaultInjectingProxy.Start(
-            _donor.BackupPort,
-            ProxyAddress,
-            _donor.BackupPort
-        );
+        await using var proxy = FaultInjectingProxy.Start(_donor.BackupPort);
         // From the head to the very last byte: --prepare succeeds on a stream missing only its last
         // ~600 bytes, and a missing end frame or chunk terminator must fail as surely.
         long[] offsets = [300, 5_000, 20_000_000];
@@ -170,7 +155,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
 
         var dataDir = NewDataDir("cut");
         var logger = new RecordingLogger(_output, id => AssertNeverBootable(dataDir));
-        var outcome = await CloneAsync(Options(dataDir, proxy.Port, host: ProxyHost), logger);
+        var outcome = await CloneAsync(Options(dataDir, proxy.Port), logger);
 
         Assert.Equal(CloneOutcome.Cloned, outcome);
         // Every cut is one failed attempt. A retry can also meet a 429 while the donor still tears
@@ -195,16 +180,12 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
     [Fact(Timeout = Generous)]
     public async Task A_donor_that_is_always_cut_fails_at_the_deadline_and_leaves_nothing_bootable()
     {
-        await using var proxy = FaultInjectingProxy.Start(
-            _donor.BackupPort,
-            ProxyAddress,
-            _donor.BackupPort
-        );
+        await using var proxy = FaultInjectingProxy.Start(_donor.BackupPort);
         proxy.CutNextConnectionsAfter(Enumerable.Repeat(2_000_000L, 100).ToArray());
         var dataDir = NewDataDir("always-cut");
 
         var e = await Assert.ThrowsAsync<CloneDeadlineExceededException>(() =>
-            CloneAsync(Options(dataDir, proxy.Port, deadlineSeconds: 6, host: ProxyHost))
+            CloneAsync(Options(dataDir, proxy.Port, deadlineSeconds: 6))
         );
 
         _output.WriteLine(e.Message);
@@ -255,23 +236,22 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
     public async Task A_donor_down_at_the_start_and_up_seconds_later_is_cloned_from()
     {
         var port = FreePorts.Next();
-        var (late, _) = await DonorFixture.StartAgentAsync(_donor.Server, port, start: false);
-        await using var _ = late;
+        await using var late = DonorFixture.BuildAgent(_donor.Server, port);
         var dataDir = NewDataDir("late");
         var logger = new RecordingLogger(_output);
 
         var clone = CloneAsync(Options(dataDir, port), logger);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Eventually.UntilAsync(
+            () =>
+                logger.Lines.Count(l =>
+                    l.Id.Id == 1003 && l.Message.Contains("refused", StringComparison.Ordinal)
+                ) >= 2,
+            "the clone has been refused twice by the donor that is not up yet"
+        );
         Assert.False(clone.IsCompleted);
         await late.StartAsync();
 
         Assert.Equal(CloneOutcome.Cloned, await clone);
-        Assert.True(logger.Count(1003) >= 2, "refused attempts were logged");
-        Assert.Contains(
-            logger.Lines,
-            l => l.Id.Id == 1003 && l.Message.Contains("refused", StringComparison.Ordinal)
-        );
-        await late.StopAsync();
     }
 
     [Fact(Timeout = Generous)]

@@ -1,5 +1,6 @@
 using System.Net;
 using MysqlAgent.Health;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.Replication.Setup;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
@@ -7,6 +8,7 @@ using Xunit.Abstractions;
 namespace MysqlAgent.IntegrationTests.Replication;
 
 /// <summary>A replica's setup across restarts, an absent primary, and permanent errors.</summary>
+[Trait("Category", "Slow")]
 public sealed class ReplicationSetupLifecycleTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
@@ -128,10 +130,7 @@ public sealed class ReplicationSetupLifecycleTests(ITestOutputHelper output)
         );
         output.WriteLine($"primary still down: {ReplicaProbe.Describe(refused)}");
         await primary.StartAgainAsync();
-        var connected = await ReplicaProbe.WaitForThreadsAsync(replica, Wait);
-        output.WriteLine(
-            $"IO thread connected {connected.TotalMilliseconds:F0} ms after the primary answered again"
-        );
+        await ReplicaProbe.WaitForThreadsAsync(replica, Wait);
         await ReplicaProbe.InsertRowsAsync(primary, table, 21, 20);
         await ReplicaProbe.WaitForSameRowsAsync(primary, replica, table, Wait);
         Assert.Equal(1, (await agent.SetupAttemptsAsync()).GetValueOrDefault("success"));
