@@ -392,15 +392,12 @@ public sealed class MariaDbServer : IAsyncDisposable
                 }
                 else
                 {
-                    // Its own port, held a moment longer by a process that is going away.
-                    await Eventually
-                        .UntilAsync(
-                            () => FreePorts.IsFree(Port),
-                            $"port {Port} is free again for {this}",
-                            TimeSpan.FromSeconds(30),
-                            cancellationToken: ct
-                        )
-                        .ConfigureAwait(false);
+                    // Its own port may be held a moment longer by a process that is going away;
+                    // one held for good fails the start with the address-in-use error.
+                    if (!await PortFreesUpAsync(ct).ConfigureAwait(false))
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                    }
                 }
             }
             catch
@@ -408,6 +405,26 @@ public sealed class MariaDbServer : IAsyncDisposable
                 await KillAsync().ConfigureAwait(false);
                 throw;
             }
+        }
+    }
+
+    private async Task<bool> PortFreesUpAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Eventually
+                .UntilAsync(
+                    () => FreePorts.IsFree(Port),
+                    $"port {Port} is free again for {this}",
+                    TimeSpan.FromSeconds(5),
+                    cancellationToken: ct
+                )
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
