@@ -103,10 +103,41 @@ public static class Eventually
                 );
             }
 
+            // The one pause between checks in the tests; everything else waits through here.
+#pragma warning disable RS0030 // Banned API: this is the helper the ban points to.
             await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+#pragma warning restore RS0030
+            pause = Next(pause);
         }
     }
+
+    /// <summary>
+    /// The blocking form, for cleanup that cannot await (process-exit handlers, Dispose): asks
+    /// <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; false then.
+    /// Best effort, so it does not throw.
+    /// </summary>
+    public static bool TryUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var pause = FirstPause;
+        while (!condition())
+        {
+            if (clock.Elapsed >= timeout)
+            {
+                return false;
+            }
+
+#pragma warning disable RS0030 // Banned API: this is the helper the ban points to.
+            Thread.Sleep(pause);
+#pragma warning restore RS0030
+            pause = Next(pause);
+        }
+
+        return true;
+    }
+
+    private static TimeSpan Next(TimeSpan pause) =>
+        TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
 
     /// <summary>Errors that mean "the thing is not there yet", not "the test is wrong".</summary>
     public static bool IsTransient(Exception e) =>
@@ -116,6 +147,8 @@ public static class Eventually
                 or IOException
                 or HttpRequestException
                 or TaskCanceledException { CancellationToken.IsCancellationRequested: false }
+                // HttpClient.Timeout: a loaded agent slow to answer one request, not a wrong test.
+                or TaskCanceledException { InnerException: TimeoutException }
                 or TimeoutException;
 
     private static string Describe<T>(T answer) =>

@@ -5,10 +5,11 @@ using System.Net.Sockets;
 namespace MysqlAgent.TestSupport;
 
 /// <summary>
-/// A TCP relay on 127.0.0.1 between a client and an upstream port that can cut the answer: each
-/// offset queued with <see cref="CutNextConnectionsAfter"/> ends one connection (client and upstream
-/// both closed) after that many bytes came back from upstream. Connections without a queued offset
-/// pass through; <see cref="DownstreamBytes"/> records how much each one carried.
+/// A TCP relay on 127.0.0.1 between a client and an upstream HTTP port that can cut the answer:
+/// each offset queued with <see cref="CutNextConnectionsAfter"/> ends the next stream (a connection
+/// whose answer is a 200; client and upstream both closed) after that many bytes came back from
+/// upstream. Other answers and streams without a queued cut pass through;
+/// <see cref="DownstreamBytes"/> records how much each connection carried.
 /// </summary>
 public sealed class FaultInjectingProxy : IAsyncDisposable
 {
@@ -19,27 +20,20 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    private FaultInjectingProxy(int upstreamPort, IPAddress listenAddress, int listenPort)
+    private FaultInjectingProxy(int upstreamPort)
     {
         _upstreamPort = upstreamPort;
-        Address = listenAddress;
-        _listener = new TcpListener(listenAddress, listenPort);
+        _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = AcceptAsync();
     }
 
     /// <summary>
-    /// Relays to 127.0.0.1:<paramref name="upstreamPort"/>. A server that checks the Host header's
-    /// port can be fronted on the same port number at another loopback address (127.0.0.2).
+    /// Relays to 127.0.0.1:<paramref name="upstreamPort"/> from a free port. The agent routes by the
+    /// port a connection arrived on, which for the relayed connection is still <paramref name="upstreamPort"/>.
     /// </summary>
-    public static FaultInjectingProxy Start(
-        int upstreamPort,
-        IPAddress? listenAddress = null,
-        int listenPort = 0
-    ) => new(upstreamPort, listenAddress ?? IPAddress.Loopback, listenPort);
-
-    public IPAddress Address { get; }
+    public static FaultInjectingProxy Start(int upstreamPort) => new(upstreamPort);
 
     public int Port { get; }
 
@@ -90,11 +84,11 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                 return;
             }
 
-            _relays.Add(RelayAsync(client, _cuts.TryDequeue(out var cut) ? cut : null));
+            _relays.Add(RelayAsync(client));
         }
     }
 
-    private async Task RelayAsync(TcpClient client, long? cutAfter)
+    private async Task RelayAsync(TcpClient client)
     {
         using var downstream = client;
         using var upstream = new TcpClient();
@@ -113,30 +107,17 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         using var both = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var clientStream = downstream.GetStream();
         var upstreamStream = upstream.GetStream();
-        var up = CopyAsync(clientStream, upstreamStream, null, both.Token);
-        var down =
-            cutAfter < 0
-                ? CopyWithholdingTailAsync(
-                    upstreamStream,
-                    clientStream,
-                    (int)-cutAfter.Value,
-                    both.Token
-                )
-                : CopyAsync(upstreamStream, clientStream, cutAfter, both.Token);
+        var up = CopyAsync(clientStream, upstreamStream, default, null, both.Token);
+        var down = RelayAnswerAsync(upstreamStream, clientStream, both.Token);
         var first = await Task.WhenAny(up, down).ConfigureAwait(false);
-        if (first == down || cutAfter is not null && down.IsCompleted)
-        {
-            await both.CancelAsync().ConfigureAwait(false);
-        }
-        else
+        if (first != down)
         {
             // The client finished sending its request: keep relaying the answer.
             upstream.Client.Shutdown(SocketShutdown.Send);
-            await down.ConfigureAwait(false);
-            await both.CancelAsync().ConfigureAwait(false);
         }
 
-        var carried = await down.ConfigureAwait(false);
+        var (carried, cutAfter) = await down.ConfigureAwait(false);
+        await both.CancelAsync().ConfigureAwait(false);
         DownstreamBytes.Enqueue(carried);
         if (cutAfter is { } limit && (limit < 0 || carried >= limit))
         {
@@ -144,9 +125,63 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Relays the answer, cutting it as the next queued cut says if it is a stream (200). Any other
+    /// answer (a 429 from a donor still busy with the stream just cut) passes whole and takes no cut,
+    /// and its connection is closed once quiet, so that the next request, which may be a stream,
+    /// comes on a new connection and meets the next cut.
+    /// </summary>
+    private async Task<(long Carried, long? Cut)> RelayAnswerAsync(
+        Stream from,
+        Stream to,
+        CancellationToken ct
+    )
+    {
+        var head = new byte[64 * 1024];
+        var length = 0;
+        try
+        {
+            while (length < StreamStatus.Length)
+            {
+                var read = await from.ReadAsync(head.AsMemory(length), ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+        }
+        catch (Exception e)
+            when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            return (0, null);
+        }
+
+        var prefix = head.AsMemory(0, length);
+        if (length < StreamStatus.Length || !prefix.Span.StartsWith(StreamStatus))
+        {
+            return (
+                await CopyWithholdingTailAsync(from, to, prefix, 0, ct).ConfigureAwait(false),
+                null
+            );
+        }
+
+        long? cut = _cuts.TryDequeue(out var next) ? next : null;
+        var carried =
+            cut < 0
+                ? await CopyWithholdingTailAsync(from, to, prefix, (int)-cut.Value, ct)
+                    .ConfigureAwait(false)
+                : await CopyAsync(from, to, prefix, cut, ct).ConfigureAwait(false);
+        return (carried, cut);
+    }
+
+    private static ReadOnlySpan<byte> StreamStatus => "HTTP/1.1 200"u8;
+
     private static async Task<long> CopyAsync(
         Stream from,
         Stream to,
+        ReadOnlyMemory<byte> prefix,
         long? limit,
         CancellationToken ct
     )
@@ -155,6 +190,13 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         long total = 0;
         try
         {
+            if (!prefix.IsEmpty)
+            {
+                var first = limit is { } l0 ? prefix[..(int)Math.Min(prefix.Length, l0)] : prefix;
+                await to.WriteAsync(first, ct).ConfigureAwait(false);
+                total += first.Length;
+            }
+
             while (limit is null || total < limit)
             {
                 var want = limit is { } l ? (int)Math.Min(buffer.Length, l - total) : buffer.Length;
@@ -177,17 +219,27 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private static async Task<long> CopyWithholdingTailAsync(
         Stream from,
         Stream to,
+        ReadOnlyMemory<byte> prefix,
         int tail,
         CancellationToken ct
     )
     {
         var buffer = new byte[64 * 1024];
-        var pending = new List<byte>();
+        var pending = new List<byte>(prefix.ToArray());
         long total = 0;
         try
         {
             while (true)
             {
+                if (pending.Count > tail)
+                {
+                    var forward = pending.Count - tail;
+                    await to.WriteAsync(pending.GetRange(0, forward).ToArray(), ct)
+                        .ConfigureAwait(false);
+                    pending.RemoveRange(0, forward);
+                    total += forward;
+                }
+
                 using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 quiet.CancelAfter(QuietPeriod);
                 int read;
@@ -206,14 +258,6 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                 }
 
                 pending.AddRange(buffer.AsSpan(0, read));
-                if (pending.Count > tail)
-                {
-                    var forward = pending.Count - tail;
-                    await to.WriteAsync(pending.GetRange(0, forward).ToArray(), ct)
-                        .ConfigureAwait(false);
-                    pending.RemoveRange(0, forward);
-                    total += forward;
-                }
             }
         }
         catch (Exception e)

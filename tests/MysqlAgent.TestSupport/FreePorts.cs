@@ -25,4 +25,20 @@ public static class FreePorts
             }
         }
     }
+
+    /// <summary>Whether a listener could bind <paramref name="port"/> on 127.0.0.1 now.</summary>
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using CliWrap;
@@ -14,8 +13,6 @@ namespace MysqlAgent.TestSupport;
 public sealed class MariaDbServer : IAsyncDisposable
 {
     public const string Host = "127.0.0.1";
-
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly ServerBinaries _binaries;
     private readonly ServerLog _log;
@@ -395,7 +392,12 @@ public sealed class MariaDbServer : IAsyncDisposable
                 }
                 else
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                    // Its own port may be held a moment longer by a process that is going away;
+                    // one held for good fails the start with the address-in-use error.
+                    if (!await PortFreesUpAsync(ct).ConfigureAwait(false))
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                    }
                 }
             }
             catch
@@ -403,6 +405,26 @@ public sealed class MariaDbServer : IAsyncDisposable
                 await KillAsync().ConfigureAwait(false);
                 throw;
             }
+        }
+    }
+
+    private async Task<bool> PortFreesUpAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Eventually
+                .UntilAsync(
+                    () => FreePorts.IsFree(Port),
+                    $"port {Port} is free again for {this}",
+                    TimeSpan.FromSeconds(5),
+                    cancellationToken: ct
+                )
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
@@ -425,37 +447,36 @@ public sealed class MariaDbServer : IAsyncDisposable
     private async Task WaitUntilAnswersAsync(CancellationToken ct)
     {
         var run = _run!;
-        var clock = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            if (run.Task.IsCompleted)
-            {
-                throw new MariaDbServerStartException(
-                    $"{this} exited ({await DescribeExitAsync(run).ConfigureAwait(false)}) before answering SELECT 1; last lines of {ErrorLogPath}:",
-                    _log.Tail()
-                );
-            }
-            try
-            {
-                var one = await ScalarAsync<int>("SELECT 1", ct).ConfigureAwait(false);
-                if (one == 1)
-                {
-                    return;
-                }
-            }
-            catch (MySqlException) when (clock.Elapsed < Options.StartTimeout)
-            {
-                // Not listening yet.
-            }
-            catch (MySqlException e)
-            {
-                throw new MariaDbServerStartException(
-                    $"{this} did not answer SELECT 1 within {Options.StartTimeout.TotalSeconds:0} s ({e.Message}); last lines of {ErrorLogPath}:",
-                    _log.Tail()
-                );
-            }
-            await Task.WhenAny(run.Task, Task.Delay(PollInterval, ct)).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
+            await Eventually
+                .ValueAsync(
+                    async () =>
+                    {
+                        if (run.Task.IsCompleted)
+                        {
+                            // Not a state to wait out: fail at once, with the server's last words.
+                            throw new MariaDbServerStartException(
+                                $"{this} exited ({await DescribeExitAsync(run).ConfigureAwait(false)}) before answering SELECT 1; last lines of {ErrorLogPath}:",
+                                _log.Tail()
+                            );
+                        }
+
+                        return await ScalarAsync<int>("SELECT 1", ct).ConfigureAwait(false);
+                    },
+                    one => one == 1,
+                    $"{this} answers SELECT 1",
+                    Options.StartTimeout,
+                    cancellationToken: ct
+                )
+                .ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new MariaDbServerStartException(
+                $"{this} did not answer SELECT 1 within {Options.StartTimeout.TotalSeconds:0} s ({e.Message}); last lines of {ErrorLogPath}:",
+                _log.Tail()
+            );
         }
     }
 

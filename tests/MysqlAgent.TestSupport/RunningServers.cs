@@ -83,24 +83,26 @@ internal static class RunningServers
     }
 
     /// <summary>A dying server may still create files, so a first attempt can find the folder not empty.</summary>
-    public static void TryDeleteFolder(string folder)
-    {
-        for (var attempt = 1; attempt <= 5; attempt++)
-        {
-            try
+    public static void TryDeleteFolder(string folder) =>
+        Eventually.TryUntil(
+            () =>
             {
-                Directory.Delete(folder, recursive: true);
-                return;
-            }
-            catch (DirectoryNotFoundException)
-            {
-                return;
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-            Thread.Sleep(100);
-        }
-    }
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                    return true;
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    return true;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(2)
+        );
 
     /// <summary>Gone, or a zombie: either way it holds no files any more.</summary>
     public static bool IsAlive(int pid)
@@ -117,14 +119,8 @@ internal static class RunningServers
     }
 
     /// <summary>Blocking on purpose: process-exit handlers cannot await.</summary>
-    public static void WaitUntilGone(int pid, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (IsAlive(pid) && clock.Elapsed < timeout)
-        {
-            Thread.Sleep(20);
-        }
-    }
+    public static void WaitUntilGone(int pid, TimeSpan timeout) =>
+        Eventually.TryUntil(() => !IsAlive(pid), timeout);
 
     private static bool CommandLineMentions(int pid, string folder)
     {

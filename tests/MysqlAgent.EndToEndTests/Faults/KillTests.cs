@@ -10,7 +10,7 @@ namespace MysqlAgent.EndToEndTests.Faults;
 [Collection(OneSetAtATime.Name)]
 public sealed class KillTests(ITestOutputHelper output)
 {
-    [Fact]
+    [Fact(Timeout = LocalSet.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task The_donor_agent_killed_while_it_serves_a_backup_is_restarted_and_the_clone_completes()
     {
@@ -61,7 +61,7 @@ public sealed class KillTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [Fact(Timeout = LocalSet.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task The_clone_killed_while_it_extracts_leaves_no_datadir_that_boots_and_clones_again()
     {
@@ -101,7 +101,7 @@ public sealed class KillTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [Fact(Timeout = LocalSet.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task A_replicas_mysqld_killed_under_load_restarts_and_catches_up_without_losing_or_repeating_rows()
     {
@@ -127,7 +127,7 @@ public sealed class KillTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [Fact(Timeout = LocalSet.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task The_primarys_mysqld_killed_under_load_restarts_and_every_acknowledged_row_reaches_every_pod()
     {

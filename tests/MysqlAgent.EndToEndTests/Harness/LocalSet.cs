@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CliWrap;
+using MysqlAgent.TestSupport;
 using MySqlConnector;
 
 namespace MysqlAgent.EndToEndTests.Harness;
@@ -17,6 +18,9 @@ namespace MysqlAgent.EndToEndTests.Harness;
 public sealed class LocalSet : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+
+    /// <summary>Every test's own limit: several waits of <see cref="Patience"/>, so a hang fails instead of blocking CI.</summary>
+    public const int TestTimeout = 20 * 60 * 1000;
 
     private static readonly HashSet<int> UsedBases = [];
     private readonly ITestOutputHelper _output;
@@ -151,37 +155,18 @@ public sealed class LocalSet : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds, or fails the test with <paramref name="what"/>.</summary>
-    public async Task WaitUntilAsync(
-        string what,
-        Func<Task<bool>> condition,
-        TimeSpan? timeout = null
-    )
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Patience);
-        while (true)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (MySqlException)
-            {
-                // A server restarting: ask again.
-            }
-
-            if (DateTime.UtcNow > deadline)
+    /// <summary>Waits until <paramref name="condition"/> holds, or fails the test with <paramref name="what"/> and the set's logs.</summary>
+    public Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(
+            condition,
+            what,
+            timeout ?? Patience,
+            async () =>
             {
                 await DumpLogsAsync();
-                Assert.Fail($"timed out waiting until {what}");
+                return "(the set's logs are in the test output)";
             }
-
-            await Task.Delay(100);
-        }
-    }
+        );
 
     public async Task DumpLogsAsync()
     {

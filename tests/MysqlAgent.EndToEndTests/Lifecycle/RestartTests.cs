@@ -6,7 +6,7 @@ namespace MysqlAgent.EndToEndTests.Lifecycle;
 [Collection(OneSetAtATime.Name)]
 public sealed class RestartTests(ITestOutputHelper output)
 {
-    [Fact]
+    [Fact(Timeout = LocalSet.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task Restarting_every_pod_clones_nothing_and_sets_up_replication_no_second_time()
     {

@@ -5,7 +5,7 @@ namespace MysqlAgent.EndToEndTests.Lifecycle;
 [Collection(OneSetAtATime.Name)]
 public sealed class ScaleTests(ITestOutputHelper output)
 {
-    [Fact]
+    [Fact(Timeout = LocalSet.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task Scaling_3_to_5_clones_the_new_pods_from_replicas_under_a_steady_write_load()
     {

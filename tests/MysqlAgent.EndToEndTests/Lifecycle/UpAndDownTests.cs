@@ -6,7 +6,8 @@ namespace MysqlAgent.EndToEndTests.Lifecycle;
 [Collection(OneSetAtATime.Name)]
 public sealed class UpAndDownTests(ITestOutputHelper output)
 {
-    [Fact]
+    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Trait("Category", "Slow")]
     public async Task Up_starts_three_pods_in_order_replicating_from_mysql_0_and_down_leaves_no_process()
     {
         var (set, up) = await LocalSet.UpAsync(output);
@@ -84,7 +85,8 @@ public sealed class UpAndDownTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(set.StateDir));
     }
 
-    [Fact]
+    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Trait("Category", "Slow")]
     public async Task Bad_input_gets_one_line_naming_it_and_a_distinct_exit_code()
     {
         var (set, _) = await LocalSet.UpAsync(output, replicas: 1);

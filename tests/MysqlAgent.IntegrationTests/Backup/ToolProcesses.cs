@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Backup;
 
@@ -68,20 +69,14 @@ internal static class ToolProcesses
         }
     }
 
-    public static async Task<int> WaitForOneAsync(int port, TimeSpan timeout)
+    /// <summary>Until the server's one backup tool runs; returns its pid.</summary>
+    public static async Task<int> WaitForOneAsync(int port)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var pids = ForServerPort(port);
-            if (pids.Count > 0)
-            {
-                return Assert.Single(pids);
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"no backup tool for port {port} appeared within {timeout}");
+        var pids = await Eventually.ValueAsync(
+            () => Task.FromResult(ForServerPort(port)),
+            found => found.Count > 0,
+            $"a backup tool for port {port} runs"
+        );
+        return Assert.Single(pids);
     }
 }

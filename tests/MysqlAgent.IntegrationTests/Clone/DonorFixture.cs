@@ -1,10 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using MysqlAgent.Backup;
-using MysqlAgent.Commands;
-using MysqlAgent.Configuration;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Clone;
@@ -19,27 +16,19 @@ public sealed class DonorFixture : IAsyncLifetime
 
     public MariaDbServer Server { get; private set; } = null!;
 
-    public WebApplication Agent { get; private set; } = null!;
+    public InProcessAgent Agent { get; private set; } = null!;
 
-    public int BackupPort { get; private set; }
+    public int BackupPort => Agent.Options.BackupPort;
 
     /// <summary>
     /// Until the donor serves no backup: the stream of a test that cut or abandoned it can still be
     /// ending, and a test that counts its attempts must not meet a 429 it did not cause.
     /// </summary>
-    public async Task WaitUntilIdleAsync()
-    {
-        var limiter = Agent.Services.GetRequiredService<BackupConcurrencyLimiter>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (limiter.Active > 0)
-        {
-            Assert.True(
-                DateTime.UtcNow < deadline,
-                "the donor still serves a backup after a minute"
-            );
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitUntilIdleAsync() =>
+        Eventually.UntilAsync(
+            () => Agent.Services.GetRequiredService<BackupConcurrencyLimiter>().Active == 0,
+            "the donor serves no backup"
+        );
 
     public IReadOnlyList<string> Checksums { get; private set; } = [];
 
@@ -57,55 +46,42 @@ public sealed class DonorFixture : IAsyncLifetime
             "CREATE TABLE shop.customers (id INT PRIMARY KEY, name TEXT) ENGINE=InnoDB; INSERT INTO shop.customers SELECT seq, REPEAT('x', seq % 500) FROM shop.seq_1_to_2000;"
         );
         Checksums = await ChecksumsAsync(Server);
-        (Agent, BackupPort) = await StartAgentAsync(Server, port: null);
+        Agent = BuildAgent(Server, FreePorts.Next());
+        await Agent.StartAsync();
     }
 
-    /// <summary>A donor agent for <paramref name="server"/>, started now, or built only when <paramref name="start"/> is false.</summary>
-    public static async Task<(WebApplication App, int BackupPort)> StartAgentAsync(
-        MariaDbServer server,
-        int? port,
-        bool start = true
-    )
-    {
-        var backupPort = port ?? FreePorts.Next();
-        string[] args =
-        [
-            "--hostname",
-            "mysql-0",
-            "--backup-token",
-            Token,
-            "--backup-port",
-            backupPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--http-port",
-            FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind-address",
-            "127.0.0.1",
-            "--mysql-port",
-            server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--admin-password",
-            server.RootPassword,
-            "--replication-password",
-            "unused",
-            "--backup-user",
-            "root",
-            "--backup-password",
-            server.RootPassword,
-            "--backup-tool",
-            "mariabackup",
-            "--max-concurrent-backups",
-            "1",
-            "--log-level",
-            "Warning",
-        ];
-        var options = AgentOptionsReader.Read(OptionValues.Parse(args, _ => null));
-        var app = ServeCommand.Build(options, Prometheus.Metrics.NewCustomRegistry());
-        if (start)
-        {
-            await app.StartAsync();
-        }
-
-        return (app, backupPort);
-    }
+    /// <summary>A donor agent for <paramref name="server"/> on <paramref name="backupPort"/>, not started yet.</summary>
+    public static InProcessAgent BuildAgent(MariaDbServer server, int backupPort) =>
+        InProcessAgent.Build(
+            InProcessAgent.ReadCommandLine([
+                "--hostname",
+                "mysql-0",
+                "--backup-token",
+                Token,
+                "--backup-port",
+                backupPort.ToString(CultureInfo.InvariantCulture),
+                "--http-port",
+                FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+                "--bind-address",
+                "127.0.0.1",
+                "--mysql-port",
+                server.Port.ToString(CultureInfo.InvariantCulture),
+                "--admin-password",
+                server.RootPassword,
+                "--replication-password",
+                "unused",
+                "--backup-user",
+                "root",
+                "--backup-password",
+                server.RootPassword,
+                "--backup-tool",
+                "mariabackup",
+                "--max-concurrent-backups",
+                "1",
+                "--log-level",
+                "Warning",
+            ])
+        );
 
     public static async Task<IReadOnlyList<string>> ChecksumsAsync(MariaDbServer server)
     {
@@ -126,7 +102,6 @@ public sealed class DonorFixture : IAsyncLifetime
     {
         if (Agent is not null)
         {
-            await Agent.StopAsync();
             await Agent.DisposeAsync();
         }
 

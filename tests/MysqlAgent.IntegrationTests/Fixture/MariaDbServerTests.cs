@@ -7,6 +7,7 @@ using MySqlConnector;
 namespace MysqlAgent.IntegrationTests.Fixture;
 
 /// <summary>The throwaway-server fixture itself: every later integration test stands on it.</summary>
+[Trait("Category", "Slow")]
 public sealed class MariaDbServerTests
 {
     private const int Generous = 240_000; // shared 2-core machines can be slow

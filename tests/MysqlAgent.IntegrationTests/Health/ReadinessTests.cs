@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text.Json;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.TestSupport;
 using MySqlConnector;
 
 namespace MysqlAgent.IntegrationTests.Health;
 
 /// <summary>/healthz, /readyz, /status and the health metrics of the real agent against real mariadbd.</summary>
+[Trait("Category", "Slow")]
 public sealed class ReadinessTests
 {
     private const int Generous = 180_000;
@@ -14,7 +16,9 @@ public sealed class ReadinessTests
     public async Task A_replica_with_running_replication_is_ready_and_says_so_in_metrics_and_status()
     {
         await using var pair = await ReplicationPair.StartAsync();
-        await using var agent = await AgentHost.StartAsync(pair.Replica, ordinal: 1);
+        await using var agent = await InProcessAgent.StartAsync(
+            AgentArguments.WatchOnly(pair.Replica, 1)
+        );
 
         var (_, body) = await agent.WaitForReadyzAsync((s, _) => s == HttpStatusCode.OK);
 
@@ -30,11 +34,14 @@ public sealed class ReadinessTests
             1,
             await agent.MetricAsync(
                 "mysql_agent_info",
-                $"version=\"{version}\",role=\"replica\",server_id=\"2\",flavor=\"mariadb\""
+                ("version", version),
+                ("role", "replica"),
+                ("server_id", "2"),
+                ("flavor", "mariadb")
             )
         );
 
-        var (status, json) = await agent.GetAsync("/status");
+        var (status, json) = await agent.GetTextAsync("/status");
         Assert.Equal(HttpStatusCode.OK, status);
         var root = JsonDocument.Parse(json).RootElement;
         Assert.Equal("mysql-1", root.GetProperty("podName").GetString());
@@ -60,7 +67,9 @@ public sealed class ReadinessTests
     public async Task Stopping_the_SQL_thread_makes_the_replica_not_ready_and_drops_its_gauge()
     {
         await using var pair = await ReplicationPair.StartAsync();
-        await using var agent = await AgentHost.StartAsync(pair.Replica, ordinal: 1);
+        await using var agent = await InProcessAgent.StartAsync(
+            AgentArguments.WatchOnly(pair.Replica, 1)
+        );
         await agent.WaitForReadyzAsync((s, _) => s == HttpStatusCode.OK);
 
         await pair.Replica.ExecuteAsync("STOP SLAVE SQL_THREAD");
@@ -84,10 +93,8 @@ public sealed class ReadinessTests
     public async Task A_replica_further_behind_than_the_lag_bound_is_not_ready_until_it_catches_up()
     {
         await using var pair = await ReplicationPair.StartAsync();
-        await using var agent = await AgentHost.StartAsync(
-            pair.Replica,
-            ordinal: 1,
-            maxLagSeconds: 2
+        await using var agent = await InProcessAgent.StartAsync(
+            AgentArguments.WatchOnly(pair.Replica, 1, maxLagSeconds: 2)
         );
         await agent.WaitForReadyzAsync((s, _) => s == HttpStatusCode.OK);
 
@@ -132,7 +139,9 @@ public sealed class ReadinessTests
         await using var server = await MariaDbServer.StartAsync(
             new MariaDbServerOptions { ServerId = 1 }
         );
-        await using var agent = await AgentHost.StartAsync(server, ordinal: 0);
+        await using var agent = await InProcessAgent.StartAsync(
+            AgentArguments.WatchOnly(server, 0)
+        );
 
         var (_, body) = await agent.WaitForReadyzAsync((s, _) => s == HttpStatusCode.OK);
         Assert.Equal("ready: primary, writable", body);
@@ -141,7 +150,10 @@ public sealed class ReadinessTests
             1,
             await agent.MetricAsync(
                 "mysql_agent_info",
-                $"version=\"{version}\",role=\"primary\",server_id=\"1\",flavor=\"mariadb\""
+                ("version", version),
+                ("role", "primary"),
+                ("server_id", "1"),
+                ("flavor", "mariadb")
             )
         );
 
@@ -151,7 +163,7 @@ public sealed class ReadinessTests
             (s, _) => s == HttpStatusCode.ServiceUnavailable
         );
         Assert.Equal("not ready: primary is read-only", body);
-        var status = JsonDocument.Parse((await agent.GetAsync("/status")).Body).RootElement;
+        var status = JsonDocument.Parse((await agent.GetTextAsync("/status")).Body).RootElement;
         Assert.Equal("primary", status.GetProperty("role").GetString());
         Assert.True(status.GetProperty("readOnly").GetBoolean());
         Assert.Equal(
@@ -166,7 +178,9 @@ public sealed class ReadinessTests
         await using var server = await MariaDbServer.StartAsync(
             new MariaDbServerOptions { ServerId = 1 }
         );
-        await using var agent = await AgentHost.StartAsync(server, ordinal: 0);
+        await using var agent = await InProcessAgent.StartAsync(
+            AgentArguments.WatchOnly(server, 0)
+        );
         await agent.WaitForReadyzAsync((s, _) => s == HttpStatusCode.OK);
 
         await server.StopAsync();
@@ -179,10 +193,10 @@ public sealed class ReadinessTests
             body,
             StringComparison.Ordinal
         );
-        Assert.Equal((HttpStatusCode.OK, "ok"), await agent.GetAsync("/healthz"));
+        Assert.Equal((HttpStatusCode.OK, "ok"), await agent.GetTextAsync("/healthz"));
         Assert.Equal(0, await agent.MetricAsync("mysql_agent_mysqld_up"));
         Assert.Equal(0, await agent.MetricAsync("mysql_agent_ready"));
-        var status = JsonDocument.Parse((await agent.GetAsync("/status")).Body).RootElement;
+        var status = JsonDocument.Parse((await agent.GetTextAsync("/status")).Body).RootElement;
         Assert.False(status.GetProperty("mysqldUp").GetBoolean());
         Assert.False(status.GetProperty("ready").GetBoolean());
 

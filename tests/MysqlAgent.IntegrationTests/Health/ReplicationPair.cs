@@ -53,34 +53,14 @@ internal sealed class ReplicationPair : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls the replica until <paramref name="sql"/> returns <paramref name="expected"/>.</summary>
-    public async Task WaitForReplicaAsync(string sql, long expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if (await Replica.ScalarAsync<long>(sql) == expected)
-                {
-                    return;
-                }
-            }
-            catch (MySqlConnector.MySqlException) when (DateTime.UtcNow < deadline)
-            {
-                // The table has not arrived yet.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail(
-                    $"the replica never answered {expected} to {sql}\n{Replica.ErrorLogTail()}"
-                );
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    /// <summary>Waits until <paramref name="sql"/> on the replica returns <paramref name="expected"/>.</summary>
+    public Task WaitForReplicaAsync(string sql, long expected) =>
+        Eventually.ValueAsync(
+            () => Replica.ScalarAsync<long>(sql),
+            answer => answer == expected,
+            $"the replica answers {expected} to {sql}",
+            diagnostics: () => Task.FromResult(Replica.ErrorLogTail())
+        );
 
     public async ValueTask DisposeAsync()
     {

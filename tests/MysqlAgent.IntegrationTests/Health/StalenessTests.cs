@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using CliWrap;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Health;
@@ -26,8 +27,8 @@ public sealed class StalenessTests
     public async Task The_primarys_heartbeat_advances_on_the_replica_and_sets_its_staleness()
     {
         await using var pair = await ReplicationPair.StartAsync(ReplicaServerArgs);
-        await using var primary = await AgentHost.StartAsync(pair.Primary, ordinal: 0);
-        await using var replica = await AgentHost.StartAsync(
+        await using var primary = await StartAgentAsync(pair.Primary, ordinal: 0);
+        await using var replica = await StartAgentAsync(
             pair.Replica,
             ordinal: 1,
             maxLagSeconds: MaxLag
@@ -56,7 +57,7 @@ public sealed class StalenessTests
         Assert.Equal(JsonValueKind.Number, status.GetProperty("stalenessSeconds").ValueKind);
         Assert.Equal(JsonValueKind.Null, status.GetProperty("sourceUnreachableSeconds").ValueKind);
         Assert.True(
-            await primary.MetricAsync("mysql_agent_heartbeat_writes_total", "result=\"success\"")
+            await primary.MetricAsync("mysql_agent_heartbeat_writes_total", ("result", "success"))
                 >= 2
         );
         Assert.True(
@@ -70,8 +71,8 @@ public sealed class StalenessTests
     public async Task A_frozen_primary_leaves_the_replica_ready_until_its_data_is_too_stale_and_thawing_brings_it_back()
     {
         await using var pair = await ReplicationPair.StartAsync(ReplicaServerArgs);
-        await using var primary = await AgentHost.StartAsync(pair.Primary, ordinal: 0);
-        await using var replica = await AgentHost.StartAsync(
+        await using var primary = await StartAgentAsync(pair.Primary, ordinal: 0);
+        await using var replica = await StartAgentAsync(
             pair.Replica,
             ordinal: 1,
             maxLagSeconds: MaxLag
@@ -140,8 +141,8 @@ public sealed class StalenessTests
     public async Task A_killed_primary_leaves_the_replica_ready_with_the_connect_error_in_the_reason()
     {
         await using var pair = await ReplicationPair.StartAsync(ReplicaServerArgs);
-        await using var primary = await AgentHost.StartAsync(pair.Primary, ordinal: 0);
-        await using var replica = await AgentHost.StartAsync(
+        await using var primary = await StartAgentAsync(pair.Primary, ordinal: 0);
+        await using var replica = await StartAgentAsync(
             pair.Replica,
             ordinal: 1,
             maxLagSeconds: 600
@@ -180,16 +181,12 @@ public sealed class StalenessTests
     {
         string[] off = ["--heartbeat-interval", "0"];
         await using var pair = await ReplicationPair.StartAsync(ReplicaServerArgs);
-        await using var primary = await AgentHost.StartAsync(
-            pair.Primary,
-            ordinal: 0,
-            moreArguments: off
-        );
-        await using var replica = await AgentHost.StartAsync(
+        await using var primary = await StartAgentAsync(pair.Primary, ordinal: 0, more: off);
+        await using var replica = await StartAgentAsync(
             pair.Replica,
             ordinal: 1,
             maxLagSeconds: MaxLag,
-            moreArguments: off
+            more: off
         );
         var (_, body) = await replica.WaitForReadyzAsync((s, _) => s == HttpStatusCode.OK);
         Assert.Equal("ready: replica, IO and SQL threads running, lag 0 s", body);
@@ -211,7 +208,7 @@ public sealed class StalenessTests
         );
         Assert.StartsWith("not ready: IO thread connecting", body, StringComparison.Ordinal);
         Assert.Null(
-            await primary.MetricAsync("mysql_agent_heartbeat_writes_total", "result=\"success\"")
+            await primary.MetricAsync("mysql_agent_heartbeat_writes_total", ("result", "success"))
         );
         Assert.Equal(
             0,
@@ -221,8 +218,19 @@ public sealed class StalenessTests
         );
     }
 
-    private static async Task<JsonElement> StatusAsync(AgentHost agent) =>
-        JsonDocument.Parse((await agent.GetAsync("/status")).Body).RootElement.Clone();
+    private static Task<InProcessAgent> StartAgentAsync(
+        MariaDbServer server,
+        int ordinal,
+        int maxLagSeconds = 30,
+        IReadOnlyList<string>? more = null
+    ) =>
+        InProcessAgent.StartAsync([
+            .. AgentArguments.WatchOnly(server, ordinal, maxLagSeconds),
+            .. more ?? [],
+        ]);
+
+    private static async Task<JsonElement> StatusAsync(InProcessAgent agent) =>
+        JsonDocument.Parse((await agent.GetTextAsync("/status")).Body).RootElement.Clone();
 
     private static Task SignalAsync(int pid, string signal) =>
         Cli.Wrap("kill")
@@ -243,13 +251,13 @@ public sealed class StalenessTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
-        private StatusSampler(AgentHost agent) => _loop = RunAsync(agent);
+        private StatusSampler(InProcessAgent agent) => _loop = RunAsync(agent);
 
-        public static StatusSampler Start(AgentHost agent) => new(agent);
+        public static StatusSampler Start(InProcessAgent agent) => new(agent);
 
         public IReadOnlyList<Sample> Taken() => [.. _samples];
 
-        private async Task RunAsync(AgentHost agent)
+        private async Task RunAsync(InProcessAgent agent)
         {
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
             try

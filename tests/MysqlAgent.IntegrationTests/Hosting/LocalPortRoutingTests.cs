@@ -1,9 +1,9 @@
 using System.Net;
-using MysqlAgent.IntegrationTests.Health;
 using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Hosting;
 
+[Trait("Category", "Slow")]
 public sealed class LocalPortRoutingTests
 {
     [Fact(Timeout = 120_000)]
@@ -12,7 +12,9 @@ public sealed class LocalPortRoutingTests
         await using var server = await MariaDbServer.StartAsync(
             new MariaDbServerOptions { ServerId = 1 }
         );
-        await using var agent = await AgentHost.StartAsync(server, ordinal: 0);
+        await using var agent = await InProcessAgent.StartAsync(
+            AgentArguments.WatchOnly(server, 0)
+        );
         using var client = new HttpClient();
         var http = agent.Options.HttpPort;
         var backup = agent.Options.BackupPort;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MysqlAgent.Health;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.IntegrationTests.Replication;
 
 namespace MysqlAgent.IntegrationTests.Mysql;

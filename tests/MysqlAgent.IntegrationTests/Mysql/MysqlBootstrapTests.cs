@@ -1,3 +1,4 @@
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.IntegrationTests.Replication;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using MysqlAgent.Health;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.IntegrationTests.Replication;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using MysqlAgent.Health;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Replication;

@@ -1,5 +1,6 @@
 using System.Text;
 using MysqlAgent.Health;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MysqlAgent.TestSupport;
 using MySqlConnector;
 
@@ -51,29 +50,20 @@ internal static class ReplicaProbe
                 }.Select(k => $"{k}={status.GetValueOrDefault(k)}")
             );
 
-    /// <summary>Waits until both threads say Yes; returns how long that took from the call.</summary>
-    public static async Task<TimeSpan> WaitForThreadsAsync(MariaDbServer replica, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        Dictionary<string, string> status = [];
-        while (clock.Elapsed < timeout)
-        {
-            status = await SlaveStatusAsync(replica);
-            if (
+    /// <summary>Waits until both threads say Yes; returns the status that said so.</summary>
+    public static Task<Dictionary<string, string>> WaitForThreadsAsync(
+        MariaDbServer replica,
+        TimeSpan timeout
+    ) =>
+        Eventually.ValueAsync(
+            () => SlaveStatusAsync(replica),
+            status =>
                 status.GetValueOrDefault("Slave_IO_Running") == "Yes"
-                && status.GetValueOrDefault("Slave_SQL_Running") == "Yes"
-            )
-            {
-                return clock.Elapsed;
-            }
-
-            await Task.Delay(5);
-        }
-
-        throw new TimeoutException(
-            $"{replica}: threads not running after {timeout}: {Describe(status)}"
+                && status.GetValueOrDefault("Slave_SQL_Running") == "Yes",
+            $"{replica}'s replication threads both run",
+            timeout,
+            async () => Describe(await SlaveStatusAsync(replica))
         );
-    }
 
     /// <summary>Waits until the replica's table has the primary's rows (same count and checksum).</summary>
     public static async Task WaitForSameRowsAsync(
@@ -85,28 +75,16 @@ internal static class ReplicaProbe
     {
         var expected = await ChecksumAsync(primary, table);
         var expectedCount = await primary.ScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
-        var clock = Stopwatch.StartNew();
-        long? count = null;
-        while (clock.Elapsed < timeout)
-        {
-            try
-            {
-                count = await replica.ScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
-                if (count == expectedCount && await ChecksumAsync(replica, table) == expected)
-                {
-                    return;
-                }
-            }
-            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.NoSuchTable)
-            {
-                // Not replicated yet.
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException(
-            $"{replica}: {table} has {count} rows, the primary {expectedCount}, after {timeout}: {Describe(await SlaveStatusAsync(replica))}"
+        await Eventually.ValueAsync(
+            async () =>
+                (
+                    Count: await replica.ScalarAsync<long>($"SELECT COUNT(*) FROM {table}"),
+                    Checksum: await ChecksumAsync(replica, table)
+                ),
+            found => found.Count == expectedCount && found.Checksum == expected,
+            $"{replica}'s {table} has the primary's {expectedCount} rows and checksum {expected}",
+            timeout,
+            async () => Describe(await SlaveStatusAsync(replica))
         );
     }
 

@@ -1,10 +1,12 @@
 using MysqlAgent.Health;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
 
 namespace MysqlAgent.IntegrationTests.Replication;
 
 /// <summary>mysql-0 primary, mysql-1 cloned from 0, mysql-2 cloned from 1: the agent points both at mysql-0.</summary>
+[Trait("Category", "Slow")]
 public sealed class ReplicationChainTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MysqlAgent.Faults;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.Replication.Setup;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
@@ -11,6 +12,7 @@ namespace MysqlAgent.IntegrationTests.Replication;
 /// CHANGE MASTER. Here the real binary kills itself (SIGKILL) at every step of the setup, is started
 /// again, and replication must end exactly as if nothing had happened.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ReplicationSetupCrashTests(SharedPrimary shared, ITestOutputHelper output)
     : IClassFixture<SharedPrimary>
 {

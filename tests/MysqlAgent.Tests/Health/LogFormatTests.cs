@@ -12,6 +12,7 @@ namespace MysqlAgent.Tests.Health;
 /// Runs the real <c>mysql-agent</c> binary against a port where no mysqld listens, and reads what
 /// it prints: the startup line and the health watcher's "does not answer" line, in both formats.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class LogFormatTests
 {
     private const int Generous = 60_000;
@@ -80,6 +81,7 @@ public sealed partial class LogFormatTests
             TaskCreationOptions.RunContinuationsAsynchronously
         );
         using var stop = new CancellationTokenSource();
+        var httpPort = FreePorts.Next();
         var agent = Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "mysql-agent"))
             .WithArguments([
                 "serve",
@@ -90,7 +92,7 @@ public sealed partial class LogFormatTests
                 "--bind-address",
                 "127.0.0.1",
                 "--http-port",
-                FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+                httpPort.ToString(CultureInfo.InvariantCulture),
                 "--backup-port",
                 FreePorts.Next().ToString(CultureInfo.InvariantCulture),
                 "--mysql-port",
@@ -124,7 +126,7 @@ public sealed partial class LogFormatTests
         try
         {
             await downLogged.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(5)); // at least two more checks
+            await WaitForTwoMoreChecksAsync(httpPort);
         }
         finally
         {
@@ -142,6 +144,27 @@ public sealed partial class LogFormatTests
             Assert.Single(lines, l => l.Contains("4001", StringComparison.Ordinal));
             return [.. lines.Where(l => l.Length > 0)];
         }
+    }
+
+    /// <summary>
+    /// Until the watcher has checked the down mysqld twice more: /status names when its snapshot was
+    /// taken, and asking for it refreshes a snapshot older than the check interval.
+    /// </summary>
+    private static async Task WaitForTwoMoreChecksAsync(int httpPort)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var status = new Uri($"http://127.0.0.1:{httpPort}/status");
+        var checks = new HashSet<string>(StringComparer.Ordinal);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                using var json = JsonDocument.Parse(await http.GetStringAsync(status));
+                checks.Add(json.RootElement.GetProperty("checkedAt").GetString()!);
+                return checks.Count >= 3;
+            },
+            "the watcher has checked the down mysqld twice more",
+            TimeSpan.FromSeconds(30)
+        );
     }
 
     [GeneratedRegex(

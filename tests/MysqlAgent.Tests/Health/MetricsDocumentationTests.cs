@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MysqlAgent.Metrics;
+using MysqlAgent.TestSupport;
 using Prometheus;
 
 namespace MysqlAgent.Tests.Health;
@@ -52,7 +53,7 @@ public sealed partial class MetricsDocumentationTests
 
     private static HashSet<MetricDescription> Documented()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var text = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var rows = new HashSet<MetricDescription>();
         foreach (Match row in RowPattern().Matches(text))
         {
@@ -72,23 +73,6 @@ public sealed partial class MetricsDocumentationTests
         }
 
         return rows;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (
-            var folder = new DirectoryInfo(AppContext.BaseDirectory);
-            folder is not null;
-            folder = folder.Parent
-        )
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "MysqlAgent.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no MysqlAgent.sln above {AppContext.BaseDirectory}");
     }
 
     // | `mysql_agent_x` | gauge | `a`, `b` | meaning |

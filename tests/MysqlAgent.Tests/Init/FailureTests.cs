@@ -1,6 +1,7 @@
 namespace MysqlAgent.Tests.Init;
 
 /// <summary>Each failure: its own exit code, one stderr line naming the input and the fix, nothing written.</summary>
+[Trait("Category", "Slow")]
 [Collection(PublishedMysqlInit.Name)]
 public sealed class FailureTests(MysqlInitBinaryFixture binary) : IDisposable
 {

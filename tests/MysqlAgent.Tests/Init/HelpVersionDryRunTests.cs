@@ -3,6 +3,7 @@ using MysqlAgent.Identity;
 
 namespace MysqlAgent.Tests.Init;
 
+[Trait("Category", "Slow")]
 [Collection(PublishedMysqlInit.Name)]
 public sealed class HelpVersionDryRunTests(MysqlInitBinaryFixture binary) : IDisposable
 {

@@ -1,5 +1,6 @@
 using System.Text;
 using CliWrap;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Init;
 
@@ -15,7 +16,7 @@ public sealed class MysqlInitBinaryFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var root = FindRepositoryRoot();
+        var root = Repository.Root;
         var overridden = Environment.GetEnvironmentVariable("MYSQL_INIT_BINARY");
         if (!string.IsNullOrEmpty(overridden))
         {
@@ -71,23 +72,4 @@ public sealed class MysqlInitBinaryFixture : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
-
-    private static string FindRepositoryRoot()
-    {
-        for (
-            var folder = new DirectoryInfo(AppContext.BaseDirectory);
-            folder is not null;
-            folder = folder.Parent
-        )
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "MysqlAgent.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"no MysqlAgent.sln above {AppContext.BaseDirectory}; set MYSQL_INIT_BINARY instead"
-        );
-    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 
 namespace MysqlAgent.Tests.Init;
 
+[Trait("Category", "Slow")]
 [Collection(PublishedMysqlInit.Name)]
 public sealed class WritingConfigTests(MysqlInitBinaryFixture binary) : IDisposable
 {

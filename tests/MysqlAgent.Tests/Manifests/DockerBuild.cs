@@ -1,5 +1,6 @@
 using CliWrap;
 using CliWrap.Buffered;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -47,7 +48,7 @@ internal static class DockerBuild
             var destination = Path.GetFullPath(Path.Combine(context, words[^1]));
             foreach (var source in words[..^1])
             {
-                var from = RepositoryPaths.Of(source);
+                var from = Repository.Of(source);
                 if (Directory.Exists(from))
                 {
                     CopyFolder(from, destination);

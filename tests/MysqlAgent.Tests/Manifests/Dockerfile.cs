@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -64,7 +65,7 @@ internal sealed partial class Dockerfile
     {
         var instructions = new List<DockerInstruction>();
         var pending = "";
-        foreach (var raw in File.ReadAllLines(RepositoryPaths.Of(name)))
+        foreach (var raw in File.ReadAllLines(Repository.Of(name)))
         {
             var line = raw.Trim();
             if (line.StartsWith('#') || (line.Length == 0 && pending.Length == 0))

@@ -1,4 +1,5 @@
 using MysqlAgent.Configuration;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -181,7 +182,7 @@ public sealed class DockerfileTests(RenderedManifests manifests) : IClassFixture
     [Fact]
     public void The_build_context_leaves_out_local_build_outputs()
     {
-        var ignored = File.ReadAllLines(RepositoryPaths.Of(".dockerignore"));
+        var ignored = File.ReadAllLines(Repository.Of(".dockerignore"));
 
         Assert.Contains("**/bin/", ignored);
         Assert.Contains("**/obj/", ignored);

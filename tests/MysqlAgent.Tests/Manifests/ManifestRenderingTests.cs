@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using MysqlAgent.Configuration;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -88,7 +89,7 @@ public sealed class ManifestRenderingTests(RenderedManifests manifests)
             RenderedManifests.Container(manifests.StatefulSet(overlay), container).Image
         );
         var version = System
-            .Xml.Linq.XDocument.Load(RepositoryPaths.Of("Directory.Build.props"))
+            .Xml.Linq.XDocument.Load(Repository.Of("Directory.Build.props"))
             .Descendants("Version")
             .Single()
             .Value;

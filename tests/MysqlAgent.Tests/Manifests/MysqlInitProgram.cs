@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CliWrap;
 using CliWrap.Buffered;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -45,7 +46,7 @@ internal static partial class MysqlInitProgram
                 );
         }
 
-        var published = RepositoryPaths.Of("artifacts", "mysql-init", "mysql-init");
+        var published = Repository.Of("artifacts", "mysql-init", "mysql-init");
         return File.Exists(published) ? published : null;
     }
 
@@ -54,7 +55,7 @@ internal static partial class MysqlInitProgram
         var literals = new HashSet<string>(StringComparer.Ordinal);
         foreach (
             var file in Directory.EnumerateFiles(
-                RepositoryPaths.Of("init"),
+                Repository.Of("init"),
                 "*.cs",
                 SearchOption.AllDirectories
             )

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -46,21 +47,21 @@ public sealed class RenderedManifests : IAsyncLifetime
             apiVersion: kustomize.config.k8s.io/v1beta1
             kind: Kustomization
             resources:
-              - {Path.GetRelativePath(withComponent, RepositoryPaths.Of("manifests", Mysql84))}
+              - {Path.GetRelativePath(withComponent, Repository.Of("manifests", Mysql84))}
             components:
               - {Path.GetRelativePath(
                 withComponent,
-                RepositoryPaths.Of("manifests", ServiceMonitorComponent)
+                Repository.Of("manifests", ServiceMonitorComponent)
             )}
             """
         );
 
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [Base] = RepositoryPaths.Of("manifests", Base),
-            [Mysql84] = RepositoryPaths.Of("manifests", Mysql84),
-            [MariaDb] = RepositoryPaths.Of("manifests", MariaDb),
-            [ServiceMonitorComponent] = RepositoryPaths.Of("manifests", ServiceMonitorComponent),
+            [Base] = Repository.Of("manifests", Base),
+            [Mysql84] = Repository.Of("manifests", Mysql84),
+            [MariaDb] = Repository.Of("manifests", MariaDb),
+            [ServiceMonitorComponent] = Repository.Of("manifests", ServiceMonitorComponent),
             [Mysql84WithServiceMonitor] = withComponent,
         };
         var rendered = await Task.WhenAll(

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -8,7 +9,7 @@ internal static partial class SecretKeys
     public const string SecretName = "mysql";
 
     public static string Walkthrough { get; } =
-        File.ReadAllText(RepositoryPaths.Of("docs", "kubernetes.md"));
+        File.ReadAllText(Repository.Of("docs", "kubernetes.md"));
 
     /// <summary>The keys of <c>kubectl create secret generic mysql --from-literal=KEY=...</c>.</summary>
     public static IReadOnlySet<string> Documented { get; } = ReadDocumented();

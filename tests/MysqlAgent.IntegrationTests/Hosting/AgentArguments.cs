@@ -1,10 +1,10 @@
 using System.Globalization;
 using MysqlAgent.TestSupport;
 
-namespace MysqlAgent.IntegrationTests.Replication;
+namespace MysqlAgent.IntegrationTests.Hosting;
 
 /// <summary>The command line of <c>mysql-agent serve</c> for one pod of a local replica set.</summary>
-internal sealed record AgentArguments
+public sealed record AgentArguments
 {
     public const string ReplicationPassword = "repl-Secret'1";
     public const string BackupPassword = "backup-secret-2";
@@ -74,6 +74,40 @@ internal sealed record AgentArguments
             "--log-level",
             "Debug",
             .. Extra,
+        ];
+
+    /// <summary>
+    /// A minimal command line for an agent watching <paramref name="local"/> as pod
+    /// <c>mysql-&lt;ordinal&gt;</c>, without a data folder or primary to set replication up from.
+    /// </summary>
+    public static IReadOnlyList<string> WatchOnly(
+        MariaDbServer local,
+        int ordinal,
+        int maxLagSeconds = 30
+    ) =>
+        [
+            "--hostname",
+            string.Create(CultureInfo.InvariantCulture, $"mysql-{ordinal}"),
+            "--mysql-host",
+            MariaDbServer.Host,
+            "--mysql-port",
+            Number(local.Port),
+            "--admin-password",
+            local.RootPassword,
+            "--replication-password",
+            "repl-secret",
+            "--backup-password",
+            "backup-secret",
+            "--backup-token",
+            "token",
+            "--bind-address",
+            "127.0.0.1",
+            "--http-port",
+            Number(FreePorts.Next()),
+            "--backup-port",
+            Number(FreePorts.Next()),
+            "--max-lag-seconds",
+            Number(maxLagSeconds),
         ];
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);

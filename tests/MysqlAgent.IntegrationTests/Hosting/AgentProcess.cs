@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
 using CliWrap;
+using MysqlAgent.TestSupport;
 
-namespace MysqlAgent.IntegrationTests.Replication;
+namespace MysqlAgent.IntegrationTests.Hosting;
 
 /// <summary>The real <c>mysql-agent</c> binary, run as <c>serve</c> through CliWrap, its output kept.</summary>
-internal sealed class AgentProcess : IAsyncDisposable
+public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly CommandTask<CommandResult> _run;
     private readonly CancellationTokenSource _forceful = new();
@@ -20,7 +21,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         {
             ["MYSQL_AGENT_CRASH_AT"] = crashAt,
         };
-        _run = Cli.Wrap(BinaryPath)
+        _run = Cli.Wrap(Repository.Agent)
             .WithArguments(["serve", .. arguments.ToList()])
             .WithEnvironmentVariables(environment)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(Append))
@@ -52,36 +53,6 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>agent/MysqlAgent/bin/&lt;configuration&gt;/net10.0/mysql-agent, for the configuration the tests were built in.</summary>
-    public static string BinaryPath
-    {
-        get
-        {
-            var testBin = new DirectoryInfo(AppContext.BaseDirectory);
-            var configuration = testBin.Parent!.Name; // bin/<configuration>/net10.0/
-            for (var dir = testBin; dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(
-                    dir.FullName,
-                    "agent",
-                    "MysqlAgent",
-                    "bin",
-                    configuration,
-                    "net10.0",
-                    "mysql-agent"
-                );
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new FileNotFoundException(
-                $"mysql-agent binary for {configuration} not found above {testBin}: build agent/MysqlAgent first"
-            );
-        }
-    }
-
     public static AgentProcess Start(AgentArguments arguments, string? crashAt = null) =>
         new(arguments, crashAt);
 
@@ -95,43 +66,28 @@ internal sealed class AgentProcess : IAsyncDisposable
     public bool HasExited => _run.Task.IsCompleted;
 
     /// <summary>
-    /// Polls /metrics until a setup attempt with a final result (not transient) is counted. prometheus-net
-    /// exports a labelled series at 0 as soon as the agent creates it, a moment before it increments it,
-    /// so a final result's key being present is not enough: its value must be above 0.
+    /// Until /metrics counts a setup attempt with a final result (not transient). prometheus-net
+    /// exports a labelled series at 0 as soon as the agent creates it, a moment before it increments
+    /// it, so a final result's key being present is not enough: its value must be above 0.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, double>> WaitForSetupResultAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (HasExited)
+    public Task<IReadOnlyDictionary<string, double>> WaitForSetupResultAsync(TimeSpan timeout) =>
+        Eventually.ValueAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"the agent exited early:\n{Output}");
-            }
-
-            try
-            {
-                var attempts = InProcessAgent.ParseSetupAttempts(
-                    await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative))
-                );
-                if (attempts.Any(a => a.Key != "transient_error" && a.Value > 0))
+                if (HasExited)
                 {
-                    return attempts;
+                    throw new InvalidOperationException($"the agent exited early:\n{Output}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"no setup result after {timeout}:\n{Output}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+                return PrometheusText
+                    .Parse(await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative)))
+                    .ByLabel("mysql_agent_replication_setup_attempts_total", "result");
+            },
+            attempts => attempts.Any(a => a.Key != "transient_error" && a.Value > 0),
+            "the agent counts a setup attempt with a final result",
+            timeout,
+            () => Task.FromResult(Output)
+        );
 
     public async ValueTask DisposeAsync()
     {
