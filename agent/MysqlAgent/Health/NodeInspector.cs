@@ -1,5 +1,6 @@
 using System.Globalization;
 using MysqlAgent.Mysql;
+using MysqlAgent.Replication;
 using MysqlAgent.Replication.Dialects;
 using MySqlConnector;
 

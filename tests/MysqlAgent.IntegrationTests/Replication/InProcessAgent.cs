@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MysqlAgent.Commands;
 using MysqlAgent.Configuration;
 using MysqlAgent.Health;
+using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.IntegrationTests.Replication;
 

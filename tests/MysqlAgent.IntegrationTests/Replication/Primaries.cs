@@ -1,4 +1,5 @@
 using MysqlAgent.Health;
+using MysqlAgent.Replication.Setup;
 using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Replication;
