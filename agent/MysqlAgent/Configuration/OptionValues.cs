@@ -44,6 +44,21 @@ public sealed class OptionValues
                 continue;
             }
 
+            if (spec.IsSecret)
+            {
+                problems.Add(SecretOnCommandLine(spec));
+                if (
+                    inlineValue is null
+                    && i + 1 < args.Count
+                    && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+                )
+                {
+                    i++; // the value itself is not a second problem
+                }
+
+                continue;
+            }
+
             if (spec.IsFlag)
             {
                 values.Add(spec, inlineValue ?? "true");
@@ -104,6 +119,11 @@ public sealed class OptionValues
 
         return values;
     }
+
+    /// <summary>The one line for a password or token given as a plain value on a command line.</summary>
+    public static string SecretOnCommandLine(OptionSpec spec) =>
+        $"{spec.CommandLineName} is refused: a command line is readable by every process; "
+        + $"use --{spec.FileOptionName} (a file mounted from a Secret) or {spec.EnvironmentName}";
 
     private void Add(OptionSpec spec, string value)
     {

@@ -60,14 +60,12 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
                     $"mysql-{ordinal}",
                     "--data-dir",
                     dataDir,
-                    "--backup-token",
-                    token,
                     "--clone-deadline-seconds",
                     deadlineSeconds.ToString(CultureInfo.InvariantCulture),
                     "--connect-to",
                     $"mysql-0.mysql:3307:{host}:{donorPort}",
                 ],
-                _ => null
+                new AgentSecrets(BackupToken: token).Environment
             )
         );
 

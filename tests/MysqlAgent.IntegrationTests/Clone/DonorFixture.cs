@@ -72,8 +72,6 @@ public sealed class DonorFixture : IAsyncLifetime
         [
             "--hostname",
             "mysql-0",
-            "--backup-token",
-            Token,
             "--backup-port",
             backupPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--http-port",
@@ -82,14 +80,8 @@ public sealed class DonorFixture : IAsyncLifetime
             "127.0.0.1",
             "--mysql-port",
             server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--admin-password",
-            server.RootPassword,
-            "--replication-password",
-            "unused",
             "--backup-user",
             "root",
-            "--backup-password",
-            server.RootPassword,
             "--backup-tool",
             "mariabackup",
             "--max-concurrent-backups",
@@ -97,7 +89,17 @@ public sealed class DonorFixture : IAsyncLifetime
             "--log-level",
             "Warning",
         ];
-        var options = AgentOptionsReader.Read(OptionValues.Parse(args, _ => null));
+        var options = AgentOptionsReader.Read(
+            OptionValues.Parse(
+                args,
+                new AgentSecrets(
+                    AdminPassword: server.RootPassword,
+                    ReplicationPassword: "unused",
+                    BackupPassword: server.RootPassword,
+                    BackupToken: Token
+                ).Environment
+            )
+        );
         var app = ServeCommand.Build(options, Prometheus.Metrics.NewCustomRegistry());
         if (start)
         {

@@ -43,14 +43,6 @@ internal sealed partial class AgentHost : IAsyncDisposable
                     MariaDbServer.Host,
                     "--mysql-port",
                     Text(localMysql.Port),
-                    "--admin-password",
-                    localMysql.RootPassword,
-                    "--replication-password",
-                    "repl-secret",
-                    "--backup-password",
-                    "backup-secret",
-                    "--backup-token",
-                    "token",
                     "--bind-address",
                     "127.0.0.1",
                     "--http-port",
@@ -60,7 +52,7 @@ internal sealed partial class AgentHost : IAsyncDisposable
                     "--max-lag-seconds",
                     Text(maxLagSeconds),
                 ],
-                _ => null
+                new AgentSecrets(AdminPassword: localMysql.RootPassword).Environment
             )
         );
         var app = ServeCommand.Build(options, Prometheus.Metrics.NewCustomRegistry());

@@ -35,6 +35,10 @@ internal sealed record AgentArguments
             Mode = mode,
         };
 
+    /// <summary>The passwords and token, which the agent reads from its environment.</summary>
+    public AgentSecrets Secrets =>
+        new(AdminPassword, ReplicationPasswordValue, BackupPassword, "test-token");
+
     public IReadOnlyList<string> ToList() =>
         [
             "--hostname",
@@ -45,14 +49,6 @@ internal sealed record AgentArguments
             MariaDbServer.Host,
             "--mysql-port",
             Number(MysqlPort),
-            "--admin-password",
-            AdminPassword,
-            "--replication-password",
-            ReplicationPasswordValue,
-            "--backup-password",
-            BackupPassword,
-            "--backup-token",
-            "test-token",
             "--http-port",
             Number(HttpPort),
             "--backup-port",

@@ -38,7 +38,9 @@ internal sealed partial class InProcessAgent : IAsyncDisposable
 
     public static async Task<InProcessAgent> StartAsync(AgentArguments arguments)
     {
-        var options = AgentOptionsReader.Read(OptionValues.Parse(arguments.ToList(), _ => null));
+        var options = AgentOptionsReader.Read(
+            OptionValues.Parse(arguments.ToList(), arguments.Secrets.Environment)
+        );
         var app = ServeCommand.Build(options, Prometheus.Metrics.NewCustomRegistry());
         await app.StartAsync();
         return new InProcessAgent(app, arguments);
