@@ -9,7 +9,7 @@ public static class AgentOptionsReader
 {
     public static AgentOptions Read(OptionValues values)
     {
-        var problems = new List<string>();
+        var problems = new List<string>(values.Problems);
 
         PodIdentity? pod = null;
         var hostname = values.Get("hostname");
