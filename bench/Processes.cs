@@ -4,39 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CliWrap;
+using MysqlAgent.Common;
 
 namespace MysqlBench;
-
-/// <summary>Output kept from a child: only the last lines, so a 1 GB stream cannot fill memory.</summary>
-internal sealed class OutputTail
-{
-    private readonly Queue<string> _lines = new();
-    private readonly int _max;
-
-    public OutputTail(int max = 60) => _max = max;
-
-    public PipeTarget Target => PipeTarget.ToDelegate(Add);
-
-    public void Add(string line)
-    {
-        lock (_lines)
-        {
-            _lines.Enqueue(line);
-            while (_lines.Count > _max)
-            {
-                _lines.Dequeue();
-            }
-        }
-    }
-
-    public override string ToString()
-    {
-        lock (_lines)
-        {
-            return string.Join('\n', _lines);
-        }
-    }
-}
 
 internal sealed record RunResult(int ExitCode, TimeSpan Elapsed, string Output);
 
@@ -51,7 +21,7 @@ internal static class Processes
         string? workingDirectory = null
     )
     {
-        var tail = new OutputTail();
+        var tail = new OutputTail(60);
         var command = Cli.Wrap(program)
             .WithArguments(arguments)
             .WithStandardInputPipe(PipeSource.Null)
@@ -69,11 +39,11 @@ internal static class Processes
         if (check && result.ExitCode != 0)
         {
             throw new BenchException(
-                $"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{tail}"
+                $"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{string.Join('\n', tail.Last())}"
             );
         }
 
-        return new RunResult(result.ExitCode, elapsed, tail.ToString());
+        return new RunResult(result.ExitCode, elapsed, string.Join('\n', tail.Last()));
     }
 
     /// <summary>A shell pipeline, with pipefail, as the example's containers run it.</summary>
@@ -142,7 +112,7 @@ internal sealed class BackgroundProcess : IAsyncDisposable
 
     public Task<CommandResult> Completion => _run.Task;
 
-    public string Output => _tail.ToString();
+    public string Output => string.Join('\n', _tail.Last());
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using MysqlAgent.Common;
 using MysqlInit.Errors;
 
 namespace MysqlInit;
@@ -5,6 +6,13 @@ namespace MysqlInit;
 /// <summary>Carries out a plan in conf.d; running it twice leaves the same bytes as running it once.</summary>
 internal static class ConfigWriter
 {
+    // Fixed rather than umask-dependent: mysqld runs as another user and must read the files.
+    private const UnixFileMode ReadableByAll =
+        UnixFileMode.UserRead
+        | UnixFileMode.UserWrite
+        | UnixFileMode.GroupRead
+        | UnixFileMode.OtherRead;
+
     /// <exception cref="TargetFolderException">conf.d is missing or a write fails.</exception>
     public static IReadOnlyList<FileResult> Apply(ConfigPlan plan, string confDir)
     {
@@ -26,8 +34,9 @@ internal static class ConfigWriter
             foreach (var file in plan.Writes)
             {
                 current = file.Path;
+                var written = AtomicFile.WriteIfChanged(file.Path, file.Content, ReadableByAll);
                 results.Add(
-                    new FileResult(file.Path, AtomicFile.WriteIfChanged(file.Path, file.Content))
+                    new FileResult(file.Path, written ? FileOutcome.Written : FileOutcome.Unchanged)
                 );
             }
         }

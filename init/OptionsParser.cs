@@ -1,4 +1,5 @@
 using System.Globalization;
+using MysqlAgent.Identity;
 using MysqlInit.Errors;
 
 namespace MysqlInit;

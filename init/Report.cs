@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MysqlAgent.Common;
 
 namespace MysqlInit;
 

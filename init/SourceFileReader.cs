@@ -1,3 +1,4 @@
+using MysqlAgent.Identity;
 using MysqlInit.Errors;
 
 namespace MysqlInit;

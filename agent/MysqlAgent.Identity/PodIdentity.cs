@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 
 namespace MysqlAgent.Identity;
 
@@ -73,7 +72,7 @@ public sealed record PodIdentity(string PodName, string StatefulSetName, int Ord
             return $"hostname is empty or missing; {Fix}";
         }
 
-        var quoted = Quote(hostname);
+        var quoted = Quoting.Quote(hostname);
 
         var dot = hostname.IndexOf('.', StringComparison.Ordinal);
         var label = dot < 0 ? hostname : hostname[..dot];
@@ -86,7 +85,7 @@ public sealed record PodIdentity(string PodName, string StatefulSetName, int Ord
         {
             if (!char.IsAsciiLetterOrDigit(c) && c != '-')
             {
-                return $"hostname {quoted} has a character that no pod name has ({Quote(c.ToString())}); {Fix}";
+                return $"hostname {quoted} has a character that no pod name has ({Quoting.Quote(c.ToString())}); {Fix}";
             }
         }
 
@@ -125,24 +124,5 @@ public sealed record PodIdentity(string PodName, string StatefulSetName, int Ord
         podName = label;
         setName = set;
         return null;
-    }
-
-    /// <summary>Quotes an input for a one-line message: control characters are escaped, not printed.</summary>
-    private static string Quote(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.Append('"').ToString();
     }
 }

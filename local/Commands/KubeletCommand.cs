@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using MysqlAgent.Common;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Commands;

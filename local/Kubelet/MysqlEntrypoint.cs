@@ -1,5 +1,6 @@
 using System.Globalization;
 using CliWrap;
+using MysqlAgent.Common;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Kubelet;

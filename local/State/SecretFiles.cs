@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MysqlAgent.Common;
 
 namespace MysqlLocal.State;
 

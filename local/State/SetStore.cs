@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MysqlAgent.Common;
 
 namespace MysqlLocal.State;
 

@@ -113,7 +113,7 @@ public static class BackupEndpoints
             )
             {
                 // Tells the receiver which extractor and prepare tool fit this stream.
-                response.Headers[BackupToolHeader] = tool;
+                response.Headers[BackupStreamFormat.BackupToolHeader] = tool;
             }
 
             try
@@ -137,8 +137,6 @@ public static class BackupEndpoints
                 .ConfigureAwait(false);
         }
     }
-
-    public const string BackupToolHeader = "X-Backup-Tool";
 
     /// <summary>The tool's name for the header; null when it cannot be told yet (the stream then reports why).</summary>
     private static async Task<string?> ToolNameAsync(

@@ -4,6 +4,7 @@ using System.Globalization;
 using CliWrap;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Backup.Protocol;
+using MysqlAgent.Common;
 using MysqlAgent.Configuration;
 using MysqlAgent.Metrics;
 using MysqlAgent.Processes;
@@ -106,7 +107,7 @@ public sealed class BackupStreamer
     )
     {
         var started = _time.GetTimestamp();
-        var stderr = new StderrTail();
+        var stderr = new OutputTail();
         _metrics.BackupsInProgress.Inc();
         BackupOutcome outcome;
         try
@@ -165,7 +166,7 @@ public sealed class BackupStreamer
     private async Task<BackupOutcome> RunToolAsync(
         string receiver,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
-        StderrTail stderr,
+        OutputTail stderr,
         CancellationToken cancellationToken
     )
     {
@@ -235,7 +236,7 @@ public sealed class BackupStreamer
         string toolPath,
         DefaultsExtraFile credentials,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
-        StderrTail stderr,
+        OutputTail stderr,
         CancellationToken cancellationToken
     )
     {

@@ -1,4 +1,5 @@
 using CliWrap;
+using MysqlAgent.Common;
 using MysqlAgent.Configuration;
 using Endpoint = MysqlAgent.Configuration.Endpoint;
 
@@ -14,7 +15,7 @@ public static class BackupPreparer
         CancellationToken cancellationToken
     )
     {
-        var tail = new OutputTail();
+        var tail = new OutputTail(8);
         CommandResult result;
         try
         {

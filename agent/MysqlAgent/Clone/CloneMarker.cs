@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MysqlAgent.Common;
 
 namespace MysqlAgent.Clone;
 
@@ -12,6 +13,7 @@ namespace MysqlAgent.Clone;
 ///   <item><see cref="CompleteFileName"/>: written after the last entry is moved, with donor, bytes, checksum, time;</item>
 ///   <item>the in-progress marker is removed last.</item>
 /// </list>
+/// Markers are written with <see cref="AtomicFile"/>: never half written, and on disk, folder included, once written.
 /// </summary>
 public static class CloneMarker
 {
@@ -27,7 +29,7 @@ public static class CloneMarker
     public static string CompletePath(string dataDir) => Path.Combine(dataDir, CompleteFileName);
 
     public static void WriteInProgress(string dataDir, string donor, DateTimeOffset startedAt) =>
-        WriteDurably(
+        AtomicFile.Write(
             InProgressPath(dataDir),
             System.Text.Encoding.UTF8.GetBytes(
                 $"moving a clone from {donor} into place since {startedAt:O}; an interrupted clone: it is removed and cloned again\n"
@@ -35,7 +37,7 @@ public static class CloneMarker
         );
 
     public static void WriteComplete(string dataDir, CloneCompletion completion) =>
-        WriteDurably(
+        AtomicFile.Write(
             CompletePath(dataDir),
             JsonSerializer.SerializeToUtf8Bytes(
                 completion,
@@ -56,21 +58,6 @@ public static class CloneMarker
         {
             return null;
         }
-    }
-
-    /// <summary>Writes through a temporary file and a rename, flushed to disk, so a marker is never half written.</summary>
-    private static void WriteDurably(string path, byte[] content)
-    {
-        var temporary = path + ".tmp";
-        using (
-            var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None)
-        )
-        {
-            file.Write(content);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
     }
 }
 

@@ -13,8 +13,6 @@ namespace MysqlAgent.Clone;
 /// </summary>
 public sealed class DonorClient
 {
-    public const string BackupToolHeader = Backup.BackupEndpoints.BackupToolHeader;
-
     private readonly HttpClient _http;
     private readonly ConnectToMap _connectTo;
     private readonly Secret _token;
@@ -105,7 +103,10 @@ public sealed class DonorClient
                     var body = await response
                         .Content.ReadAsStreamAsync(cancellationToken)
                         .ConfigureAwait(false);
-                    var tool = response.Headers.TryGetValues(BackupToolHeader, out var values)
+                    var tool = response.Headers.TryGetValues(
+                        BackupStreamFormat.BackupToolHeader,
+                        out var values
+                    )
                         ? values.FirstOrDefault()
                         : null;
                     return new DonorResponse(response, body, donor, tool)

@@ -1,5 +1,6 @@
 using CliWrap;
 using MysqlAgent.Backup.Protocol;
+using MysqlAgent.Common;
 using MysqlAgent.Configuration;
 using MysqlAgent.Processes;
 using Endpoint = MysqlAgent.Configuration.Endpoint;
@@ -37,7 +38,7 @@ public static class StreamExtractor
         CancellationToken cancellationToken
     )
     {
-        var tail = new OutputTail();
+        var tail = new OutputTail(8);
         BackupStreamTrailer? trailer = null;
         Exception? streamFailure = null;
         // A failing stream kills the extractor at once: never let it see an EOF it could take for the end.

@@ -171,7 +171,11 @@ public static class AgentCommandLine
                 ? o.EnvironmentName
                 : $"{o.EnvironmentName} or {o.ExtraEnvironmentName}";
             var fallback = o.Default is null ? "" : $" [default: {o.Default}]";
-            b.AppendLine($"  {o.CommandLineName}{value}  ({env})");
+            b.AppendLine(
+                o.IsSecret
+                    ? $"  {env}  (environment only, or --{o.FileOptionName})"
+                    : $"  {o.CommandLineName}{value}  ({env})"
+            );
             b.AppendLine($"      {o.Help}{fallback}");
         }
 

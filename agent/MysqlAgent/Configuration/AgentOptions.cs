@@ -49,6 +49,7 @@ public sealed record AgentOptions
 
     /// <summary>The set this agent belongs to (<c>--set-id</c>); empty when not given.</summary>
     public string SetId { get; init; } = "";
+
     /// <summary>Compression of backup streams: what the donor sends by default, what a clone asks for.</summary>
     public Backup.Protocol.StreamCompression StreamCompression { get; init; } =
         Backup.Protocol.StreamCompression.Default;

@@ -9,7 +9,7 @@ public static class AgentOptionsReader
 {
     public static AgentOptions Read(OptionValues values)
     {
-        var problems = new List<string>();
+        var problems = new List<string>(values.Problems);
 
         PodIdentity? pod = null;
         var hostname = values.Get("hostname");
@@ -137,11 +137,11 @@ public static class AgentOptionsReader
         return options;
     }
 
-    /// <summary>Secrets come from --x, MYSQL_AGENT_X, or the file named by --x-file; an empty secret is an error.</summary>
+    /// <summary>Secrets come from the file named by --x-file, else MYSQL_AGENT_X; an empty secret is an error.</summary>
     private static Secret? ReadSecret(OptionValues values, string name, List<string> problems)
     {
         var spec = OptionCatalog.Find(name)!;
-        var fileOption = name + "-file";
+        var fileOption = spec.FileOptionName;
         if (values.Get(fileOption) is { } path)
         {
             try
@@ -170,14 +170,13 @@ public static class AgentOptionsReader
         {
             if (value.Length == 0)
             {
-                problems.Add($"--{name} is empty; empty passwords and tokens are refused");
+                problems.Add(
+                    $"{spec.EnvironmentName} is empty; empty passwords and tokens are refused"
+                );
                 return null;
             }
 
-            return new Secret(
-                value,
-                values.IsSet(name) ? $"--{name} or {spec.EnvironmentName}" : "default"
-            );
+            return new Secret(value, spec.EnvironmentName);
         }
 
         return null;

@@ -25,16 +25,32 @@ public static class OptionCatalog
         new("mysql-host", "Address of the local mysqld.", "127.0.0.1"),
         new("mysql-port", "Port of the local mysqld.", "3306"),
         new("admin-user", "Local administrative user the agent connects as.", "root"),
-        new("admin-password", "Its password.", IsSecret: true),
+        new(
+            "admin-password",
+            "Its password; environment only (a command line is readable by any process).",
+            IsSecret: true
+        ),
         new("admin-password-file", "File holding the admin password (mounted from a Secret)."),
         new("replication-user", "User replicas connect to the primary as.", "repl"),
-        new("replication-password", "Its password.", IsSecret: true),
+        new(
+            "replication-password",
+            "Its password; environment only (a command line is readable by any process).",
+            IsSecret: true
+        ),
         new("replication-password-file", "File holding the replication password."),
         new("backup-user", "User the backup tool connects to the local server as.", "backup"),
-        new("backup-password", "Its password.", IsSecret: true),
+        new(
+            "backup-password",
+            "Its password; environment only (a command line is readable by any process).",
+            IsSecret: true
+        ),
         new("backup-password-file", "File holding the backup password."),
         // Backups
-        new("backup-token", "Shared token that authorises backup streams.", IsSecret: true),
+        new(
+            "backup-token",
+            "Shared token that authorises backup streams; environment only.",
+            IsSecret: true
+        ),
         new("backup-token-file", "File holding the backup token (mounted from a Secret)."),
         new("backup-port", "Port serving backup streams to peers.", "3307"),
         new(

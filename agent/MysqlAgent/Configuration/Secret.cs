@@ -1,6 +1,11 @@
 namespace MysqlAgent.Configuration;
 
-/// <summary>A password or token: never printed, logged or put on a command line.</summary>
+/// <summary>
+/// A password or token. <see cref="ToString"/> names only where it came from, so a Secret that
+/// reaches a log line or <c>--dry-run</c>'s output prints no value; <see cref="Value"/> is the real
+/// one, for the few places that must send it (a connection string, a 0600 defaults file, an HTTP
+/// header), none of them a command line.
+/// </summary>
 public sealed class Secret
 {
     public Secret(string value, string source)
@@ -11,7 +16,7 @@ public sealed class Secret
 
     public string Value { get; }
 
-    /// <summary>Where it came from (an option, a variable or a file), for the startup log.</summary>
+    /// <summary>Where it came from (a file named by a <c>-file</c> option, or an environment variable), for the startup log.</summary>
     public string Source { get; }
 
     public override string ToString() => $"<secret from {Source}>";

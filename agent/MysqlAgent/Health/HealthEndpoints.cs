@@ -1,6 +1,7 @@
 using MysqlAgent.Configuration;
 using MysqlAgent.Heartbeat;
 using MysqlAgent.Metrics;
+using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.Health;
 
@@ -9,9 +10,6 @@ public static class HealthEndpoints
 {
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
-        // Pending until the setup service has run: on the primary that is its bootstrap (users,
-        // writability), after which it reports "not needed".
-        services.AddSingleton<ReplicationSetupStatus>();
         services.AddSingleton<NodeInspector>();
         services.AddSingleton<NodeMetricsPublisher>();
         services.AddSingleton<NodeWatcher>();

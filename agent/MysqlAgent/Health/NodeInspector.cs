@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MysqlAgent.Configuration;
 using MysqlAgent.Heartbeat;
 using MysqlAgent.Mysql;
+using MysqlAgent.Replication;
 using MysqlAgent.Replication.Dialects;
 using MySqlConnector;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Configuration;
+using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.Health;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MysqlAgent.Configuration;
+using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.Health;
 

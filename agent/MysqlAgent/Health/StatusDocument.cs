@@ -1,3 +1,5 @@
+using MysqlAgent.Replication.Setup;
+
 namespace MysqlAgent.Health;
 
 /// <summary>

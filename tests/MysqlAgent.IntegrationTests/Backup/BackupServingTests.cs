@@ -43,7 +43,7 @@ public sealed class BackupServingTests : IClassFixture<BackupDonorFixture>, IDis
         // The donor names its tool, so the receiver picks the matching extractor.
         Assert.Equal(
             "mariabackup",
-            Assert.Single(response.Headers.GetValues(BackupEndpoints.BackupToolHeader))
+            Assert.Single(response.Headers.GetValues(BackupStreamFormat.BackupToolHeader))
         );
         var payload = new MemoryStream();
         var trailer = await BackupStreamReader.CopyPayloadAsync(

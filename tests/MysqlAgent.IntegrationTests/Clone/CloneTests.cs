@@ -47,19 +47,20 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         int deadlineSeconds = 90,
         string? compression = null
     ) =>
-        InProcessAgent.ReadCommandLine([
-            .. (compression is null ? [] : new[] { "--stream-compression", compression }),
-            "--hostname",
-            $"mysql-{ordinal}",
-            "--data-dir",
-            dataDir,
-            "--backup-token",
-            token,
-            "--clone-deadline-seconds",
-            deadlineSeconds.ToString(CultureInfo.InvariantCulture),
-            "--connect-to",
-            $"mysql-0.mysql:3307:127.0.0.1:{donorPort}",
-        ]);
+        InProcessAgent.ReadCommandLine(
+            [
+                .. (compression is null ? [] : new[] { "--stream-compression", compression }),
+                "--hostname",
+                $"mysql-{ordinal}",
+                "--data-dir",
+                dataDir,
+                "--clone-deadline-seconds",
+                deadlineSeconds.ToString(CultureInfo.InvariantCulture),
+                "--connect-to",
+                $"mysql-0.mysql:3307:127.0.0.1:{donorPort}",
+            ],
+            new AgentSecrets(BackupToken: token)
+        );
 
     private async Task<CloneOutcome> CloneAsync(
         AgentOptions options,

@@ -53,34 +53,34 @@ public sealed class DonorFixture : IAsyncLifetime
     /// <summary>A donor agent for <paramref name="server"/> on <paramref name="backupPort"/>, not started yet.</summary>
     public static InProcessAgent BuildAgent(MariaDbServer server, int backupPort) =>
         InProcessAgent.Build(
-            InProcessAgent.ReadCommandLine([
-                "--hostname",
-                "mysql-0",
-                "--backup-token",
-                Token,
-                "--backup-port",
-                backupPort.ToString(CultureInfo.InvariantCulture),
-                "--http-port",
-                FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-                "--bind-address",
-                "127.0.0.1",
-                "--mysql-port",
-                server.Port.ToString(CultureInfo.InvariantCulture),
-                "--admin-password",
-                server.RootPassword,
-                "--replication-password",
-                "unused",
-                "--backup-user",
-                "root",
-                "--backup-password",
-                server.RootPassword,
-                "--backup-tool",
-                "mariabackup",
-                "--max-concurrent-backups",
-                "1",
-                "--log-level",
-                "Warning",
-            ])
+            InProcessAgent.ReadCommandLine(
+                [
+                    "--hostname",
+                    "mysql-0",
+                    "--backup-port",
+                    backupPort.ToString(CultureInfo.InvariantCulture),
+                    "--http-port",
+                    FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+                    "--bind-address",
+                    "127.0.0.1",
+                    "--mysql-port",
+                    server.Port.ToString(CultureInfo.InvariantCulture),
+                    "--backup-user",
+                    "root",
+                    "--backup-tool",
+                    "mariabackup",
+                    "--max-concurrent-backups",
+                    "1",
+                    "--log-level",
+                    "Warning",
+                ],
+                new AgentSecrets(
+                    AdminPassword: server.RootPassword,
+                    ReplicationPassword: "unused",
+                    BackupPassword: server.RootPassword,
+                    BackupToken: Token
+                )
+            )
         );
 
     public static async Task<IReadOnlyList<string>> ChecksumsAsync(MariaDbServer server)

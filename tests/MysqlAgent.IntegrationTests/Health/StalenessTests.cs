@@ -223,11 +223,7 @@ public sealed class StalenessTests
         int ordinal,
         int maxLagSeconds = 30,
         IReadOnlyList<string>? more = null
-    ) =>
-        InProcessAgent.StartAsync([
-            .. AgentArguments.WatchOnly(server, ordinal, maxLagSeconds),
-            .. more ?? [],
-        ]);
+    ) => InProcessAgent.StartAsync(AgentArguments.WatchOnly(server, ordinal, maxLagSeconds, more));
 
     private static async Task<JsonElement> StatusAsync(InProcessAgent agent) =>
         JsonDocument.Parse((await agent.GetTextAsync("/status")).Body).RootElement.Clone();

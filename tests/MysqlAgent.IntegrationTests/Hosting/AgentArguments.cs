@@ -41,6 +41,10 @@ public sealed record AgentArguments
             Mode = mode,
         };
 
+    /// <summary>The passwords and token, which the agent reads from its environment.</summary>
+    public AgentSecrets Secrets =>
+        new(AdminPassword, ReplicationPasswordValue, BackupPassword, "test-token");
+
     public IReadOnlyList<string> ToList() =>
         [
             "--hostname",
@@ -51,14 +55,6 @@ public sealed record AgentArguments
             MariaDbServer.Host,
             "--mysql-port",
             Number(MysqlPort),
-            "--admin-password",
-            AdminPassword,
-            "--replication-password",
-            ReplicationPasswordValue,
-            "--backup-password",
-            BackupPassword,
-            "--backup-token",
-            "test-token",
             "--http-port",
             Number(HttpPort),
             "--backup-port",
@@ -80,35 +76,32 @@ public sealed record AgentArguments
     /// A minimal command line for an agent watching <paramref name="local"/> as pod
     /// <c>mysql-&lt;ordinal&gt;</c>, without a data folder or primary to set replication up from.
     /// </summary>
-    public static IReadOnlyList<string> WatchOnly(
+    public static WatchOnlyAgent WatchOnly(
         MariaDbServer local,
         int ordinal,
-        int maxLagSeconds = 30
+        int maxLagSeconds = 30,
+        IReadOnlyList<string>? extra = null
     ) =>
-        [
-            "--hostname",
-            string.Create(CultureInfo.InvariantCulture, $"mysql-{ordinal}"),
-            "--mysql-host",
-            MariaDbServer.Host,
-            "--mysql-port",
-            Number(local.Port),
-            "--admin-password",
-            local.RootPassword,
-            "--replication-password",
-            "repl-secret",
-            "--backup-password",
-            "backup-secret",
-            "--backup-token",
-            "token",
-            "--bind-address",
-            "127.0.0.1",
-            "--http-port",
-            Number(FreePorts.Next()),
-            "--backup-port",
-            Number(FreePorts.Next()),
-            "--max-lag-seconds",
-            Number(maxLagSeconds),
-        ];
+        new(
+            [
+                "--hostname",
+                string.Create(CultureInfo.InvariantCulture, $"mysql-{ordinal}"),
+                "--mysql-host",
+                MariaDbServer.Host,
+                "--mysql-port",
+                Number(local.Port),
+                "--bind-address",
+                "127.0.0.1",
+                "--http-port",
+                Number(FreePorts.Next()),
+                "--backup-port",
+                Number(FreePorts.Next()),
+                "--max-lag-seconds",
+                Number(maxLagSeconds),
+                .. extra ?? [],
+            ],
+            new AgentSecrets(AdminPassword: local.RootPassword)
+        );
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

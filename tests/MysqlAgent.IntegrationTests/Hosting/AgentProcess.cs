@@ -17,7 +17,10 @@ public sealed class AgentProcess : IAsyncDisposable
     private AgentProcess(AgentArguments arguments, string? crashAt)
     {
         Arguments = arguments;
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        var environment = new Dictionary<string, string?>(
+            arguments.Secrets.Variables,
+            StringComparer.Ordinal
+        )
         {
             ["MYSQL_AGENT_CRASH_AT"] = crashAt,
         };

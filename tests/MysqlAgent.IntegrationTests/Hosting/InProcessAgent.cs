@@ -9,6 +9,7 @@ using MysqlAgent.Commands;
 using MysqlAgent.Configuration;
 using MysqlAgent.Health;
 using MysqlAgent.Metrics;
+using MysqlAgent.Replication.Setup;
 using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Hosting;
@@ -59,14 +60,25 @@ public sealed class InProcessAgent : IAsyncDisposable
         );
 
     /// <summary>The options a command line gives: the one place the tests read the agent's command line.</summary>
-    public static AgentOptions ReadCommandLine(IReadOnlyList<string> commandLine) =>
-        AgentOptionsReader.Read(OptionValues.Parse(commandLine, _ => null));
+    /// <remarks>The agent refuses secrets on a command line: they come as its environment variables.</remarks>
+    public static AgentOptions ReadCommandLine(
+        IReadOnlyList<string> commandLine,
+        AgentSecrets? secrets = null
+    ) =>
+        AgentOptionsReader.Read(
+            OptionValues.Parse(commandLine, (secrets ?? new AgentSecrets()).Environment)
+        );
 
     public static Task<InProcessAgent> StartAsync(AgentArguments arguments) =>
-        StartAsync(ReadCommandLine(arguments.ToList()));
+        StartAsync(ReadCommandLine(arguments.ToList(), arguments.Secrets));
 
-    public static Task<InProcessAgent> StartAsync(IReadOnlyList<string> commandLine) =>
-        StartAsync(ReadCommandLine(commandLine));
+    public static Task<InProcessAgent> StartAsync(
+        IReadOnlyList<string> commandLine,
+        AgentSecrets? secrets = null
+    ) => StartAsync(ReadCommandLine(commandLine, secrets));
+
+    public static Task<InProcessAgent> StartAsync(WatchOnlyAgent agent) =>
+        StartAsync(agent.CommandLine, agent.Secrets);
 
     public static async Task<InProcessAgent> StartAsync(AgentOptions options)
     {

@@ -69,10 +69,6 @@ public sealed class SetIdHeaderTests
                     "mysql-0",
                     "--mysql-port",
                     Text(FreePorts.Next()), // Nobody listens: mysqld is down.
-                    "--admin-password",
-                    "unused",
-                    "--backup-token",
-                    "token",
                     "--bind-address",
                     "127.0.0.1",
                     "--http-port",
@@ -81,7 +77,7 @@ public sealed class SetIdHeaderTests
                     Text(FreePorts.Next()),
                     .. extra,
                 ],
-                _ => null
+                new AgentSecrets(AdminPassword: "unused").Environment
             )
         );
         return (ServeCommand.Build(options, Prometheus.Metrics.NewCustomRegistry()), options);

@@ -2,6 +2,7 @@ using System.Globalization;
 using MysqlAgent.Health;
 using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.IntegrationTests.Replication;
+using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.IntegrationTests.Mysql;
 

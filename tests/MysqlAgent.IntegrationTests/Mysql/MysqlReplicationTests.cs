@@ -3,6 +3,7 @@ using System.Text.Json;
 using MysqlAgent.Health;
 using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.IntegrationTests.Replication;
+using MysqlAgent.Replication.Setup;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using MysqlAgent.Health;
 using MysqlAgent.IntegrationTests.Hosting;
+using MysqlAgent.Replication.Setup;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
 

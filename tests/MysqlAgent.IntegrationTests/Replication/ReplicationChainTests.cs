@@ -1,5 +1,6 @@
 using MysqlAgent.Health;
 using MysqlAgent.IntegrationTests.Hosting;
+using MysqlAgent.Replication.Setup;
 using MysqlAgent.TestSupport;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using MysqlAgent.Configuration;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Clone;
 
@@ -7,16 +8,7 @@ internal static class CloneTestOptions
 {
     public static AgentOptions Create(string dataDir, int ordinal, params string[] extra)
     {
-        string[] args =
-        [
-            "--hostname",
-            $"mysql-{ordinal}",
-            "--data-dir",
-            dataDir,
-            "--backup-token",
-            "token",
-            .. extra,
-        ];
-        return AgentOptionsReader.Read(OptionValues.Parse(args, _ => null));
+        string[] args = ["--hostname", $"mysql-{ordinal}", "--data-dir", dataDir, .. extra];
+        return AgentOptionsReader.Read(OptionValues.Parse(args, new AgentSecrets().Environment));
     }
 }

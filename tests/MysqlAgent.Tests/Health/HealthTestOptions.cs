@@ -1,4 +1,5 @@
 using MysqlAgent.Configuration;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Health;
 
@@ -13,17 +14,9 @@ internal static class HealthTestOptions
                     $"mysql-{ordinal}",
                     "--max-lag-seconds",
                     maxLagSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    "--admin-password",
-                    "admin-secret",
-                    "--replication-password",
-                    "repl-secret",
-                    "--backup-password",
-                    "backup-secret",
-                    "--backup-token",
-                    "token",
                     .. more,
                 ],
-                _ => null
+                new AgentSecrets().Environment
             )
         );
 }

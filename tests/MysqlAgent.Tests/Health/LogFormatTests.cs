@@ -97,15 +97,8 @@ public sealed partial class LogFormatTests
                 FreePorts.Next().ToString(CultureInfo.InvariantCulture),
                 "--mysql-port",
                 FreePorts.Next().ToString(CultureInfo.InvariantCulture), // nothing listens there
-                "--admin-password",
-                "a",
-                "--replication-password",
-                "r",
-                "--backup-password",
-                "b",
-                "--backup-token",
-                "t",
             ])
+            .WithEnvironmentVariables(new AgentSecrets("a", "r", "b", "t").Variables)
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(
                 PipeTarget.ToDelegate(line =>

@@ -1,4 +1,5 @@
 using MysqlAgent.Health;
+using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.Tests.Health;
 

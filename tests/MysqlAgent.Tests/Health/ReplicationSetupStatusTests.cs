@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using MysqlAgent.Health;
+using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.Tests.Health;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MysqlAgent.Health;
+using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.Tests.Health;
 

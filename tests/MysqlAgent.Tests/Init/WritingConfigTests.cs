@@ -162,7 +162,7 @@ public sealed class WritingConfigTests(MysqlInitBinaryFixture binary) : IDisposa
     [Fact]
     public async Task Temp_files_left_by_a_killed_run_are_swept()
     {
-        var leftover = _folders.ConfFile(".mysql-init-server-id.cnf-abc123.tmp");
+        var leftover = _folders.ConfFile(".tmp-server-id.cnf-abc123.tmp");
         File.WriteAllText(leftover, "half");
 
         var result = await _runner.RunAsync(_folders.Arguments("mysql-0"));

@@ -1,3 +1,4 @@
+using MysqlAgent.Replication;
 using MysqlAgent.Replication.Dialects;
 using MysqlAgent.Replication.Positions;
 using MysqlAgent.Replication.Sql;

@@ -16,6 +16,9 @@ public static class BackupStreamFormat
 {
     public const string ContentType = "application/vnd.mysql-agent.backup-stream";
     public const string Path = "/backup";
+
+    /// <summary>The donor names its backup tool here, so the clone picks the matching extractor.</summary>
+    public const string BackupToolHeader = "X-Backup-Tool";
     public const byte DataFrame = (byte)'D';
     public const byte EndFrame = (byte)'E';
     public const byte Lz4Frame = (byte)'L';

@@ -1,3 +1,5 @@
+using MysqlAgent.Common;
+
 namespace MysqlAgent.Replication.Setup;
 
 /// <summary>
@@ -22,20 +24,11 @@ public sealed class ReplicationSetupMarker
 
     public bool Exists => File.Exists(Path);
 
-    /// <summary>Written to a temp file, flushed to disk, then renamed: a crash leaves no half marker.</summary>
-    public async Task WriteAsync(string content, CancellationToken cancellationToken)
+    /// <summary>Written whole and durably (<see cref="AtomicFile"/>): a crash or a power cut leaves no half marker and loses no whole one.</summary>
+    public Task WriteAsync(string content, CancellationToken cancellationToken)
     {
-        var temp = Path + ".tmp";
-        await using (
-            var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None)
-        )
-        {
-            await stream
-                .WriteAsync(System.Text.Encoding.UTF8.GetBytes(content), cancellationToken)
-                .ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, Path, overwrite: true);
+        cancellationToken.ThrowIfCancellationRequested();
+        AtomicFile.Write(Path, content);
+        return Task.CompletedTask;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Configuration;
-using MysqlAgent.Health;
 using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
 

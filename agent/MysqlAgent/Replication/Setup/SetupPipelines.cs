@@ -16,37 +16,50 @@ public static class SetupPipelines
         ILogger logger,
         string endpoint
     ) =>
-        new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(
-                new RetryStrategyOptions
-                {
-                    ShouldHandle = new PredicateBuilder().Handle<Exception>(
-                        SetupErrors.IsTransient
-                    ),
-                    MaxRetryAttempts = int.MaxValue,
-                    BackoffType = DelayBackoffType.Exponential,
-                    Delay = TimeSpan.FromMilliseconds(20),
-                    MaxDelay = TimeSpan.FromSeconds(2),
-                    UseJitter = false,
-                    OnRetry = args =>
-                    {
-                        ReplicationLog.WaitingForServer(
-                            logger,
-                            endpoint,
-                            args.AttemptNumber + 1,
-                            args.Outcome.Exception is { } e ? SetupErrors.Describe(e) : "no answer"
-                        );
-                        return default;
-                    },
-                }
-            )
-            .Build();
+        RetryTransient(
+            timeProvider,
+            TimeSpan.FromMilliseconds(20),
+            TimeSpan.FromSeconds(2),
+            jitter: false,
+            args =>
+                ReplicationLog.WaitingForServer(
+                    logger,
+                    endpoint,
+                    args.AttemptNumber + 1,
+                    args.Outcome.Exception is { } e ? SetupErrors.Describe(e) : "no answer"
+                )
+        );
 
     /// <summary>Retries a whole setup attempt after a transient failure (a dropped connection, a restarting mysqld), forever, with jitter.</summary>
     public static ResiliencePipeline RetrySetup(
         TimeProvider timeProvider,
         ILogger logger,
         Action onTransientFailure
+    ) =>
+        RetryTransient(
+            timeProvider,
+            TimeSpan.FromMilliseconds(500),
+            TimeSpan.FromSeconds(30),
+            jitter: true,
+            args =>
+            {
+                onTransientFailure();
+                ReplicationLog.TransientFailure(
+                    logger,
+                    args.AttemptNumber + 1,
+                    (long)args.RetryDelay.TotalMilliseconds,
+                    args.Outcome.Exception is { } e ? SetupErrors.Describe(e) : "unknown"
+                );
+            }
+        );
+
+    /// <summary>Retries transient errors (<see cref="SetupErrors.IsTransient"/>) forever, with exponential backoff.</summary>
+    private static ResiliencePipeline RetryTransient(
+        TimeProvider timeProvider,
+        TimeSpan delay,
+        TimeSpan maxDelay,
+        bool jitter,
+        Action<OnRetryArguments<object>> onRetry
     ) =>
         new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(
@@ -57,18 +70,12 @@ public static class SetupPipelines
                     ),
                     MaxRetryAttempts = int.MaxValue,
                     BackoffType = DelayBackoffType.Exponential,
-                    Delay = TimeSpan.FromMilliseconds(500),
-                    MaxDelay = TimeSpan.FromSeconds(30),
-                    UseJitter = true,
+                    Delay = delay,
+                    MaxDelay = maxDelay,
+                    UseJitter = jitter,
                     OnRetry = args =>
                     {
-                        onTransientFailure();
-                        ReplicationLog.TransientFailure(
-                            logger,
-                            args.AttemptNumber + 1,
-                            (long)args.RetryDelay.TotalMilliseconds,
-                            args.Outcome.Exception is { } e ? SetupErrors.Describe(e) : "unknown"
-                        );
+                        onRetry(args);
                         return default;
                     },
                 }

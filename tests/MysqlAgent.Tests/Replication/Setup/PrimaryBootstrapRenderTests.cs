@@ -2,6 +2,7 @@ using MysqlAgent.Configuration;
 using MysqlAgent.Replication.Dialects;
 using MysqlAgent.Replication.Setup;
 using MysqlAgent.Replication.Sql;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Replication.Setup;
 
@@ -13,19 +14,12 @@ public sealed class PrimaryBootstrapRenderTests
     private static AgentOptions Options() =>
         AgentOptionsReader.Read(
             OptionValues.Parse(
-                [
-                    "--hostname",
-                    "mysql-0",
-                    "--replication-password",
-                    ReplicationPassword,
-                    "--backup-password",
-                    BackupPassword,
-                    "--admin-password",
-                    "admin",
-                    "--backup-token",
-                    "token",
-                ],
-                _ => null
+                ["--hostname", "mysql-0"],
+                new AgentSecrets(
+                    AdminPassword: "admin",
+                    ReplicationPassword: ReplicationPassword,
+                    BackupPassword: BackupPassword
+                ).Environment
             )
         );
 

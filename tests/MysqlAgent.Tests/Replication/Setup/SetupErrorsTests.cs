@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using MysqlAgent.Replication;
 using MysqlAgent.Replication.Dialects;
 using MysqlAgent.Replication.InfoFiles;
 using MysqlAgent.Replication.Setup;

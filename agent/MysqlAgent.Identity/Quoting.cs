@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace MysqlInit;
+namespace MysqlAgent.Identity;
 
-/// <summary>Puts user input into a one-line message: quoted, with control characters escaped.</summary>
-internal static class Quoting
+/// <summary>
+/// Puts user input into a one-line message: quoted, with control characters escaped, not printed.
+/// Shared by the pod identity's errors and mysql-init's (which references this assembly).
+/// </summary>
+public static class Quoting
 {
     public static string Quote(string value)
     {

@@ -1,4 +1,4 @@
-namespace MysqlAgent.Health;
+namespace MysqlAgent.Replication.Setup;
 
 /// <summary>Where the one-time replication setup of this pod stands.</summary>
 public enum ReplicationSetupState

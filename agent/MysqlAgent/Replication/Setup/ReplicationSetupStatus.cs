@@ -1,4 +1,4 @@
-namespace MysqlAgent.Health;
+namespace MysqlAgent.Replication.Setup;
 
 /// <summary>
 /// The replication setup's state as the replication code reports it, read by readiness and

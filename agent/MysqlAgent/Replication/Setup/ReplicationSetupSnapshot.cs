@@ -1,4 +1,4 @@
-namespace MysqlAgent.Health;
+namespace MysqlAgent.Replication.Setup;
 
 /// <summary>One consistent reading of <see cref="ReplicationSetupStatus"/>.</summary>
 /// <param name="Reason">One line: why it failed, or a note on how it got done; empty when there is nothing to say.</param>
