@@ -68,7 +68,7 @@ public sealed class CloneJob
             ?? throw new InvalidOperationException(
                 "clone needs a backup token (validated by CloneCommand)"
             );
-        var donors = new DonorClient(_http, _options.ConnectTo, token, _timeProvider);
+        var donors = new DonorClient(_http, _options.ConnectTo, token, _timeProvider, _options.Tls);
         var selector = new DonorSelector(
             _options,
             new PeerStatusClient(

@@ -102,6 +102,7 @@ public static class AgentOptionsReader
             LogLevel = ReadEnum(values, "log-level", LogLevel.Information, problems),
             ConnectTo = ConnectToMap.Parse(values.GetAll("connect-to"), problems),
             DryRun = values.Get("dry-run") is "true" or "1",
+            Tls = Tls.TlsFiles.Read(values, problems),
         };
 
         if (httpPort != 0 && httpPort == backupPort)

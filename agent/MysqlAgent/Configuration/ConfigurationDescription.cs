@@ -43,6 +43,7 @@ public static class ConfigurationDescription
         Add("replication-mode", o.ReplicationMode);
         Add("max-lag-seconds", o.MaxLag.TotalSeconds);
         Add("http-port", o.HttpPort);
+        Add("tls", o.Tls?.ToString() ?? "off");
         Add("bind-address", o.BindAddress);
         Add(
             "connect-to",

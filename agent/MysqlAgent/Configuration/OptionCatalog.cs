@@ -73,6 +73,16 @@ public static class OptionCatalog
             "HOST:PORT:HOST2:PORT2 — reach HOST:PORT at HOST2:PORT2 instead (repeatable; comma-separated in the environment).",
             IsRepeatable: true
         ),
+        // TLS (cert-manager's Secret layout: tls.crt, tls.key, ca.crt)
+        new(
+            "tls-cert-file",
+            "PEM certificate of this pod (tls.crt): the backup port serves HTTPS only; clone presents it to the donor."
+        ),
+        new("tls-key-file", "PEM private key of --tls-cert-file (tls.key)."),
+        new(
+            "tls-ca-file",
+            "PEM CA (ca.crt) that signs every pod's certificate: clone and replication verify peers against it."
+        ),
         new(
             "dry-run",
             "Parse and validate the configuration, print it without secrets, exit 0.",
