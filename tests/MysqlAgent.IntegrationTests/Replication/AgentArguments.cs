@@ -19,6 +19,9 @@ internal sealed record AgentArguments
     public int HttpPort { get; init; } = FreePorts.Next();
     public int BackupPort { get; init; } = FreePorts.Next();
 
+    /// <summary>More options, after the others (the TLS files, for example).</summary>
+    public IReadOnlyList<string> Extra { get; init; } = [];
+
     public static AgentArguments For(
         int ordinal,
         MariaDbServer local,
@@ -67,6 +70,7 @@ internal sealed record AgentArguments
             Mode,
             "--log-level",
             "Debug",
+            .. Extra,
         ];
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
