@@ -15,6 +15,7 @@ public sealed class LocalCommandLine
         "follow",
         "keep-data",
         "no-wait",
+        "tls",
         "help",
     ];
     private static readonly HashSet<string> Valued =
@@ -67,6 +68,8 @@ public sealed class LocalCommandLine
           --agent-arg ARG            one more argument for every mysql-agent container (repeatable)
           --timeout-seconds S        how long up, scale and delete-pod wait for readiness (default 300)
           --no-wait                  return without waiting for readiness
+          --tls                      (up) make a CA and a certificate in the set's tls/ folder and run
+                                     everything with TLS: HTTPS on the backup port, replication over SSL
 
         exit codes: 0 done, 1 a bug, 2 a bad command or option, 3 a failure named on stderr
         """;

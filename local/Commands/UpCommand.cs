@@ -64,6 +64,12 @@ public static class UpCommand
         }
 
         SecretFiles.EnsureCreated(paths);
+        var tls = line.Has("tls") || existing?.Tls == true;
+        if (tls)
+        {
+            LocalTls.EnsureCreated(paths, time);
+        }
+
         var agentArguments = line.Values("agent-arg");
         var requested = new DesiredState
         {
@@ -75,6 +81,7 @@ public static class UpCommand
             MysqldBinary = server,
             InstallDbBinary = installDb,
             AgentArguments = agentArguments,
+            Tls = tls,
         };
         if (store.Exists)
         {

@@ -42,6 +42,7 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 "--data-dir=" + Pod.DataDir,
                 "--backup-token-file=" + set.Secret(SecretFiles.BackupToken),
                 .. ConnectTo(),
+                .. TlsArguments(),
                 .. desired.AgentArguments,
             ],
             Environment
@@ -52,7 +53,7 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
         new("mysql", desired.MysqldBinary, [], Environment)
         {
             BeforeStart = entrypoint.PrepareAsync,
-            ArgumentsAtStart = entrypoint.ServerArguments,
+            ArgumentsAtStart = () => [.. entrypoint.ServerArguments(), .. ServerTlsArguments()],
         };
 
     /// <summary>Container <c>agent</c>: mysql-agent serve.</summary>
@@ -74,10 +75,33 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 "--http-port=" + Number(Ports.Http),
                 "--bind-address=127.0.0.1",
                 .. ConnectTo(),
+                .. TlsArguments(),
                 .. desired.AgentArguments,
             ],
             Environment
         );
+
+    /// <summary>With <c>up --tls</c>: the agent's and the clone's TLS files, as the manifests' TLS component gives them.</summary>
+    private IEnumerable<string> TlsArguments() =>
+        desired.Tls
+            ?
+            [
+                "--tls-cert-file=" + set.TlsFile(LocalTls.CertFile),
+                "--tls-key-file=" + set.TlsFile(LocalTls.KeyFile),
+                "--tls-ca-file=" + set.TlsFile(LocalTls.CaFile),
+            ]
+            : [];
+
+    /// <summary>With <c>up --tls</c>: mysqld serves TLS from the same files.</summary>
+    private IEnumerable<string> ServerTlsArguments() =>
+        desired.Tls
+            ?
+            [
+                "--ssl-cert=" + set.TlsFile(LocalTls.CertFile),
+                "--ssl-key=" + set.TlsFile(LocalTls.KeyFile),
+                "--ssl-ca=" + set.TlsFile(LocalTls.CaFile),
+            ]
+            : [];
 
     /// <summary>Every peer up to this pod, for mysqld, backups and /status: the names a cluster's DNS would give.</summary>
     private IEnumerable<string> ConnectTo()
