@@ -13,7 +13,8 @@ internal sealed class Agents(BenchOptions options, Workspace work)
         int localPort,
         string dataDir,
         string adminPassword,
-        int primaryPort
+        int primaryPort,
+        IReadOnlyList<string>? extraArguments = null
     )
     {
         var httpPort = Processes.FreePort();
@@ -47,12 +48,17 @@ internal sealed class Agents(BenchOptions options, Workspace work)
             $"mysql-0.mysql:3306:{MariaDbServer.Host}:{Processes.Number(primaryPort)}",
             "--log-level",
             "Warning",
+            .. (extraArguments ?? []),
         ];
         return (new BackgroundProcess(options.AgentPath, args), httpPort, backupPort);
     }
 
     /// <summary>The argument list of <c>mysql-agent clone</c> into <paramref name="dataDir"/> from mysql-0's agent.</summary>
-    public IReadOnlyList<string> CloneArguments(string dataDir, int donorBackupPort) =>
+    public IReadOnlyList<string> CloneArguments(
+        string dataDir,
+        int donorBackupPort,
+        IReadOnlyList<string>? extraArguments = null
+    ) =>
         [
             "clone",
             "--hostname",
@@ -67,6 +73,7 @@ internal sealed class Agents(BenchOptions options, Workspace work)
             $"mysql-0.mysql:3307:{MariaDbServer.Host}:{Processes.Number(donorBackupPort)}",
             "--log-level",
             "Warning",
+            .. (extraArguments ?? []),
         ];
 
     /// <summary>Time from the start of <paramref name="agent"/> until /healthz answers (any HTTP status), and until it answers 200.</summary>

@@ -33,9 +33,16 @@ internal sealed class CloneThroughput(
     BackgroundProcess donorAgent,
     int donorBackupPort,
     long donorDataDirBytes,
-    TextWriter log
+    TextWriter log,
+    CloneThroughput.TlsDonor? tlsDonor = null
 )
 {
+    /// <summary>A second agent serving the same donor with TLS on its backup port, and the clone's TLS options.</summary>
+    public sealed record TlsDonor(int BackupPort, IReadOnlyList<string> CloneArguments);
+
+    public const string AgentTlsIncludes =
+        "as mysql-agent, over HTTPS: TLS 1.3 on the backup port, the clone verifying the donor's certificate against the CA and its name, bearer token";
+
     public const string AgentIncludes =
         "mysql-agent clone: HTTP GET /backup from the donor's agent (bearer token, framed stream, XXH128 checked), mbstream -x into staging, mariabackup --prepare, install into the datadir; process start to exit 0";
 
@@ -80,6 +87,11 @@ internal sealed class CloneThroughput(
             ("example (ncat)", ExampleIncludes, ExampleCloneAsync),
             ("local limit", LocalIncludes, LocalCloneAsync),
         };
+        if (tlsDonor is not null)
+        {
+            methods = [.. methods, ("mysql-agent TLS", AgentTlsIncludes, AgentTlsCloneAsync)];
+        }
+
         var seconds = methods.Select(_ => new List<double>()).ToArray();
         var bytes = new long[methods.Length];
         for (var round = 0; round <= options.CloneRuns; round++)
@@ -175,6 +187,28 @@ internal sealed class CloneThroughput(
             _cloneCpu.Add(cloneSampler.LastCpuSeconds);
             return elapsed;
         }
+    }
+
+    /// <summary>The agent's clone from the TLS donor; its memory and CPU are not sampled (the plain run's are the figures).</summary>
+    private async Task<double> AgentTlsCloneAsync(string target, CancellationToken ct)
+    {
+        await using var clone = new BackgroundProcess(
+            options.AgentPath,
+            agents.CloneArguments(target, tlsDonor!.BackupPort, tlsDonor.CloneArguments)
+        );
+        var result = await clone.Completion.WaitAsync(ct).ConfigureAwait(false);
+        var elapsed = clone.StartedAt.Elapsed.TotalSeconds;
+        if (
+            result.ExitCode != 0
+            || !File.Exists(Path.Combine(target, ".mysql-agent-clone-complete"))
+        )
+        {
+            throw new BenchException(
+                $"mysql-agent clone over TLS exited {result.ExitCode} without a complete datadir in {target}:\n{clone.Output}"
+            );
+        }
+
+        return elapsed;
     }
 
     private string BackupCommand(string tmp) =>

@@ -69,6 +69,22 @@ internal static class Goals
             );
         }
 
+        if (
+            agent is not null
+            && clone.FirstOrDefault(c => c.Method == "mysql-agent TLS") is { } tls
+        )
+        {
+            checks.Add(
+                new(
+                    "clone: mysql-agent TLS / plain",
+                    $"{F(tls.MbPerSecond / agent.MbPerSecond, 2)}x",
+                    "",
+                    null,
+                    "same run, same donor"
+                )
+            );
+        }
+
         if (example is not null && local is not null)
         {
             checks.Add(

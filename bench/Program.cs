@@ -104,6 +104,22 @@ await Section(
             log.WriteLine(
                 $"\n== clone throughput ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each, in turns)"
             );
+            // The same donor behind a second agent whose backup port serves HTTPS only.
+            using var ca = TestCertificateAuthority.Create("mysql-agent bench CA");
+            using var donorCertificate = ca.Issue(["mysql-0.mysql"]);
+            using var cloneCertificate = ca.Issue(["mysql-1.mysql"]);
+            var donorTls = ca.Write(work.NewPath("tls-donor"), donorCertificate);
+            var cloneTls = ca.Write(work.NewPath("tls-clone"), cloneCertificate);
+            var (tlsAgent, tlsHttp, tlsBackupPort) = agents.Serve(
+                0,
+                donor.Port,
+                donor.DataDir,
+                donor.RootPassword,
+                donor.Port,
+                donorTls.Arguments
+            );
+            await using var tlsAgentScope = tlsAgent;
+            await Agents.WaitForHealthzAsync(tlsAgent, tlsHttp, TimeSpan.FromSeconds(60), ct);
             var throughput = new CloneThroughput(
                 options,
                 work,
@@ -112,7 +128,8 @@ await Section(
                 agent,
                 backupPort,
                 donorBytes,
-                log
+                log,
+                new CloneThroughput.TlsDonor(tlsBackupPort, ["--tls-ca-file", cloneTls.CaFile])
             );
             try
             {
