@@ -75,6 +75,10 @@ public sealed class LocalCommandLine
         "--keep-data",
         "Keep the folder (data, secrets, set.json) for the next 'up'"
     );
+    private static readonly Option<bool> Tls = Flag(
+        "--tls",
+        "Make a CA and a certificate in the set's tls/ folder and run everything with TLS: HTTPS on the backup port, replication over verified SSL"
+    );
 
     private static readonly Dictionary<string, Option> ByName = new Option[]
     {
@@ -90,6 +94,7 @@ public sealed class LocalCommandLine
         Json,
         Follow,
         KeepData,
+        Tls,
     }.ToDictionary(o => o.Name.TrimStart('-'), StringComparer.Ordinal);
 
     private static readonly RootCommand Root = BuildRoot();
@@ -218,6 +223,7 @@ public sealed class LocalCommandLine
                 AgentArg,
                 TimeoutSeconds,
                 NoWait,
+                Tls,
             },
             new Command(
                 "scale",

@@ -108,6 +108,12 @@ public static class UpCommand
         PortCheck.EnsureFree(paths, basePort ?? existing?.BasePort ?? PodPorts.DefaultBase, pods);
 
         SecretFiles.EnsureCreated(paths);
+        var tls = line.Has("tls") || existing?.Tls == true;
+        if (tls)
+        {
+            LocalTls.EnsureCreated(paths, time);
+        }
+
         var agentArguments = line.Values("agent-arg");
         var requested = new DesiredState
         {
@@ -126,6 +132,7 @@ public static class UpCommand
             MysqldBinary = server,
             InstallDbBinary = installDb,
             AgentArguments = agentArguments,
+            Tls = tls,
         };
         if (store.Exists)
         {

@@ -43,6 +43,7 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 "--backup-token-file=" + set.Secret(SecretFiles.BackupToken),
                 .. SetId(),
                 .. ConnectTo(),
+                .. TlsArguments(),
                 .. desired.AgentArguments,
             ],
             Environment
@@ -53,7 +54,7 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
         new("mysql", desired.MysqldBinary, [], Environment)
         {
             BeforeStart = entrypoint.PrepareAsync,
-            ArgumentsAtStart = entrypoint.ServerArguments,
+            ArgumentsAtStart = () => [.. entrypoint.ServerArguments(), .. ServerTlsArguments()],
         };
 
     /// <summary>Container <c>agent</c>: mysql-agent serve.</summary>
@@ -76,6 +77,7 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 "--bind-address=127.0.0.1",
                 .. SetId(),
                 .. ConnectTo(),
+                .. TlsArguments(),
                 .. desired.AgentArguments,
             ],
             Environment
@@ -83,6 +85,28 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
 
     private IEnumerable<string> SetId() =>
         desired.SetId.Length > 0 ? ["--set-id=" + desired.SetId] : [];
+
+    /// <summary>With <c>up --tls</c>: the agent's and the clone's TLS files, as the manifests' TLS component gives them.</summary>
+    private IEnumerable<string> TlsArguments() =>
+        desired.Tls
+            ?
+            [
+                "--tls-cert-file=" + set.TlsFile(LocalTls.CertFile),
+                "--tls-key-file=" + set.TlsFile(LocalTls.KeyFile),
+                "--tls-ca-file=" + set.TlsFile(LocalTls.CaFile),
+            ]
+            : [];
+
+    /// <summary>With <c>up --tls</c>: mysqld serves TLS from the same files.</summary>
+    private IEnumerable<string> ServerTlsArguments() =>
+        desired.Tls
+            ?
+            [
+                "--ssl-cert=" + set.TlsFile(LocalTls.CertFile),
+                "--ssl-key=" + set.TlsFile(LocalTls.KeyFile),
+                "--ssl-ca=" + set.TlsFile(LocalTls.CaFile),
+            ]
+            : [];
 
     /// <summary>Every peer up to this pod, for mysqld, backups and /status: the names a cluster's DNS would give.</summary>
     private IEnumerable<string> ConnectTo()

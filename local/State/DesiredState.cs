@@ -29,6 +29,9 @@ public sealed record DesiredState
     public IReadOnlyDictionary<string, int> PodGenerations { get; init; } =
         new Dictionary<string, int>(StringComparer.Ordinal);
 
+    /// <summary>TLS on (<c>up --tls</c>): the backup port serves HTTPS and replication runs over SSL, with the files in <see cref="SetPaths.TlsDir"/>.</summary>
+    public bool Tls { get; init; }
+
     /// <summary>Set by <c>down</c>: the kubelet stops every pod and exits.</summary>
     public bool Stopping { get; init; }
 

@@ -8,6 +8,7 @@ namespace MysqlLocal.State;
 /// state/set.json                 what the user asked for (replicas, ports, binaries, pod generations)
 /// state/kubelet.pid, kubelet.log the supervisor
 /// state/secrets/                 the Secret: root, replication and backup passwords, backup token (0600)
+/// state/tls/                     with up --tls: ca.crt, ca.key, tls.crt, tls.key
 /// state/pods/mysql-N/            one pod: data/ (its volume), conf.d/, tmp/, logs/&lt;container&gt;.log, pod.json
 /// </code>
 /// </summary>
@@ -29,6 +30,11 @@ public sealed class SetPaths
     public string SecretsDir => Path.Combine(StateDir, "secrets");
 
     public string PodsDir => Path.Combine(StateDir, "pods");
+
+    /// <summary>The TLS Secret of <c>up --tls</c>, in cert-manager's layout: tls.crt, tls.key, ca.crt (and the CA's key).</summary>
+    public string TlsDir => Path.Combine(StateDir, "tls");
+
+    public string TlsFile(string name) => Path.Combine(TlsDir, name);
 
     public static string PodName(int ordinal) =>
         string.Create(CultureInfo.InvariantCulture, $"{StatefulSetName}-{ordinal}");

@@ -42,9 +42,12 @@ public static class BackupEndpoints
         var remote = RemoteName(context);
         var response = context.Response;
 
-        var refusal = services
-            .GetRequiredService<BackupTokenAuthenticator>()
-            .Check(context.Request.Headers.Authorization);
+        // A client certificate the handshake verified against the set's CA stands in for the token.
+        var refusal = Tls.BackupHttps.HasVerifiedClientCertificate(context)
+            ? null
+            : services
+                .GetRequiredService<BackupTokenAuthenticator>()
+                .Check(context.Request.Headers.Authorization);
         if (refusal is not null)
         {
             BackupLog.Unauthorized(logger, remote, refusal);

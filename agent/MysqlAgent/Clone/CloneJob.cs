@@ -76,7 +76,8 @@ public sealed class CloneJob
             _options.ConnectTo,
             token,
             _timeProvider,
-            _options.SetId
+            _options.SetId,
+            _options.Tls
         );
         var selector = new DonorSelector(
             _options,

@@ -20,12 +20,16 @@ public sealed class DonorClient
     private readonly string _setId;
 
     /// <param name="setId">This pod's set (<c>--set-id</c>): a 401 from a donor naming another set says so. Empty: no check.</param>
+    private readonly bool _useTls;
+
+    /// <param name="tls">When set, the donor is asked over HTTPS (the client made by <see cref="CreateHttpClient"/> with the same files verifies it).</param>
     public DonorClient(
         HttpClient http,
         ConnectToMap connectTo,
         Secret token,
         TimeProvider timeProvider,
-        string setId = ""
+        string setId = "",
+        Tls.TlsFiles? tls = null
     )
     {
         _http = http;
@@ -33,21 +37,26 @@ public sealed class DonorClient
         _token = token;
         _timeProvider = timeProvider;
         _setId = setId;
+        _useTls = tls is not null;
     }
 
     /// <summary>A client whose connections time out but whose bodies may take as long as the clone deadline.</summary>
-    public static HttpClient CreateHttpClient() =>
-        new(
-            new SocketsHttpHandler
-            {
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-                AutomaticDecompression = DecompressionMethods.None,
-                UseProxy = false,
-            }
-        )
+    /// <param name="tls">The TLS files: the donor's certificate is verified against their CA, and their certificate, if any, is offered.</param>
+    public static HttpClient CreateHttpClient(Tls.TlsFiles? tls = null)
+    {
+        var handler = new SocketsHttpHandler
         {
-            Timeout = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
         };
+        if (tls is not null)
+        {
+            Tls.DonorTls.Apply(handler, tls);
+        }
+
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
 
     public Task<DonorResponse> OpenBackupAsync(
         Endpoint donor,
@@ -67,9 +76,14 @@ public sealed class DonorClient
             : $"?{StreamCompression.QueryParameter}={Uri.EscapeDataString(compression.ToString())}";
         using var request = new HttpRequestMessage(
             HttpMethod.Get,
-            new Uri($"http://{address}{BackupStreamFormat.Path}{query}")
+            new Uri($"{(_useTls ? "https" : "http")}://{address}{BackupStreamFormat.Path}{query}")
         );
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token.Value);
+        if (_useTls)
+        {
+            // The TLS target host, so the certificate is checked against the stable name, not the mapped address.
+            request.Headers.Host = donor.ToString();
+        }
 
         HttpResponseMessage response;
         try
@@ -77,6 +91,15 @@ public sealed class DonorClient
             response = await _http
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
                 .ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (Tls.TlsFailure.Find(e) is { } rejected)
+        {
+            throw new DonorCertificateRejectedException(
+                donor,
+                Describe(donor, address),
+                rejected.Reason,
+                e
+            );
         }
         catch (HttpRequestException e)
         {

@@ -26,7 +26,7 @@ public sealed class CloneCommand : IAgentCommand
         CancellationToken cancellationToken
     )
     {
-        using var http = DonorClient.CreateHttpClient();
+        using var http = DonorClient.CreateHttpClient(options.Tls);
         var job = new CloneJob(
             options,
             loggerFactory.CreateLogger("MysqlAgent.Clone"),

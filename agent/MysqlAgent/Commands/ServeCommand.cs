@@ -9,6 +9,7 @@ using MysqlAgent.Logging;
 using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
 using MysqlAgent.Replication.Setup;
+using MysqlAgent.Tls;
 using Prometheus;
 
 namespace MysqlAgent.Commands;
@@ -41,6 +42,11 @@ public sealed class ServeCommand : IAgentCommand
         if (options.ReplicationPassword is null)
         {
             yield return "no replication password: set --replication-password-file or MYSQL_AGENT_REPLICATION_PASSWORD";
+        }
+
+        if (options.Tls is { HasCertificate: false })
+        {
+            yield return "--tls-ca-file is set without --tls-cert-file and --tls-key-file: serve needs all three to serve the backup port over HTTPS (tls.crt, tls.key and ca.crt of the Secret)";
         }
 
         if (options.BackupPassword is null)
@@ -82,7 +88,7 @@ public sealed class ServeCommand : IAgentCommand
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(address, options.HttpPort);
-            kestrel.Listen(address, options.BackupPort);
+            kestrel.Listen(address, options.BackupPort, listen => listen.UseBackupTls(options));
         });
 
         var services = builder.Services;
@@ -92,6 +98,7 @@ public sealed class ServeCommand : IAgentCommand
         services.AddSingleton<LocalServer>();
         services.AddHealth();
         services.AddBackupServing();
+        services.AddBackupTls();
         services.AddReplicationSetup();
 
         var app = builder.Build();

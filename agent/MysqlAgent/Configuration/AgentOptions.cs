@@ -54,6 +54,9 @@ public sealed record AgentOptions
     public Backup.Protocol.StreamCompression StreamCompression { get; init; } =
         Backup.Protocol.StreamCompression.Default;
 
+    /// <summary>The TLS files (<c>--tls-*-file</c>); null when TLS is off.</summary>
+    public Tls.TlsFiles? Tls { get; init; }
+
     /// <summary>A peer's stable name on the backup port, e.g. <c>mysql-2.mysql:3307</c>.</summary>
     public Endpoint PeerBackupEndpoint(int ordinal) =>
         new(Pod.PeerHost(ordinal, Service), BackupPort);

@@ -106,6 +106,7 @@ public static class AgentOptionsReader
             ConnectTo = ConnectToMap.Parse(values.GetAll("connect-to"), problems),
             DryRun = values.Get("dry-run") is "true" or "1",
             SetId = values.Get("set-id") ?? "",
+            Tls = Tls.TlsFiles.Read(values, problems),
         };
 
         if (values.Get("stream-compression") is { } compressionText)

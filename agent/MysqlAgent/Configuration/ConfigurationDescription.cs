@@ -48,6 +48,7 @@ public static class ConfigurationDescription
             o.HeartbeatInterval == TimeSpan.Zero ? "off" : o.HeartbeatInterval.TotalSeconds
         );
         Add("http-port", o.HttpPort);
+        Add("tls", o.Tls?.ToString() ?? "off");
         Add("bind-address", o.BindAddress);
         Add(
             "connect-to",

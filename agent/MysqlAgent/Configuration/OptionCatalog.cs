@@ -99,6 +99,16 @@ public static class OptionCatalog
             "set-id",
             "The replica set's identity: sent in the X-Mysql-Agent-Set-Id header of every answer, and a donor's 401 naming another set is reported as such; empty = none."
         ),
+        // TLS (cert-manager's Secret layout: tls.crt, tls.key, ca.crt)
+        new(
+            "tls-cert-file",
+            "PEM certificate of this pod (tls.crt): the backup port serves HTTPS only; clone presents it to the donor."
+        ),
+        new("tls-key-file", "PEM private key of --tls-cert-file (tls.key)."),
+        new(
+            "tls-ca-file",
+            "PEM CA (ca.crt) that signs every pod's certificate: clone and replication verify peers against it."
+        ),
         new(
             "dry-run",
             "Parse and validate the configuration, print it without secrets, exit 0.",

@@ -42,7 +42,8 @@ public sealed class LocalSet : IAsyncDisposable
     /// <summary>Runs <c>up</c> and checks it succeeded; the output is the test's evidence.</summary>
     public static async Task<(LocalSet Set, CommandOutput Up)> UpAsync(
         ITestOutputHelper output,
-        int replicas = 3
+        int replicas = 3,
+        IReadOnlyList<string>? extraArguments = null
     )
     {
         var stateDir = Path.Combine(
@@ -51,7 +52,7 @@ public sealed class LocalSet : IAsyncDisposable
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))
         );
         var set = new LocalSet(stateDir, FreeBase(), output);
-        var up = await set.RunAsync(
+        var up = await set.RunAsync([
             "up",
             "--replicas",
             replicas.ToString(CultureInfo.InvariantCulture),
@@ -64,8 +65,9 @@ public sealed class LocalSet : IAsyncDisposable
             "--config-map-dir",
             Binaries.ConfigMapDir,
             "--agent-arg=--connect-retry-seconds=1",
-            "--agent-arg=--log-level=Debug"
-        );
+            "--agent-arg=--log-level=Debug",
+            .. (extraArguments ?? []),
+        ]);
         if (up.ExitCode != 0)
         {
             await set.DumpLogsAsync();

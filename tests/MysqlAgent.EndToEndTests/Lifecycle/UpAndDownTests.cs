@@ -87,6 +87,45 @@ public sealed class UpAndDownTests(ITestOutputHelper output)
 
     [Fact(Timeout = LocalSet.TestTimeout)]
     [Trait("Category", "Slow")]
+    public async Task Up_with_tls_clones_over_HTTPS_and_replicates_over_verified_SSL()
+    {
+        var (set, up) = await LocalSet.UpAsync(output, extraArguments: ["--tls"]);
+        await using (set)
+        {
+            Assert.Contains("read back from mysql-2", up.StandardOutput, StringComparison.Ordinal);
+            foreach (var file in new[] { "ca.crt", "tls.crt", "tls.key" })
+            {
+                Assert.True(File.Exists(Path.Combine(set.StateDir, "tls", file)), file);
+            }
+
+            for (var ordinal = 0; ordinal < 3; ordinal++)
+            {
+                Assert.Contains(
+                    "serves HTTPS only",
+                    set.Log($"mysql-{ordinal}", "agent"),
+                    StringComparison.Ordinal
+                );
+            }
+
+            // The clones verified their donors' certificates: they completed over HTTPS.
+            Assert.Contains(
+                "clone complete",
+                set.Log("mysql-2", "clone"),
+                StringComparison.Ordinal
+            );
+            for (var ordinal = 1; ordinal < 3; ordinal++)
+            {
+                await using var connection = await set.ConnectAsync(ordinal);
+                var status = await Sql.SlaveStatusAsync(connection);
+                Assert.Equal("Yes", status["Master_SSL_Allowed"]);
+                Assert.Equal("Yes", status["Master_SSL_Verify_Server_Cert"]);
+                Assert.Equal("Yes", status["Slave_IO_Running"]);
+            }
+        }
+    }
+
+    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Trait("Category", "Slow")]
     public async Task Bad_input_gets_one_line_naming_it_and_a_distinct_exit_code()
     {
         var (set, _) = await LocalSet.UpAsync(output, replicas: 1);

@@ -15,6 +15,12 @@ public sealed class RenderedManifests : IAsyncLifetime
     /// <summary>An overlay with the ServiceMonitor component added, as docs/kubernetes.md tells a user to.</summary>
     public const string Mysql84WithServiceMonitor = "mysql84 + components/servicemonitor";
 
+    public const string TlsComponent = "components/tls";
+
+    /// <summary>Each overlay with the TLS component added, as docs/kubernetes.md tells a user to.</summary>
+    public const string MariaDbWithTls = "mariadb + components/tls";
+    public const string Mysql84WithTls = "mysql84 + components/tls";
+
     public static readonly string[] Overlays = [Mysql84, MariaDb];
 
     /// <summary>Only these kinds may appear; a document of any other kind fails to load.</summary>
@@ -27,6 +33,8 @@ public sealed class RenderedManifests : IAsyncLifetime
         ["networking.k8s.io/v1/NetworkPolicy"] = typeof(V1NetworkPolicy),
         ["policy/v1/PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
         ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor),
+        ["cert-manager.io/v1/Issuer"] = typeof(CertManagerIssuer),
+        ["cert-manager.io/v1/Certificate"] = typeof(CertManagerCertificate),
     };
 
     private readonly Dictionary<string, string> _yaml = new(StringComparer.Ordinal);
@@ -56,6 +64,16 @@ public sealed class RenderedManifests : IAsyncLifetime
             """
         );
 
+        var mariaDbWithTls = await WriteWithComponentAsync(
+            "mariadb-with-tls",
+            MariaDb,
+            TlsComponent
+        );
+        var mysql84WithTls = await WriteWithComponentAsync(
+            "mysql84-with-tls",
+            Mysql84,
+            TlsComponent
+        );
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [Base] = Repository.Of("manifests", Base),
@@ -63,6 +81,8 @@ public sealed class RenderedManifests : IAsyncLifetime
             [MariaDb] = Repository.Of("manifests", MariaDb),
             [ServiceMonitorComponent] = Repository.Of("manifests", ServiceMonitorComponent),
             [Mysql84WithServiceMonitor] = withComponent,
+            [MariaDbWithTls] = mariaDbWithTls,
+            [Mysql84WithTls] = mysql84WithTls,
         };
         var rendered = await Task.WhenAll(
             targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
@@ -72,6 +92,29 @@ public sealed class RenderedManifests : IAsyncLifetime
             _yaml[name] = yaml;
             _objects[name] = KubernetesYaml.LoadAllFromString(yaml, TypeMap, strict: true);
         }
+    }
+
+    /// <summary>A kustomization of <paramref name="overlay"/> with <paramref name="component"/> added.</summary>
+    private async Task<string> WriteWithComponentAsync(
+        string name,
+        string overlay,
+        string component
+    )
+    {
+        var folder = Path.Combine(_scratch!, name);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(
+            Path.Combine(folder, "kustomization.yaml"),
+            $"""
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources:
+              - {Path.GetRelativePath(folder, Repository.Of("manifests", overlay))}
+            components:
+              - {Path.GetRelativePath(folder, Repository.Of("manifests", component))}
+            """
+        );
+        return folder;
     }
 
     public Task DisposeAsync()
@@ -113,6 +156,8 @@ public sealed class RenderedManifests : IAsyncLifetime
         MariaDb,
         ServiceMonitorComponent,
         Mysql84WithServiceMonitor,
+        MariaDbWithTls,
+        Mysql84WithTls,
     ];
 
     public static TheoryData<string> AllNames() => new(Names);

@@ -123,10 +123,17 @@ public sealed class ReplicaSetup
             retryCount: 86400
         );
         await ReplicationCredentialsCheck
-            .VerifyAsync(endpoint, source.User, source.Password, cancellationToken)
+            .VerifyAsync(
+                endpoint,
+                source.User,
+                source.Password,
+                _options.Tls?.CaFile,
+                cancellationToken
+            )
             .ConfigureAwait(false);
         var link = new ReplicationLinkOptions(
-            UseTls: false,
+            UseTls: _options.Tls is not null,
+            SslCaFile: _options.Tls?.CaFile,
             QuoteMode: await SqlExecution
                 .QuoteModeAsync(connection, cancellationToken)
                 .ConfigureAwait(false),

@@ -15,9 +15,12 @@ internal static class ReplicationCredentialsCheck
         MysqlAgent.Configuration.Endpoint source,
         string user,
         string password,
+        string? caFile,
         CancellationToken cancellationToken
     )
     {
+        // With the set's CA the check speaks TLS as the replica will, and verifies the source's
+        // certificate and name; without it (TLS off) it does what the replica's link does.
         var builder = new MySqlConnectionStringBuilder
         {
             Server = source.Host,
@@ -26,8 +29,9 @@ internal static class ReplicationCredentialsCheck
             Password = password,
             ConnectionTimeout = 3,
             Pooling = false,
-            SslMode = MySqlSslMode.Preferred,
-            AllowPublicKeyRetrieval = true,
+            SslMode = caFile is null ? MySqlSslMode.Preferred : MySqlSslMode.VerifyFull,
+            SslCa = caFile ?? "",
+            AllowPublicKeyRetrieval = caFile is null,
         };
         try
         {
@@ -38,6 +42,15 @@ internal static class ReplicationCredentialsCheck
         {
             throw new ReplicationSetupException(
                 $"the source {source} refused the replication user '{user}' ({e.Message}): set the replication password to the primary's (the Secret both pods mount) and restart this pod"
+            );
+        }
+        catch (MySqlException e)
+            when (caFile is not null
+                && e.InnerException is System.Security.Authentication.AuthenticationException
+            )
+        {
+            throw new ReplicationSetupException(
+                $"the source {source} failed TLS verification ({e.InnerException.Message}): its certificate must be signed by the CA in --tls-ca-file ({caFile}), name {source.Host} and be in date"
             );
         }
         catch (MySqlException e) when (SetupErrors.IsTransient(e))

@@ -107,6 +107,11 @@ public static class ReplicationStatementRenderer
         if (options.UseTls)
         {
             Option(p + "SSL", "1");
+            if (options.SslCaFile is { } ca)
+            {
+                Option(p + "SSL_CA", SqlLiteral.Quote(ca, mode));
+                Option(p + "SSL_VERIFY_SERVER_CERT", "1");
+            }
         }
         else if (dialect.GetPublicKeyOption is { } publicKey)
         {
