@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using MysqlAgent.Common;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -18,7 +18,7 @@ namespace MysqlAgent.Election;
 /// exclusive lock (what .NET's <see cref="FileShare.None"/> takes on Linux) for the read-compare-write.
 /// A lock that cannot be had within the call timeout is Unavailable, as a slow API server would be.
 /// </remarks>
-public sealed partial class FileLeaseStore : ILeaseStore
+public sealed class FileLeaseStore : ILeaseStore
 {
     public const string FileName = "lease.json";
     public const string LockFileName = "lease.lock";
@@ -189,17 +189,13 @@ public sealed partial class FileLeaseStore : ILeaseStore
             record.Switchover,
             record.Paused
         );
-        var temporary = _path + ".tmp";
-        using (
-            var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None)
-        )
-        {
-            JsonSerializer.Serialize(file, document, LeaseJsonContext.Default.LeaseFileDocument);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, _path, overwrite: true);
-        SyncFolder(_folder);
+        AtomicFile.Write(
+            _path,
+            JsonSerializer.SerializeToUtf8Bytes(
+                document,
+                LeaseJsonContext.Default.LeaseFileDocument
+            )
+        );
         return document;
     }
 
@@ -208,50 +204,4 @@ public sealed partial class FileLeaseStore : ILeaseStore
             new LeaseRecord(d.Holder, d.Term, d.RenewedAt, d.History, d.Switchover, d.Paused),
             d.Version.ToString(CultureInfo.InvariantCulture)
         );
-
-    /// <summary>Makes the rename durable: without it a crash can leave the old directory entry.</summary>
-    private static void SyncFolder(string folder)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        const int readOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY
-        var fd = Open(folder, readOnlyDirectory);
-        if (fd < 0)
-        {
-            throw new IOException(
-                $"cannot open {folder} to sync it (errno {Marshal.GetLastPInvokeError()})"
-            );
-        }
-
-        try
-        {
-            if (Fsync(fd) != 0)
-            {
-                throw new IOException(
-                    $"cannot sync {folder} (errno {Marshal.GetLastPInvokeError()})"
-                );
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    [LibraryImport(
-        "libc",
-        EntryPoint = "open",
-        SetLastError = true,
-        StringMarshalling = StringMarshalling.Utf8
-    )]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }
