@@ -135,7 +135,14 @@ public sealed class BackupServingTests : IClassFixture<BackupDonorFixture>, IDis
     [Fact(Timeout = Generous)]
     public async Task When_the_receiver_disconnects_mid_stream_the_tool_is_killed()
     {
-        await using var agent = await StartAgentAsync();
+        // Uncompressed: an lz4 stream of this small donor fits in the socket's buffers, so the
+        // tool would finish instead of stalling on the unread stream.
+        await using var agent = await StartAgentAsync(o =>
+            o with
+            {
+                StreamCompression = StreamCompression.None,
+            }
+        );
         var response = await agent.RequestBackupAsync();
         var body = await response.Content.ReadAsStreamAsync();
         await body.ReadExactlyAsync(new byte[1 << 20]);
