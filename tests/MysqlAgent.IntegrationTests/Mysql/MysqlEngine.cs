@@ -22,6 +22,15 @@ public sealed class MysqlContainers : ICollectionFixture<MysqlEngine>
 public sealed class MysqlEngine : IAsyncLifetime
 {
     public const string Label = "mysql-agent-test";
+
+    /// <summary>The test process that made a container: only its own or a dead process's are removed.</summary>
+    public const string OwnerLabel = "mysql-agent-test-owner";
+
+    /// <summary>How long a container may take to answer before its start fails (not hangs).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    public static string Owner { get; } =
+        Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
     private readonly CancellationTokenSource _stopService = new();
     private readonly StringBuilder _serviceLog = new();
     private string? _folder;
@@ -92,6 +101,7 @@ public sealed class MysqlEngine : IAsyncLifetime
             .WithDockerEndpoint(Endpoint!)
             .WithCleanUp(false)
             .WithLabel(Label, "mysql")
+            .WithLabel(OwnerLabel, Owner)
             .WithUsername("root")
             .WithPassword(password)
             .WithCommand([
@@ -105,7 +115,8 @@ public sealed class MysqlEngine : IAsyncLifetime
             .Build();
         try
         {
-            await container.StartAsync();
+            using var timeout = new CancellationTokenSource(StartTimeout);
+            await container.StartAsync(timeout.Token);
         }
         catch
         {
@@ -139,18 +150,32 @@ public sealed class MysqlEngine : IAsyncLifetime
         }
     }
 
-    /// <summary>Containers of this fixture's label that an earlier, killed run left behind.</summary>
+    /// <summary>
+    /// Containers of this fixture's label made by this process or by one that is gone (a killed run).
+    /// Another test run's containers stay: two suites may run side by side on one machine.
+    /// </summary>
     private static async Task RemoveLeftoversAsync()
     {
-        var ids = new StringBuilder();
+        var rows = new StringBuilder();
         await Cli.Wrap(MysqlEnvironment.Podman)
-            .WithArguments(["ps", "-a", "-q", "--filter", $"label={Label}"])
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(ids))
+            .WithArguments([
+                "ps",
+                "-a",
+                "--filter",
+                $"label={Label}",
+                "--format",
+                $"{{{{.ID}}}} {{{{index .Labels \"{OwnerLabel}\"}}}}",
+            ])
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(rows))
             .WithStandardErrorPipe(PipeTarget.ToStream(Stream.Null))
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync();
-        var list = ids.ToString()
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var list = rows.ToString()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(row => row.Split(' ', 2, StringSplitOptions.TrimEntries))
+            .Where(row => row.Length < 2 || row[1] == Owner || !IsRunning(row[1]))
+            .Select(row => row[0])
+            .ToArray();
         if (list.Length > 0)
         {
             await Cli.Wrap(MysqlEnvironment.Podman)
@@ -161,6 +186,10 @@ public sealed class MysqlEngine : IAsyncLifetime
                 .ExecuteAsync();
         }
     }
+
+    private static bool IsRunning(string pid) =>
+        int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+        && Directory.Exists($"/proc/{id}");
 }
 
 /// <summary>One mysqld in a container: reached from the tests on 127.0.0.1, from other containers on its bridge address.</summary>

@@ -25,6 +25,7 @@ public sealed partial class XtraBackupTests(MysqlEngine engine, ITestOutputHelpe
             .WithDockerEndpoint(engine.Endpoint!)
             .WithCleanUp(false)
             .WithLabel(MysqlEngine.Label, "xtrabackup")
+            .WithLabel(MysqlEngine.OwnerLabel, MysqlEngine.Owner)
             .WithEntrypoint("sleep")
             .WithCommand("infinity")
             .Build();
