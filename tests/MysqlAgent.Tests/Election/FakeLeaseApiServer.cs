@@ -75,7 +75,10 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>From now on calls hang (a black-holed API server) until <see cref="Release"/>.</summary>
+    /// <summary>
+    /// From now on calls hang (a black-holed API server) until <see cref="Release"/>; a call that hung is
+    /// lost, never applied.
+    /// </summary>
     public void Hang()
     {
         lock (_gate)
@@ -114,14 +117,16 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
 
         if (hang is not null)
         {
+            // A black-holed call is lost: it never reaches the store, even once released. Applying it
+            // late would race the client's timeout (Kestrel may see the abort only after Release).
             try
             {
                 await hang.WaitAsync(context.RequestAborted);
             }
-            catch (OperationCanceledException)
-            {
-                return Results.Empty;
-            }
+            catch (OperationCanceledException) { }
+
+            context.Abort();
+            return Results.Empty;
         }
 
         if (FailWith is { } status)
