@@ -19,8 +19,11 @@ internal static class ReplicationCredentialsCheck
         CancellationToken cancellationToken
     )
     {
-        // With the set's CA the check speaks TLS as the replica will, and verifies the source's
-        // certificate and name; without it (TLS off) it does what the replica's link does.
+        // The check logs in exactly as the replica's link will. With the set's CA: TLS, verifying the
+        // source's certificate against the CA and its name (VerifyFull), no key retrieval. Without it
+        // (TLS off, as the startup log says): no TLS, and caching_sha2_password gets the source's
+        // RSA key as GET_SOURCE_PUBLIC_KEY=1 does, so the password never crosses the link in clear.
+        // Never Preferred: an unverified TLS session would hand the password to whoever answers.
         var builder = new MySqlConnectionStringBuilder
         {
             Server = source.Host,
@@ -29,7 +32,7 @@ internal static class ReplicationCredentialsCheck
             Password = password,
             ConnectionTimeout = 3,
             Pooling = false,
-            SslMode = caFile is null ? MySqlSslMode.Preferred : MySqlSslMode.VerifyFull,
+            SslMode = caFile is null ? MySqlSslMode.None : MySqlSslMode.VerifyFull,
             SslCa = caFile ?? "",
             AllowPublicKeyRetrieval = caFile is null,
         };
