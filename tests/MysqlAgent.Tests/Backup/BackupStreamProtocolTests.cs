@@ -221,44 +221,19 @@ public sealed class BackupStreamProtocolTests
         Assert.Equal(Payload.Length, writer.BytesWritten);
     }
 
-    private static async Task<byte[]> WriteAsync(byte[][] pieces, int? exitCode, string? error)
-    {
-        var body = new MemoryStream();
-        var writer = new BackupStreamWriter(body);
-        foreach (var piece in pieces)
-        {
-            await writer.WriteAsync(piece, CancellationToken.None);
-        }
+    private static Task<byte[]> WriteAsync(byte[][] pieces, int? exitCode, string? error) =>
+        StreamFrames.WriteAsync(null, pieces, exitCode, error);
 
-        await writer.CompleteAsync(exitCode, error, CancellationToken.None);
-        return body.ToArray();
-    }
+    private static Task<(BackupStreamTrailer Trailer, byte[] Copied)> ReadAsync(byte[] body) =>
+        StreamFrames.ReadAsync(body);
 
-    private static async Task<(BackupStreamTrailer Trailer, byte[] Copied)> ReadAsync(byte[] body)
-    {
-        var copied = new MemoryStream();
-        var trailer = await BackupStreamReader.CopyPayloadAsync(
-            new MemoryStream(body),
-            copied,
-            CancellationToken.None
-        );
-        return (trailer, copied.ToArray());
-    }
+    private static byte[] Header(byte kind, int length) => StreamFrames.Header(kind, length);
 
-    private static byte[] Header(byte kind, int length)
-    {
-        var header = new byte[BackupStreamFormat.HeaderLength];
-        header[0] = kind;
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(1), (uint)length);
-        return header;
-    }
-
-    private static byte[] Frame(byte kind, byte[] payload) =>
-        Concat(Header(kind, payload.Length), payload);
+    private static byte[] Frame(byte kind, byte[] payload) => StreamFrames.Frame(kind, payload);
 
     private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);
 
-    private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+    private static byte[] Concat(params byte[][] parts) => StreamFrames.Concat(parts);
 
     /// <summary>Hands out at most one byte per read, as a slow network may.</summary>
     private sealed class TrickleStream(byte[] data) : Stream

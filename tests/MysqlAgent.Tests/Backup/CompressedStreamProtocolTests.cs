@@ -144,42 +144,18 @@ public sealed class CompressedStreamProtocolTests
     public void Bad_compression_names_are_refused(string text) =>
         Assert.False(StreamCompression.TryParse(text, out _));
 
-    private static async Task<byte[]> WriteAsync(string codec, params byte[][] pieces)
+    private static Task<byte[]> WriteAsync(string codec, params byte[][] pieces)
     {
         Assert.True(StreamCompression.TryParse(codec, out var compression));
-        var body = new MemoryStream();
-        using var writer = new BackupStreamWriter(body, compression);
-        foreach (var piece in pieces)
-        {
-            await writer.WriteAsync(piece, CancellationToken.None);
-        }
-
-        await writer.CompleteAsync(0, null, CancellationToken.None);
-        Assert.Equal(body.Length, writer.WireBytes);
-        return body.ToArray();
+        return StreamFrames.WriteAsync(compression, pieces);
     }
 
-    private static async Task<(BackupStreamTrailer Trailer, byte[] Copied)> ReadAsync(byte[] body)
-    {
-        var copied = new MemoryStream();
-        var trailer = await BackupStreamReader.CopyPayloadAsync(
-            new MemoryStream(body),
-            copied,
-            CancellationToken.None
-        );
-        return (trailer, copied.ToArray());
-    }
+    private static Task<(BackupStreamTrailer Trailer, byte[] Copied)> ReadAsync(byte[] body) =>
+        StreamFrames.ReadAsync(body);
 
-    private static byte[] Header(byte kind, int length)
-    {
-        var header = new byte[BackupStreamFormat.HeaderLength];
-        header[0] = kind;
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(1), (uint)length);
-        return header;
-    }
+    private static byte[] Header(byte kind, int length) => StreamFrames.Header(kind, length);
 
-    private static byte[] Frame(byte kind, byte[] payload) =>
-        Concat(Header(kind, payload.Length), payload);
+    private static byte[] Frame(byte kind, byte[] payload) => StreamFrames.Frame(kind, payload);
 
-    private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+    private static byte[] Concat(params byte[][] parts) => StreamFrames.Concat(parts);
 }

@@ -11,20 +11,7 @@ namespace MysqlAgent.Tests.Manifests;
     ApiVersion = "v1",
     PluralName = "issuers"
 )]
-public sealed class CertManagerIssuer : IKubernetesObject<V1ObjectMeta>
-{
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "";
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public CertManagerIssuerSpec Spec { get; set; } = new();
-}
+public sealed class CertManagerIssuer : CustomResource<CertManagerIssuerSpec>;
 
 public sealed class CertManagerIssuerSpec
 {
@@ -48,20 +35,7 @@ public sealed class CertManagerCaIssuer
     ApiVersion = "v1",
     PluralName = "certificates"
 )]
-public sealed class CertManagerCertificate : IKubernetesObject<V1ObjectMeta>
-{
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "";
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public CertManagerCertificateSpec Spec { get; set; } = new();
-}
+public sealed class CertManagerCertificate : CustomResource<CertManagerCertificateSpec>;
 
 public sealed class CertManagerCertificateSpec
 {

@@ -11,20 +11,7 @@ namespace MysqlAgent.Tests.Manifests;
     ApiVersion = "v1",
     PluralName = "servicemonitors"
 )]
-public sealed class ServiceMonitor : IKubernetesObject<V1ObjectMeta>
-{
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "";
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public ServiceMonitorSpec Spec { get; set; } = new();
-}
+public sealed class ServiceMonitor : CustomResource<ServiceMonitorSpec>;
 
 public sealed class ServiceMonitorSpec
 {
