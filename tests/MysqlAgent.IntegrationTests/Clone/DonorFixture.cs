@@ -50,8 +50,16 @@ public sealed class DonorFixture : IAsyncLifetime
         await Agent.StartAsync();
     }
 
-    /// <summary>A donor agent for <paramref name="server"/> on <paramref name="backupPort"/>, not started yet.</summary>
-    public static InProcessAgent BuildAgent(MariaDbServer server, int backupPort) =>
+    /// <summary>
+    /// A donor agent for <paramref name="server"/> on <paramref name="backupPort"/>, not started yet,
+    /// with <paramref name="extraArguments"/> after the donor's own (TLS files, another limit).
+    /// </summary>
+    public static InProcessAgent BuildAgent(
+        MariaDbServer server,
+        int backupPort,
+        string token = Token,
+        params IEnumerable<string> extraArguments
+    ) =>
         InProcessAgent.Build(
             InProcessAgent.ReadCommandLine(
                 [
@@ -73,12 +81,13 @@ public sealed class DonorFixture : IAsyncLifetime
                     "1",
                     "--log-level",
                     "Warning",
+                    .. extraArguments,
                 ],
                 new AgentSecrets(
                     AdminPassword: server.RootPassword,
                     ReplicationPassword: "unused",
                     BackupPassword: server.RootPassword,
-                    BackupToken: Token
+                    BackupToken: token
                 )
             )
         );

@@ -108,9 +108,7 @@ public sealed class TlsCloneTests : IClassFixture<TlsCloneTests.Primary>, IDispo
             args.AddRange(["--tls-cert-file", tls.CertFile, "--tls-key-file", tls.KeyFile]);
         }
 
-        return AgentOptionsReader.Read(
-            OptionValues.Parse(args, TlsDonor.Environment("unused", token))
-        );
+        return AgentOptionsReader.Read(OptionValues.Parse(args, TlsDonor.Environment(token)));
     }
 
     private static async Task<CloneOutcome> CloneAsync(AgentOptions options, RecordingLogger logger)

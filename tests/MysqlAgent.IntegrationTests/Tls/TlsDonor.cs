@@ -1,34 +1,28 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using MysqlAgent.Commands;
-using MysqlAgent.Configuration;
+using MysqlAgent.IntegrationTests.Clone;
+using MysqlAgent.IntegrationTests.Hosting;
 using MysqlAgent.Metrics;
 using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.IntegrationTests.Tls;
 
-/// <summary>A donor agent (<c>serve</c>, in-process) whose backup port serves HTTPS with the given files; secrets come from the environment.</summary>
+/// <summary>The clone tests' donor agent (in-process <c>serve</c>), its backup port serving HTTPS with the given files.</summary>
 internal sealed class TlsDonor : IAsyncDisposable
 {
     public const string Token = "tls-test-token";
 
-    private readonly WebApplication _app;
+    private readonly InProcessAgent _agent;
 
-    private TlsDonor(WebApplication app, int backupPort)
-    {
-        _app = app;
-        BackupPort = backupPort;
-    }
+    private TlsDonor(InProcessAgent agent) => _agent = agent;
 
-    public int BackupPort { get; }
+    public int BackupPort => _agent.Options.BackupPort;
 
     /// <summary>Backup streams this donor served or started, whatever their result.</summary>
     public double StreamsStarted
     {
         get
         {
-            var metrics = _app.Services.GetRequiredService<AgentMetrics>();
+            var metrics = _agent.Services.GetRequiredService<AgentMetrics>();
             return metrics.BackupStreams.WithLabels("success").Value
                 + metrics.BackupStreams.WithLabels("failed").Value
                 + metrics.BackupStreams.WithLabels("cancelled").Value
@@ -38,54 +32,14 @@ internal sealed class TlsDonor : IAsyncDisposable
 
     public static async Task<TlsDonor> StartAsync(MariaDbServer server, TlsFileSet? tls)
     {
-        var backupPort = FreePorts.Next();
-        List<string> args =
-        [
-            "--hostname",
-            "mysql-0",
-            "--backup-port",
-            backupPort.ToString(CultureInfo.InvariantCulture),
-            "--http-port",
-            FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-            "--bind-address",
-            "127.0.0.1",
-            "--mysql-port",
-            server.Port.ToString(CultureInfo.InvariantCulture),
-            "--backup-user",
-            "root",
-            "--backup-tool",
-            "mariabackup",
-            "--log-level",
-            "Warning",
-        ];
-        if (tls is not null)
-        {
-            args.AddRange(tls.Arguments);
-        }
-
-        var options = AgentOptionsReader.Read(
-            OptionValues.Parse(args, Environment(server.RootPassword, Token))
-        );
-        var app = ServeCommand.Build(options, Prometheus.Metrics.NewCustomRegistry());
-        await app.StartAsync();
-        return new TlsDonor(app, backupPort);
+        var agent = DonorFixture.BuildAgent(server, FreePorts.Next(), Token, tls?.Arguments ?? []);
+        await agent.StartAsync();
+        return new TlsDonor(agent);
     }
 
     /// <summary>Secrets as the environment gives them (no plain secret options on a command line).</summary>
-    public static Func<string, string?> Environment(string password, string token) =>
-        name =>
-            name switch
-            {
-                "MYSQL_AGENT_ADMIN_PASSWORD" => password,
-                "MYSQL_AGENT_REPLICATION_PASSWORD" => "unused",
-                "MYSQL_AGENT_BACKUP_PASSWORD" => password,
-                "MYSQL_AGENT_BACKUP_TOKEN" => token,
-                _ => null,
-            };
+    public static Func<string, string?> Environment(string token) =>
+        new AgentSecrets(ReplicationPassword: "unused", BackupToken: token).Environment;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _agent.DisposeAsync();
 }
