@@ -37,57 +37,21 @@ public static class LocalTls
 
         Directory.CreateDirectory(paths.TlsDir);
         var now = time.GetUtcNow();
-        using var caKey = RSA.Create(2048);
-        var caRequest = new CertificateRequest(
-            "CN=mysql-local CA",
-            caKey,
-            HashAlgorithmName.SHA256,
-            RSASignaturePadding.Pkcs1
+        using var ca = Certificates.CreateAuthority(
+            "mysql-local CA",
+            now.AddDays(-1),
+            now.AddYears(10)
         );
-        caRequest.CertificateExtensions.Add(
-            new X509BasicConstraintsExtension(true, false, 0, true)
+        using var certificate = Certificates.Issue(
+            ca,
+            SetPaths.ServiceName,
+            ["*." + SetPaths.ServiceName],
+            [IPAddress.Loopback],
+            now.AddDays(-1),
+            now.AddYears(1)
         );
-        caRequest.CertificateExtensions.Add(
-            new X509KeyUsageExtension(
-                X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign,
-                true
-            )
-        );
-        caRequest.CertificateExtensions.Add(
-            new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false)
-        );
-        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
-
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(
-            "CN=" + SetPaths.ServiceName,
-            key,
-            HashAlgorithmName.SHA256,
-            RSASignaturePadding.Pkcs1
-        );
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("*." + SetPaths.ServiceName);
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(
-            new X509KeyUsageExtension(
-                X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment,
-                true
-            )
-        );
-        request.CertificateExtensions.Add(
-            new X509EnhancedKeyUsageExtension(
-                [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")],
-                false
-            )
-        );
-        request.CertificateExtensions.Add(
-            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false)
-        );
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7f;
-        using var certificate = request.Create(ca, now.AddDays(-1), now.AddYears(1), serial);
+        using var caKey = ca.GetRSAPrivateKey()!;
+        using var key = certificate.GetRSAPrivateKey()!;
 
         // Keys first and private; the certificate last, so a half-made folder is made again.
         AtomicFile.Write(

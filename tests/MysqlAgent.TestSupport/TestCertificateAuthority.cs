@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using MysqlAgent.Common;
 
 namespace MysqlAgent.TestSupport;
 
@@ -10,9 +11,6 @@ namespace MysqlAgent.TestSupport;
 /// </summary>
 public sealed class TestCertificateAuthority : IDisposable
 {
-    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
-
     private TestCertificateAuthority(X509Certificate2 certificate) => Certificate = certificate;
 
     /// <summary>The CA's certificate, with its private key.</summary>
@@ -20,26 +18,9 @@ public sealed class TestCertificateAuthority : IDisposable
 
     public static TestCertificateAuthority Create(string name = "mysql-agent test CA")
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(
-            $"CN={name}",
-            key,
-            HashAlgorithmName.SHA256,
-            RSASignaturePadding.Pkcs1
-        );
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(
-            new X509KeyUsageExtension(
-                X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign,
-                true
-            )
-        );
-        request.CertificateExtensions.Add(
-            new X509SubjectKeyIdentifierExtension(request.PublicKey, false)
-        );
         var now = TimeProvider.System.GetUtcNow();
         return new TestCertificateAuthority(
-            request.CreateSelfSigned(now.AddYears(-1), now.AddYears(5))
+            Certificates.CreateAuthority(name, now.AddYears(-1), now.AddYears(5))
         );
     }
 
@@ -53,45 +34,14 @@ public sealed class TestCertificateAuthority : IDisposable
     {
         ArgumentNullException.ThrowIfNull(dnsNames);
         var now = TimeProvider.System.GetUtcNow();
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(
-            $"CN={(dnsNames.Count > 0 ? dnsNames[0] : "no-name")}",
-            key,
-            HashAlgorithmName.SHA256,
-            RSASignaturePadding.Pkcs1
+        return Certificates.Issue(
+            Certificate,
+            dnsNames.Count > 0 ? dnsNames[0] : "no-name",
+            dnsNames,
+            includeLoopback ? [IPAddress.Loopback] : [],
+            notBefore ?? now.AddDays(-1),
+            notAfter ?? now.AddYears(1)
         );
-        var names = new SubjectAlternativeNameBuilder();
-        foreach (var name in dnsNames)
-        {
-            names.AddDnsName(name);
-        }
-
-        if (includeLoopback)
-        {
-            names.AddIpAddress(IPAddress.Loopback);
-        }
-
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(
-            new X509KeyUsageExtension(
-                X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment,
-                true
-            )
-        );
-        request.CertificateExtensions.Add(
-            new X509EnhancedKeyUsageExtension([ServerAuthentication, ClientAuthentication], false)
-        );
-        request.CertificateExtensions.Add(
-            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false)
-        );
-        var serial = new byte[16];
-        RandomNumberGenerator.Fill(serial);
-        serial[0] &= 0x7f;
-        var from = notBefore ?? now.AddDays(-1);
-        var to = notAfter ?? now.AddYears(1);
-        using var issued = request.Create(Certificate, from, to, serial);
-        return issued.CopyWithPrivateKey(key);
     }
 
     /// <summary>Writes <paramref name="certificate"/> as tls.crt and tls.key and this CA as ca.crt into <paramref name="folder"/>.</summary>
