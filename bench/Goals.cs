@@ -10,7 +10,7 @@ internal static class Goals
     public const double CloneVsExampleOnLink = 1.5;
 
     /// <summary>The agent's default --stream-compression (StreamCompression.Default).</summary>
-    public const string DefaultCompression = "lz4";
+    public const string DefaultCompression = "zstd";
     public const double ReplicationSeconds = 0.5;
     public const long InitBytes = 5_000_000;
     public const double InitMilliseconds = 10;
@@ -217,6 +217,23 @@ internal static class Goals
                     "> 1.00x",
                     l > 1,
                     "datadir MB per second against the link's own rate"
+                )
+            );
+        }
+
+        if (
+            agentDefault is not null
+            && clone.FirstOrDefault(c => c.Method == $"mysql-agent TLS, {DefaultCompression}")
+                is { } tls
+        )
+        {
+            checks.Add(
+                new(
+                    $"{link}: clone, {tls.Method} / {agentDefault.Method}",
+                    $"{F(tls.MbPerSecond / agentDefault.MbPerSecond, 2)}x",
+                    "",
+                    null,
+                    "the cost of TLS: same run, same donor, in turns"
                 )
             );
         }

@@ -118,7 +118,7 @@ public static class OptionCatalog
         new(
             "stream-compression",
             "Backup stream compression: none, lz4 or zstd[:level]. The donor's default; a clone asks the donor for its own.",
-            "lz4"
+            "zstd"
         ),
     ];
 

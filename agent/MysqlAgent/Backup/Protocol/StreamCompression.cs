@@ -27,7 +27,7 @@ public sealed record StreamCompression(StreamCodec Codec, int Level)
     public static readonly StreamCompression Zstd = new(StreamCodec.Zstd, DefaultZstdLevel);
 
     /// <summary>The default, chosen by the 1 Gbit/s figures in the README.</summary>
-    public static StreamCompression Default => Lz4;
+    public static StreamCompression Default => Zstd;
 
     public const string Syntax = "none, lz4 or zstd[:level] (level 1 to 19)";
 
