@@ -14,7 +14,8 @@ internal sealed class Agents(BenchOptions options, Workspace work)
         string dataDir,
         string adminPassword,
         int primaryPort,
-        Link? link = null
+        Link? link = null,
+        IReadOnlyList<string>? extraArguments = null
     )
     {
         var bindAddress = link?.DonorHost ?? MariaDbServer.Host;
@@ -49,6 +50,7 @@ internal sealed class Agents(BenchOptions options, Workspace work)
             $"mysql-0.mysql:3306:{MariaDbServer.Host}:{Processes.Number(primaryPort)}",
             "--log-level",
             "Warning",
+            .. (extraArguments ?? []),
         ];
         var (program, arguments) = link is null
             ? (options.AgentPath, args)

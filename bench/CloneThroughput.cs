@@ -37,9 +37,16 @@ internal sealed class CloneThroughput(
     int donorBackupPort,
     long donorDataDirBytes,
     TextWriter log,
-    Link link
+    Link link,
+    CloneThroughput.TlsDonor? tlsDonor = null
 )
 {
+    /// <summary>A second agent serving the same donor with HTTPS only on its backup port, and the clone's TLS options.</summary>
+    public sealed record TlsDonor(int BackupPort, IReadOnlyList<string> CloneArguments);
+
+    public const string AgentTlsIncludes =
+        "as mysql-agent with the default compression, over HTTPS: TLS 1.3 on the backup port, the clone verifying the donor's certificate against the CA and its name, bearer token";
+
     public const string RawIncludes =
         "raw link limit: socat -u -b 1048576 sends as many zero bytes as the donor's datadir from the donor's namespace to the receiver's, which discards them; no disk, no backup tool";
 
@@ -92,6 +99,17 @@ internal sealed class CloneThroughput(
                     $"mysql-agent, {compression}",
                     AgentIncludes + $"; --stream-compression {compression}",
                     (target, ct) => AgentCloneAsync(target, compression, ct)
+                )
+            );
+        }
+
+        if (tlsDonor is not null)
+        {
+            methods.Add(
+                (
+                    $"mysql-agent TLS, {Goals.DefaultCompression}",
+                    AgentTlsIncludes + $"; --stream-compression {Goals.DefaultCompression}",
+                    AgentTlsCloneAsync
                 )
             );
         }
@@ -245,6 +263,34 @@ internal sealed class CloneThroughput(
             _cloneCpu.Add(cloneSampler.LastCpuSeconds);
             return elapsed;
         }
+    }
+
+    /// <summary>The agent's clone from the TLS donor; memory and CPU are not sampled (the plain runs' are the figures).</summary>
+    private async Task<double> AgentTlsCloneAsync(string target, CancellationToken ct)
+    {
+        var (program, arguments) = link.OnReceiver(
+            options.AgentPath,
+            [
+                .. agents.CloneArguments(target, tlsDonor!.BackupPort, link.DonorHost),
+                "--stream-compression",
+                Goals.DefaultCompression,
+                .. tlsDonor.CloneArguments,
+            ]
+        );
+        await using var clone = new BackgroundProcess(program, arguments);
+        var result = await clone.Completion.WaitAsync(ct).ConfigureAwait(false);
+        var elapsed = clone.StartedAt.Elapsed.TotalSeconds;
+        if (
+            result.ExitCode != 0
+            || !File.Exists(Path.Combine(target, ".mysql-agent-clone-complete"))
+        )
+        {
+            throw new BenchException(
+                $"mysql-agent clone over TLS exited {result.ExitCode} without a complete datadir in {target}:\n{clone.Output}"
+            );
+        }
+
+        return elapsed;
     }
 
     private string BackupCommand(string tmp) =>

@@ -100,6 +100,21 @@ await Section(
                 donor.Port,
                 link.IsEmulated ? link : null
             );
+            // The same donor behind a second agent whose backup port serves HTTPS only: the TLS clone
+            // runs in the same turns as the plain ones.
+            using var ca = TestCertificateAuthority.Create("mysql-agent bench CA");
+            using var donorCertificate = ca.Issue(["mysql-0.mysql"]);
+            var donorTls = ca.Write(work.NewPath("tls-donor"), donorCertificate);
+            var (tlsAgent, _, tlsBackupPort) = agents.Serve(
+                0,
+                donor.Port,
+                donor.DataDir,
+                donor.RootPassword,
+                donor.Port,
+                link.IsEmulated ? link : null,
+                donorTls.Arguments
+            );
+            await using var tlsAgentScope = tlsAgent;
             await using (agent)
             {
                 if (link.IsEmulated)
@@ -110,6 +125,8 @@ await Section(
                 {
                     await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
                 }
+
+                await Link.WaitListeningAsync(tlsAgent, tlsBackupPort, ct);
 
                 await Agents.WaitForPrimaryUsersAsync(donor, agent, ct);
                 if (idle is null)
@@ -131,7 +148,8 @@ await Section(
                     backupPort,
                     donorBytes,
                     log,
-                    link
+                    link,
+                    new CloneThroughput.TlsDonor(tlsBackupPort, ["--tls-ca-file", donorTls.CaFile])
                 );
                 if (link.IsEmulated)
                 {
