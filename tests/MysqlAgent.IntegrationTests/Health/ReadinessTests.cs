@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using MysqlAgent.IntegrationTests.Hosting;
+using MysqlAgent.Replication.Setup;
 using MysqlAgent.TestSupport;
 using MySqlConnector;
 
@@ -157,6 +158,12 @@ public sealed class ReadinessTests
             )
         );
 
+        // The primary's bootstrap makes mysqld writable once at start; /readyz can say "writable"
+        // before it ran (a fresh server is), and a bootstrap after this SET would undo it.
+        Assert.Equal(
+            ReplicationSetupState.NotNeeded,
+            (await agent.WaitForSetupAsync(TimeSpan.FromMinutes(2))).State
+        );
         await server.ExecuteAsync("SET GLOBAL read_only = 1");
 
         (_, body) = await agent.WaitForReadyzAsync(
