@@ -52,8 +52,9 @@ internal sealed class MysqlSetupCrashPair : ISetupCrashPair, IAsyncDisposable
     public int StatementCount => Statements(Arguments.Mode);
 
     /// <summary>
-    /// MySQL's setup from a clone whose GTIDs the replica lacks: STOP, RESET ALL, [RESET BINARY LOGS
-    /// AND GTIDS, SET gtid_purged,] CHANGE REPLICATION SOURCE, START.
+    /// MySQL's setup: STOP, RESET ALL, [RESET BINARY LOGS AND GTIDS, SET gtid_purged,] CHANGE
+    /// REPLICATION SOURCE, START. The bracketed two run when the replica lacks the clone's GTIDs,
+    /// as a replica fresh from <see cref="MysqlCrashReplica"/> always does.
     /// </summary>
     public static int Statements(string mode) => mode == "gtid" ? 6 : 4;
 
