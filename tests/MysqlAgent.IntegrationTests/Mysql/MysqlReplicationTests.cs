@@ -9,51 +9,6 @@ using Xunit.Abstractions;
 
 namespace MysqlAgent.IntegrationTests.Mysql;
 
-/// <summary>One bootstrapped MySQL primary for the replication tests; each test clones it into its own replica.</summary>
-public sealed class MysqlPrimary : IAsyncLifetime
-{
-    private readonly SemaphoreSlim _start = new(1, 1);
-    private MysqlServer? _server;
-    private string? _dataDir;
-
-    public async Task<MysqlServer> GetAsync(MysqlEngine engine)
-    {
-        await _start.WaitAsync();
-        try
-        {
-            if (_server is null)
-            {
-                _server = await engine.StartAsync(1);
-                _dataDir = Directory.CreateTempSubdirectory("mysql-agent-mysql-primary-").FullName;
-                await MysqlAgents.BootstrapAsync(MysqlAgents.Primary(_server, _dataDir));
-            }
-
-            return _server;
-        }
-        finally
-        {
-            _start.Release();
-        }
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (_dataDir is not null)
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-
-        _start.Dispose();
-    }
-}
-
 /// <summary>
 /// A replica's setup against real MySQL, from a clone's info files. The clone is made without
 /// XtraBackup (Debian has none): the replica gets the primary's table and rows with sql_log_bin=0 and
@@ -64,8 +19,9 @@ public sealed class MysqlPrimary : IAsyncLifetime
 public sealed class MysqlReplicationTests(
     MysqlEngine engine,
     MysqlPrimary shared,
+    MysqlCrashReplica crashReplica,
     ITestOutputHelper output
-) : IClassFixture<MysqlPrimary>
+) : IClassFixture<MysqlPrimary>, IClassFixture<MysqlCrashReplica>
 {
     private MysqlServer? _primary;
 
@@ -103,7 +59,7 @@ public sealed class MysqlReplicationTests(
                 setup.State == ReplicationSetupState.Done,
                 $"replica setup: {setup.StateName} {setup.Reason}"
             );
-            await InsertAsync(Primary, clone.Table, 11, 20);
+            await MysqlManualClone.InsertAsync(Primary, clone.Table, 11, 20);
             await WaitForRowsAsync(replica, clone.Table, 20);
 
             var status = (await replica.RowsAsync("SHOW REPLICA STATUS")).Single();
@@ -141,7 +97,7 @@ public sealed class MysqlReplicationTests(
             await Primary.ExecuteAsync("FLUSH LOCAL PRIVILEGES");
             await replica.ExecuteAsync("STOP REPLICA IO_THREAD");
             await replica.ExecuteAsync("START REPLICA IO_THREAD");
-            await InsertAsync(Primary, clone.Table, 21, 30);
+            await MysqlManualClone.InsertAsync(Primary, clone.Table, 21, 30);
             await WaitForRowsAsync(replica, clone.Table, 30);
 
             // A stopped SQL thread: not ready, said so (once the watcher saw both threads again).
@@ -180,13 +136,46 @@ public sealed class MysqlReplicationTests(
             );
         }
 
-        await InsertAsync(Primary, clone.Table, 31, 40);
+        await MysqlManualClone.InsertAsync(Primary, clone.Table, 31, 40);
         await WaitForRowsAsync(replica, clone.Table, 40);
         Assert.Equal(
             await Primary.ScalarAsync<string>($"CHECKSUM TABLE {clone.Table}"),
             await replica.ScalarAsync<string>($"CHECKSUM TABLE {clone.Table}")
         );
     }
+
+    /// <summary>
+    /// The MariaDB crash tests' twin (<see cref="SetupCrashScenario"/>): SIGKILL at every step of the
+    /// setup, then a restart; MySQL's own GTID record confirms that the replica applied every
+    /// transaction after the clone point, once, and none before it. One replica serves every case.
+    /// </summary>
+    [MysqlTheory(Timeout = 900_000)]
+    [MemberData(nameof(SetupCrashPoints))]
+    public async Task A_SIGKILL_at_any_step_of_the_setup_still_ends_in_one_change_of_source_applied_once(
+        string mode,
+        string crashPoint
+    )
+    {
+        _primary = await shared.GetAsync(engine);
+        await using var pair = await MysqlSetupCrashPair.CloneAsync(
+            Primary,
+            await crashReplica.FreshAsync(engine),
+            mode,
+            SetupCrashScenario.Database(mode, crashPoint)
+        );
+        output.WriteLine($"clone at {pair.Clone.File}:{pair.Clone.Offset} {pair.Clone.GtidSet}");
+
+        await SetupCrashScenario.RunAsync(pair, crashPoint, output);
+
+        var expected = await pair.ExpectedGtidsAsync(mode);
+        Assert.True(
+            await pair.ReplicaHasExactlyAsync(expected!),
+            $"the replica's gtid_executed is {expected}; it is {await pair.ReplicaGtidsAsync()}"
+        );
+    }
+
+    public static TheoryData<string, string> SetupCrashPoints() =>
+        SetupCrashScenario.CrashPoints(MysqlSetupCrashPair.Statements);
 
     [MysqlFact(Timeout = 900_000)]
     public async Task A_wrong_replication_password_is_a_clear_permanent_error()
@@ -236,46 +225,17 @@ public sealed class MysqlReplicationTests(
 
     /// <summary>
     /// A replica holding the primary's table as of now (rows 1-10, written with sql_log_bin=0) and
-    /// the info file the backup tool would have written at this point.
+    /// the info file the backup tool would have written at this point (<see cref="MysqlManualClone"/>).
     /// </summary>
     private async Task<Clone> CloneAsync(string name, int serverId)
     {
         _primary = await shared.GetAsync(engine);
         var replica = await engine.StartAsync(serverId);
         var database = "mysql_" + name;
-        var table = $"{database}.t";
-        const string create = "(id INT PRIMARY KEY, payload VARCHAR(64) NOT NULL) ENGINE=InnoDB";
-        await Primary.ExecuteAsync($"CREATE DATABASE {database}");
-        await Primary.ExecuteAsync($"CREATE TABLE {table} {create}");
-        await InsertAsync(Primary, table, 1, 10);
-        var position = (await Primary.RowsAsync("SHOW BINARY LOG STATUS")).Single();
-        await replica.ExecuteAsync(
-            $"SET SESSION sql_log_bin = 0; CREATE DATABASE {database}; CREATE TABLE {table} {create}"
-        );
-        for (var id = 1; id <= 10; id++)
-        {
-            await replica.ExecuteAsync(
-                $"SET SESSION sql_log_bin = 0; INSERT INTO {table} VALUES ({id}, 'row {id}')"
-            );
-        }
-
         var dataDir = Directory.CreateTempSubdirectory("mysql-agent-mysql-replica-").FullName;
-        await File.WriteAllTextAsync(
-            Path.Combine(dataDir, "xtrabackup_binlog_info"),
-            $"{position["File"]}\t{position["Position"]}\t{position["Executed_Gtid_Set"]}\n"
-        );
-        output.WriteLine(
-            $"clone at {position["File"]}:{position["Position"]} {position["Executed_Gtid_Set"]}"
-        );
-        return new Clone(replica, dataDir, table);
-    }
-
-    private static async Task InsertAsync(MysqlServer server, string table, int first, int last)
-    {
-        for (var id = first; id <= last; id++)
-        {
-            await server.ExecuteAsync($"INSERT INTO {table} VALUES ({id}, 'row {id}')");
-        }
+        var position = await MysqlManualClone.CopyAsync(Primary, replica, database, 10, dataDir);
+        output.WriteLine($"clone at {position.File}:{position.Offset} {position.GtidSet}");
+        return new Clone(replica, dataDir, MysqlManualClone.Table(database));
     }
 
     private static Task WaitForRowsAsync(MysqlServer replica, string table, long count) =>
