@@ -345,6 +345,8 @@ public sealed class ElectionService : BackgroundService
 
         if (!_local.Up)
         {
+            // Not the primary while its server is down; a restarted (read-only) one is promoted again.
+            SetPromoted(false);
             _downSince ??= _time.GetTimestamp();
             var down = _time.GetElapsedTime(_downSince.Value);
             if (down >= _options.PrimaryStartTimeout)

@@ -48,7 +48,6 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
             );
         }
 
-        sampler.ResetPrimariesSeen();
         await old.StopAsync();
         output.WriteLine("mysql-0's mysqld stopped for good");
 
@@ -61,6 +60,8 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
             "a replica is writable and its agent reports primary",
             FailoverWait
         );
+        // From here on the old primary's agent must never say primary again.
+        sampler.ResetPrimariesSeen();
         var (newPrimary, follower) = promoted == 1 ? (replica1, replica2) : (replica2, replica1);
         var followerOrdinal = 3 - promoted;
         output.WriteLine($"mysql-{promoted} took over");
