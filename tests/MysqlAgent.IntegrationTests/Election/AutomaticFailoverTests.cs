@@ -1,0 +1,139 @@
+using MysqlAgent.TestSupport;
+using Xunit.Abstractions;
+
+namespace MysqlAgent.IntegrationTests.Election;
+
+/// <summary>
+/// <c>serve --lease-store file:...</c> on three real mariadbd servers: the agents elect a primary,
+/// and when its mysqld stops for good another one takes over; when it only restarts, nothing moves.
+/// Short timings: lease 6 s, renew deadline 4 s, retry 1 s, fence budget 1 s.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class AutomaticFailoverTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan FailoverWait = TimeSpan.FromSeconds(90);
+
+    [Fact(Timeout = 400_000)]
+    public async Task When_the_primary_mysqld_stops_for_good_a_replica_is_promoted_with_every_acknowledged_row_and_never_two_primaries()
+    {
+        await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 2);
+        await using var sampler = new SplitBrainSampler(set);
+        var (old, replica1, replica2) = (set.Servers[0], set.Servers[1], set.Servers[2]);
+
+        // A fresh set: ordinal 0 creates the Lease (term 1) and promotes; the others follow it.
+        await set.WaitUntilAllReadyAsync();
+        var first = await set.StatusAsync(0);
+        Assert.Equal("primary", first.GetProperty("role").GetString());
+        Assert.Equal(1, first.GetProperty("term").GetInt64());
+        Assert.Equal("mysql-0", first.GetProperty("holder").GetString());
+        Assert.True(await ElectedSet.WritableAsync(old));
+        Assert.False(await ElectedSet.WritableAsync(replica1));
+        Assert.False(await ElectedSet.WritableAsync(replica2));
+
+        await ElectedSet.CreateAppSchemaAsync(old);
+        var acknowledged = new List<int>();
+        for (var id = 1; id <= 40; id++)
+        {
+            await ElectedSet.InsertAsync(old, id);
+            acknowledged.Add(id);
+        }
+
+        // Without the semi-sync ACK fence (not wired yet), an acknowledged row is only safe once a
+        // replica has it: the test waits for that, so what it checks is that failover loses none.
+        foreach (var replica in new[] { replica1, replica2 })
+        {
+            await Eventually.UntilAsync(
+                async () => (await ElectedSet.RowsAsync(replica)).IsSupersetOf(acknowledged),
+                $"{replica} has the 40 acknowledged rows"
+            );
+        }
+
+        await old.StopAsync();
+        output.WriteLine("mysql-0's mysqld stopped for good");
+
+        var promoted = await Eventually.ValueAsync(
+            async () =>
+                await ElectedSet.WritableAsync(replica1) ? 1
+                : await ElectedSet.WritableAsync(replica2) ? 2
+                : 0,
+            ordinal => ordinal > 0 && set.Role(ordinal).IsPrimary,
+            "a replica is writable and its agent reports primary",
+            FailoverWait
+        );
+        // From here on the old primary's agent must never say primary again.
+        sampler.ResetPrimariesSeen();
+        var (newPrimary, follower) = promoted == 1 ? (replica1, replica2) : (replica2, replica1);
+        var followerOrdinal = 3 - promoted;
+        output.WriteLine($"mysql-{promoted} took over");
+
+        var status = await set.StatusAsync(promoted);
+        Assert.Equal("primary", status.GetProperty("role").GetString());
+        Assert.Equal(2, status.GetProperty("term").GetInt64());
+        Assert.Equal($"mysql-{promoted}", status.GetProperty("holder").GetString());
+        Assert.True((await ElectedSet.RowsAsync(newPrimary)).IsSupersetOf(acknowledged));
+
+        // The other replica follows the new primary: a new write reaches it.
+        await ElectedSet.InsertAsync(newPrimary, 41);
+        acknowledged.Add(41);
+        await Eventually.UntilAsync(
+            async () => (await ElectedSet.RowsAsync(follower)).IsSupersetOf(acknowledged),
+            $"mysql-{followerOrdinal} replicates row 41 from mysql-{promoted}",
+            FailoverWait
+        );
+        await set.Agents[followerOrdinal]
+            .WaitForReadyzAsync((code, _) => code == System.Net.HttpStatusCode.OK, FailoverWait);
+        Assert.False(await ElectedSet.WritableAsync(follower));
+        Assert.Equal(1, await set.Agents[promoted].MetricAsync("mysql_agent_failovers_total"));
+        Assert.Equal(2, await set.Agents[followerOrdinal].MetricAsync("mysql_agent_term"));
+
+        var samples = await sampler.StopAsync();
+        output.WriteLine($"{samples} samples of the writable servers and primary agents");
+        Assert.Empty(sampler.Doubles);
+        Assert.DoesNotContain(0, sampler.PrimariesSeen);
+        Assert.False(set.Role(0).IsPrimary);
+        Assert.Equal("replica", (await set.StatusAsync(0)).GetProperty("role").GetString());
+    }
+
+    [Fact(Timeout = 400_000)]
+    public async Task A_primary_mysqld_restarted_within_the_start_timeout_keeps_its_term_and_its_replicas()
+    {
+        await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 60);
+        await using var sampler = new SplitBrainSampler(set);
+        var primary = set.Servers[0];
+        await set.WaitUntilAllReadyAsync();
+        await ElectedSet.CreateAppSchemaAsync(primary);
+        await ElectedSet.InsertAsync(primary, 1);
+
+        await primary.StopAsync();
+        await primary.StartAgainAsync();
+        output.WriteLine("mysql-0's mysqld restarted (it boots read-only)");
+
+        // The holder's agent makes it writable again in the same term.
+        await Eventually.UntilAsync(
+            async () => await ElectedSet.WritableAsync(primary) && set.Role(0).IsPrimary,
+            "mysql-0 is writable again and its agent reports primary",
+            FailoverWait
+        );
+        await ElectedSet.InsertAsync(primary, 2);
+        foreach (var ordinal in new[] { 1, 2 })
+        {
+            await Eventually.UntilAsync(
+                async () => (await ElectedSet.RowsAsync(set.Servers[ordinal])).Contains(2),
+                $"mysql-{ordinal} still replicates from mysql-0",
+                FailoverWait
+            );
+        }
+
+        for (var ordinal = 0; ordinal < 3; ordinal++)
+        {
+            var status = await set.StatusAsync(ordinal);
+            Assert.Equal(1, status.GetProperty("term").GetInt64());
+            Assert.Equal("mysql-0", status.GetProperty("holder").GetString());
+        }
+
+        await sampler.StopAsync();
+        Assert.Empty(sampler.Doubles);
+        Assert.Equal(0, await set.Agents[1].MetricAsync("mysql_agent_failovers_total"));
+        Assert.Equal(0, await set.Agents[2].MetricAsync("mysql_agent_failovers_total"));
+    }
+}
