@@ -25,7 +25,7 @@ try
         "down" => await DownCommand.RunAsync(line, time, output, cancel.Token),
         "freeze" or "thaw" => await FreezeCommand.RunAsync(line, output),
         "isolate" or "heal" => await IsolateCommand.RunAsync(line, output),
-        "switchover" => await SwitchoverCommand.RunAsync(line, output, cancel.Token),
+        "switchover" => await SwitchoverCommand.RunAsync(line, time, output, cancel.Token),
         KubeletProcess.CommandName => await KubeletCommand.RunAsync(line, time),
         _ => throw new UsageException(
             $"unknown command '{line.Command}': use {LocalCommandLine.CommandList} (see --help)"

@@ -1,5 +1,7 @@
 using CliWrap;
 using MysqlLocal.State;
+using Polly;
+using Polly.Retry;
 
 namespace MysqlLocal.Commands;
 
@@ -10,8 +12,12 @@ namespace MysqlLocal.Commands;
 /// </summary>
 public static class SwitchoverCommand
 {
+    /// <summary>The agent's advice when its request lost the compare-and-swap to a renewal (MysqlAgent.Election.SwitchoverClient).</summary>
+    private const string RunAgain = "run the command again";
+
     public static async Task<int> RunAsync(
         LocalCommandLine line,
+        TimeProvider time,
         TextWriter output,
         CancellationToken cancellationToken
     )
@@ -35,19 +41,57 @@ public static class SwitchoverCommand
 
         // As from inside a pod of the set (the agent takes the set's name from HOSTNAME), with the
         // agents' own extra arguments, so that shortened election timings apply to its wait too.
-        var result = await Cli.Wrap(desired.AgentBinary)
-            .WithArguments([
-                "switchover",
-                .. (to is null ? Array.Empty<string>() : ["--to", to]),
-                "--service=" + SetPaths.ServiceName,
-                "--lease-store=file:" + store.Paths.LeaseDir,
-                .. desired.AgentArguments,
-            ])
-            .WithEnvironmentVariables(env => env.Set("HOSTNAME", SetPaths.PodName(0)))
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(output.WriteLine))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(Console.Error.WriteLine))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(cancellationToken)
+        string[] arguments =
+        [
+            "switchover",
+            .. (to is null ? Array.Empty<string>() : ["--to", to]),
+            "--service=" + SetPaths.ServiceName,
+            "--lease-store=file:" + store.Paths.LeaseDir,
+            .. desired.AgentArguments,
+        ];
+        // The request is a compare-and-swap on the Lease, which the primary renews every retry
+        // period: when the renewal wins the race, the agent says to run it again, and so we do.
+        var retry = new ResiliencePipelineBuilder<(int ExitCode, bool Again)>
+        {
+            TimeProvider = time,
+        }
+            .AddRetry(
+                new RetryStrategyOptions<(int ExitCode, bool Again)>
+                {
+                    ShouldHandle = args =>
+                        ValueTask.FromResult(
+                            args.Outcome.Exception is null && args.Outcome.Result.Again
+                        ),
+                    MaxRetryAttempts = 4,
+                    BackoffType = DelayBackoffType.Constant,
+                    Delay = TimeSpan.FromMilliseconds(300),
+                    UseJitter = true,
+                }
+            )
+            .Build();
+        var result = await retry
+            .ExecuteAsync(
+                async token =>
+                {
+                    var again = false;
+                    var run = await Cli.Wrap(desired.AgentBinary)
+                        .WithArguments(arguments)
+                        .WithEnvironmentVariables(env => env.Set("HOSTNAME", SetPaths.PodName(0)))
+                        .WithStandardOutputPipe(
+                            PipeTarget.ToDelegate(text =>
+                            {
+                                again |= text.Contains(RunAgain, StringComparison.Ordinal);
+                                output.WriteLine(text);
+                            })
+                        )
+                        .WithStandardErrorPipe(PipeTarget.ToDelegate(Console.Error.WriteLine))
+                        .WithValidation(CommandResultValidation.None)
+                        .ExecuteAsync(token)
+                        .ConfigureAwait(false);
+                    return (run.ExitCode, Again: run.ExitCode != 0 && again);
+                },
+                cancellationToken
+            )
             .ConfigureAwait(false);
         if (result.ExitCode != 0)
         {

@@ -44,9 +44,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 "another pod holds the Lease in a later term",
                 l => l.Term > first.Term && l.Holder is { Length: > 0 } h && h != "mysql-0"
             );
-            var resumed = await writer.FirstAfterAsync(killedAt);
+            var (failed, resumed) = await writer.OutageAfterAsync(killedAt);
             output.WriteLine(
-                $"failover: {next.Holder} in term {next.Term}; first write acknowledged {(resumed.At - killedAt).TotalSeconds:0.0} s after the kill"
+                $"failover: {next.Holder} in term {next.Term}; writes failed from {(failed - killedAt).TotalSeconds:0.0} s after the kill and came back {(resumed.At - killedAt).TotalSeconds:0.0} s after it"
             );
             await writer.WaitForMoreAsync(100);
             var acknowledged = await writer.StopAsync();
@@ -86,9 +86,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 "another pod holds the Lease in a later term",
                 l => l.Term > first.Term && l.Holder is { Length: > 0 } h && h != "mysql-0"
             );
-            var resumed = await writer.FirstAfterAsync(frozenAt);
+            var (_, resumed) = await writer.OutageAfterAsync(frozenAt);
             output.WriteLine(
-                $"failover: {next.Holder} in term {next.Term}; first write acknowledged {(resumed.At - frozenAt).TotalSeconds:0.0} s after the freeze"
+                $"failover: {next.Holder} in term {next.Term}; writes came back {(resumed.At - frozenAt).TotalSeconds:0.0} s after the freeze (the writer gives up on a silent server after 5 s)"
             );
             await writer.WaitForMoreAsync(100);
 
@@ -155,9 +155,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
             var killedAt = writer.Now;
             output.WriteLine($"killed mysql-0's mysqld {mysqld}; the kubelet restarts it");
 
-            var resumed = await writer.FirstAfterAsync(killedAt);
+            var (failed, resumed) = await writer.OutageAfterAsync(killedAt);
             output.WriteLine(
-                $"writes resumed {(resumed.At - killedAt).TotalSeconds:0.0} s after the kill"
+                $"writes failed from {(failed - killedAt).TotalSeconds:0.0} s after the kill and came back {(resumed.At - killedAt).TotalSeconds:0.0} s after it"
             );
             Assert.True((await set.PodAsync("mysql-0")).Restarts("mysql") >= 1);
             await writer.WaitForMoreAsync(100);

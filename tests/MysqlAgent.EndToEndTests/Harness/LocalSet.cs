@@ -202,7 +202,12 @@ public sealed class LocalSet : IAsyncDisposable
     public Task<MySqlConnection> ConnectAsync(int ordinal) =>
         OpenAsync((uint)MysqlPort(BasePort, ordinal), CancellationToken.None);
 
-    private async Task<MySqlConnection> OpenAsync(uint port, CancellationToken cancellationToken)
+    private async Task<MySqlConnection> OpenAsync(
+        uint port,
+        CancellationToken cancellationToken,
+        uint connectSeconds = 5,
+        uint commandSeconds = 30
+    )
     {
         var connection = new MySqlConnection(
             new MySqlConnectionStringBuilder
@@ -213,8 +218,8 @@ public sealed class LocalSet : IAsyncDisposable
                 Password = RootPassword,
                 SslMode = MySqlSslMode.None,
                 Pooling = false,
-                ConnectionTimeout = 5,
-                DefaultCommandTimeout = 30,
+                ConnectionTimeout = connectSeconds,
+                DefaultCommandTimeout = commandSeconds,
             }.ConnectionString
         );
         try

@@ -18,6 +18,7 @@ public sealed class PrimaryWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Write> _acknowledged = [];
     private readonly List<string> _errors = [];
+    private readonly List<TimeSpan> _errorTimes = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Task _run = Task.CompletedTask;
     private long _nextId;
@@ -101,6 +102,37 @@ public sealed class PrimaryWriter : IAsyncDisposable
         return first!;
     }
 
+    /// <summary>
+    /// The outage a fault at <paramref name="since"/> caused, once writes came back: the first
+    /// failed write after it, and the first acknowledged write after that failure. A write that
+    /// was in flight when the fault hit may still be acknowledged, so "the first write after the
+    /// fault" would measure nothing.
+    /// </summary>
+    public async Task<(TimeSpan FirstError, Write Resumed)> OutageAfterAsync(TimeSpan since)
+    {
+        TimeSpan? firstError = null;
+        Write? resumed = null;
+        await _set.WaitUntilAsync(
+            $"writes through mysql-primary fail after {since.TotalSeconds:0.0} s, then succeed again",
+            () =>
+            {
+                lock (_errors)
+                {
+                    firstError ??= _errorTimes
+                        .Where(t => t >= since)
+                        .Cast<TimeSpan?>()
+                        .FirstOrDefault();
+                }
+
+                resumed = firstError is { } failed
+                    ? Acknowledged.FirstOrDefault(w => w.At > failed)
+                    : null;
+                return Task.FromResult(resumed is not null);
+            }
+        );
+        return (firstError!.Value, resumed!);
+    }
+
     /// <summary>The longest time between two acknowledged writes within [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public TimeSpan LongestPause(TimeSpan from, TimeSpan to)
     {
@@ -159,6 +191,7 @@ public sealed class PrimaryWriter : IAsyncDisposable
                     lock (_errors)
                     {
                         _errors.Add($"{_clock.Elapsed.TotalSeconds:0.00} s: {e.Message}");
+                        _errorTimes.Add(_clock.Elapsed);
                     }
 
                     if (connection is not null)
