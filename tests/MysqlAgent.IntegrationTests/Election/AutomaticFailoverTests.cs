@@ -68,7 +68,9 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
 
         var status = await set.StatusAsync(promoted);
         Assert.Equal("primary", status.GetProperty("role").GetString());
-        Assert.Equal(2, status.GetProperty("term").GetInt64());
+        // Term 2, or 3 when a racer that could not see a more advanced peer handed the Lease to it.
+        var term = status.GetProperty("term").GetInt64();
+        Assert.InRange(term, 2, 3);
         Assert.Equal($"mysql-{promoted}", status.GetProperty("holder").GetString());
         Assert.True((await ElectedSet.RowsAsync(newPrimary)).IsSupersetOf(acknowledged));
 
@@ -83,8 +85,12 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
         await set.Agents[followerOrdinal]
             .WaitForReadyzAsync((code, _) => code == System.Net.HttpStatusCode.OK, FailoverWait);
         Assert.False(await ElectedSet.WritableAsync(follower));
-        Assert.Equal(1, await set.Agents[promoted].MetricAsync("mysql_agent_failovers_total"));
-        Assert.Equal(2, await set.Agents[followerOrdinal].MetricAsync("mysql_agent_term"));
+        Assert.Equal(
+            1,
+            await set.Agents[1].MetricAsync("mysql_agent_failovers_total")
+                + await set.Agents[2].MetricAsync("mysql_agent_failovers_total")
+        );
+        Assert.Equal(term, await set.Agents[followerOrdinal].MetricAsync("mysql_agent_term"));
 
         var samples = await sampler.StopAsync();
         output.WriteLine($"{samples} samples of the writable servers and primary agents");
