@@ -598,13 +598,20 @@ public sealed class ElectionService : BackgroundService
     /// <summary>This pod just lost the Lease: it stops calling itself primary, then fences.</summary>
     private async Task LoseLeaseAsync(ElectionStep step, CancellationToken cancellationToken)
     {
+        // A holder that never promoted, or that fenced already (a restarted agent whose Lease
+        // could not be renewed steps down at every step), has nothing writable to fence.
+        var wasPromoted = _promoted;
         SetPromoted(false);
         _downSince = null;
-        if (_local.Up)
-        {
-            await _fence
+        if (
+            _local.Up
+            && (wasPromoted || _local.Writable)
+            && await _fence
                 .FenceAsync(step.Detail ?? "lost the Lease", cancellationToken)
-                .ConfigureAwait(false);
+                .ConfigureAwait(false)
+        )
+        {
+            _local = _local with { Writable = false };
         }
     }
 
@@ -619,9 +626,14 @@ public sealed class ElectionService : BackgroundService
         if (_local.Writable)
         {
             ElectionLog.WritableWithoutLease(_logger, lease?.Holder ?? "", lease?.Term ?? 0);
-            await _fence
-                .FenceAsync("writable without the Lease", cancellationToken)
-                .ConfigureAwait(false);
+            if (
+                await _fence
+                    .FenceAsync("writable without the Lease", cancellationToken)
+                    .ConfigureAwait(false)
+            )
+            {
+                _local = _local with { Writable = false };
+            }
         }
 
         if (
