@@ -319,9 +319,11 @@ public sealed class ElectionService : BackgroundService
         if (step.Event == ElectionEvent.Acquired)
         {
             _acquiredTerm = lease.Term;
-            // A switchover's target is handed the Lease; that is no failover.
+            // A switchover's target is handed the Lease by a primary that had promoted (its term
+            // has a fork point): no failover. A race winner that handed over had not.
             _handedToMe =
-                step.Detail?.StartsWith("handed over to me", StringComparison.Ordinal) == true;
+                step.Detail?.StartsWith("handed over to me", StringComparison.Ordinal) == true
+                && lease.History.Any(h => h.Term == lease.Term - 1);
         }
 
         // Only a race winner hands over: a created or resumed Lease has no more advanced replica.
@@ -463,10 +465,11 @@ public sealed class ElectionService : BackgroundService
         }
 
         var started = _time.GetTimestamp();
+        // Not primary first: no heartbeat starts after this, so none lands after the fence.
+        SetPromoted(false);
         await _fence
             .FenceAsync($"switchover to {target.Name}", cancellationToken)
             .ConfigureAwait(false);
-        SetPromoted(false);
         _local = await ReadLocalAsync(cancellationToken).ConfigureAwait(false);
         var own = CandidateReports
             .ToStatus(
@@ -595,13 +598,20 @@ public sealed class ElectionService : BackgroundService
     /// <summary>This pod just lost the Lease: it stops calling itself primary, then fences.</summary>
     private async Task LoseLeaseAsync(ElectionStep step, CancellationToken cancellationToken)
     {
+        // A holder that never promoted, or that fenced already (a restarted agent whose Lease
+        // could not be renewed steps down at every step), has nothing writable to fence.
+        var wasPromoted = _promoted;
         SetPromoted(false);
         _downSince = null;
-        if (_local.Up)
-        {
-            await _fence
+        if (
+            _local.Up
+            && (wasPromoted || _local.Writable)
+            && await _fence
                 .FenceAsync(step.Detail ?? "lost the Lease", cancellationToken)
-                .ConfigureAwait(false);
+                .ConfigureAwait(false)
+        )
+        {
+            _local = _local with { Writable = false };
         }
     }
 
@@ -616,9 +626,14 @@ public sealed class ElectionService : BackgroundService
         if (_local.Writable)
         {
             ElectionLog.WritableWithoutLease(_logger, lease?.Holder ?? "", lease?.Term ?? 0);
-            await _fence
-                .FenceAsync("writable without the Lease", cancellationToken)
-                .ConfigureAwait(false);
+            if (
+                await _fence
+                    .FenceAsync("writable without the Lease", cancellationToken)
+                    .ConfigureAwait(false)
+            )
+            {
+                _local = _local with { Writable = false };
+            }
         }
 
         if (
