@@ -139,6 +139,12 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
             yield return Map(name, PodPorts.ClusterMysqlPort, ports.Mysql);
             yield return Map(name, PodPorts.ClusterBackupPort, ports.Backup);
             yield return Map(name, PodPorts.ClusterHttpPort, ports.Http);
+            if (desired.Failover && peer != ordinal)
+            {
+                // The election reads a peer's /status on this agent's own --http-port (in a cluster
+                // every pod has 8080); here each pod has its own, so map that one to the peer's too.
+                yield return Map(name, Ports.Http, ports.Http);
+            }
         }
     }
 

@@ -21,6 +21,10 @@ public sealed class PodTemplateFailoverTests : IDisposable
 
         Assert.Contains("--lease-store=file:" + _set.Pod(1).LeaseLink, agent);
         Assert.Equal(["mysql-0.mysql", "mysql-1.mysql", "mysql-2.mysql"], MappedNames(agent));
+        Assert.Contains(
+            $"--connect-to=mysql-2.mysql:{template.Ports.Http}:127.0.0.1:{PodPorts.For(PodPorts.DefaultBase, 2).Http}",
+            agent
+        );
         Assert.DoesNotContain(
             template.Clone().Arguments,
             a => a.StartsWith("--lease-store", StringComparison.Ordinal)
