@@ -182,9 +182,18 @@ public sealed class LocalSet : IAsyncDisposable
     public int PrimaryPort => BasePort + 5;
 
     /// <summary>A connection through the mysql-primary port, as a writer's.</summary>
+    /// <remarks>Short timeouts, as a writer's: a frozen primary must cost seconds, not the default 30.</remarks>
     public Task<MySqlConnection> ConnectPrimaryAsync(
+        (string User, string Password)? account = null,
         CancellationToken cancellationToken = default
-    ) => OpenAsync((uint)PrimaryPort, cancellationToken);
+    ) =>
+        OpenAsync(
+            (uint)PrimaryPort,
+            cancellationToken,
+            connectSeconds: 3,
+            commandSeconds: 5,
+            account: account
+        );
 
     public async Task<PodView> PodAsync(string name) =>
         (await StatusAsync()).Single(p => p.Name == name);
@@ -206,7 +215,8 @@ public sealed class LocalSet : IAsyncDisposable
         uint port,
         CancellationToken cancellationToken,
         uint connectSeconds = 5,
-        uint commandSeconds = 30
+        uint commandSeconds = 30,
+        (string User, string Password)? account = null
     )
     {
         var connection = new MySqlConnection(
@@ -214,8 +224,8 @@ public sealed class LocalSet : IAsyncDisposable
             {
                 Server = "127.0.0.1",
                 Port = port,
-                UserID = "root",
-                Password = RootPassword,
+                UserID = account?.User ?? "root",
+                Password = account?.Password ?? RootPassword,
                 SslMode = MySqlSslMode.None,
                 Pooling = false,
                 ConnectionTimeout = connectSeconds,

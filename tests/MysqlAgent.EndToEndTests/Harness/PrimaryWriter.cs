@@ -14,6 +14,16 @@ public sealed class PrimaryWriter : IAsyncDisposable
 {
     public const string Table = RowWriter.Table;
 
+    /// <summary>
+    /// An application's account: no SUPER, no READ ONLY ADMIN, not the agent's admin user. root
+    /// would write through read_only (MariaDB's root holds READ ONLY ADMIN) and the fencing agent
+    /// spares its own admin user's connections, so a root writer would not see a fence at all.
+    /// </summary>
+    private static readonly (string User, string Password) Account = (
+        "e2e_writer",
+        "e2e-writer-7Q2v"
+    );
+
     private readonly LocalSet _set;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Write> _acknowledged = [];
@@ -67,6 +77,14 @@ public sealed class PrimaryWriter : IAsyncDisposable
                 await Sql.ExecuteAsync(
                     connection,
                     $"CREATE TABLE IF NOT EXISTS {Table} (id BIGINT PRIMARY KEY, payload VARCHAR(64) NOT NULL)"
+                );
+                await Sql.ExecuteAsync(
+                    connection,
+                    $"CREATE USER IF NOT EXISTS '{Account.User}'@'%' IDENTIFIED BY '{Account.Password}'"
+                );
+                await Sql.ExecuteAsync(
+                    connection,
+                    $"GRANT SELECT, INSERT ON e2e.* TO '{Account.User}'@'%'"
                 );
                 return true;
             }
@@ -171,7 +189,7 @@ public sealed class PrimaryWriter : IAsyncDisposable
                     );
                     // A frozen primary answers nothing: give up on it, as a client's timeout would.
                     timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                    connection ??= await _set.ConnectPrimaryAsync(timeout.Token);
+                    connection ??= await _set.ConnectPrimaryAsync(Account, timeout.Token);
                     await using var insert = new MySqlCommand(
                         $"INSERT INTO {Table} (id, payload) VALUES (@id, SHA2(@id, 256))",
                         connection
