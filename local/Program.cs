@@ -23,9 +23,12 @@ try
         "logs" => await LogsCommand.RunAsync(line, time, output, cancel.Token),
         "delete-pod" => await DeletePodCommand.RunAsync(line, time, output, cancel.Token),
         "down" => await DownCommand.RunAsync(line, time, output, cancel.Token),
+        "freeze" or "thaw" => await FreezeCommand.RunAsync(line, output),
+        "isolate" or "heal" => await IsolateCommand.RunAsync(line, output),
+        "switchover" => await SwitchoverCommand.RunAsync(line, time, output, cancel.Token),
         KubeletProcess.CommandName => await KubeletCommand.RunAsync(line, time),
         _ => throw new UsageException(
-            $"unknown command '{line.Command}': use up, scale, status, logs, delete-pod or down (see --help)"
+            $"unknown command '{line.Command}': use {LocalCommandLine.CommandList} (see --help)"
         ),
     };
 }

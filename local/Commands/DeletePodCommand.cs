@@ -1,4 +1,5 @@
 using MysqlAgent.Identity;
+using MysqlLocal.Failover;
 using MysqlLocal.State;
 using MysqlLocal.Status;
 
@@ -44,6 +45,12 @@ public static class DeletePodCommand
             };
             return d with { PodGenerations = generations };
         });
+        // A frozen pod would hear SIGTERM only after the grace period's SIGKILL.
+        if (PodFreezer.IsFrozen(store.Paths.Pod(ordinal)))
+        {
+            PodFreezer.Thaw(store, ordinal);
+        }
+
         await output
             .WriteLineAsync($"deleted {pod}: the kubelet creates it again")
             .ConfigureAwait(false);

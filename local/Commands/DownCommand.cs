@@ -1,4 +1,5 @@
 using System.Globalization;
+using MysqlLocal.Failover;
 using MysqlLocal.Kubelet;
 using MysqlLocal.State;
 using MysqlLocal.Waiting;
@@ -33,6 +34,8 @@ public static class DownCommand
             return 0;
         }
 
+        // A frozen pod would hear SIGTERM only after the grace period's SIGKILL.
+        PodFreezer.ThawAll(store);
         if (KubeletProcess.RunningPid(paths) is { } kubelet)
         {
             if (store.Exists)

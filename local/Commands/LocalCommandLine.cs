@@ -16,6 +16,10 @@ public sealed class LocalCommandLine
 {
     public const string HelpCommand = "help";
 
+    /// <summary>The user's commands, for messages.</summary>
+    public const string CommandList =
+        "up, scale, status, logs, delete-pod, down, freeze, thaw, isolate, heal or switchover";
+
     private static readonly Option<string> StateDir = new("--state-dir")
     {
         Description = "The set's folder (default: $MYSQL_LOCAL_STATE_DIR, else ./.local-set)",
@@ -80,6 +84,16 @@ public sealed class LocalCommandLine
         "Make a CA and a certificate in the set's tls/ folder and run everything with TLS: HTTPS on the backup port, replication over verified SSL"
     );
 
+    private static readonly Option<bool> Failover = Flag(
+        "--failover",
+        "Automatic failover: the agents elect the primary through a Lease file in the set's lease/ folder, every mysqld boots read-only, and the mysql-primary port (base+5) forwards to the Lease holder; only for a new set"
+    );
+    private static readonly Option<string> To = Valued(
+        "--to",
+        "POD",
+        "The pod to hand the primary to (default: the most advanced replica)"
+    );
+
     private static readonly Dictionary<string, Option> ByName = new Option[]
     {
         StateDir,
@@ -95,6 +109,8 @@ public sealed class LocalCommandLine
         Follow,
         KeepData,
         Tls,
+        Failover,
+        To,
     }.ToDictionary(o => o.Name.TrimStart('-'), StringComparer.Ordinal);
 
     private static readonly RootCommand Root = BuildRoot();
@@ -224,6 +240,7 @@ public sealed class LocalCommandLine
                 TimeoutSeconds,
                 NoWait,
                 Tls,
+                Failover,
             },
             new Command(
                 "scale",
@@ -260,6 +277,32 @@ public sealed class LocalCommandLine
                 NoWait,
             },
             new Command("down", "Stop every process of the set and delete its folder") { KeepData },
+            new Command("freeze", "SIGSTOP to every process of a pod (a hung node) until 'thaw'")
+            {
+                PositionalArgument("POD", "The pod, such as mysql-0"),
+            },
+            new Command("thaw", "SIGCONT to every process 'freeze' stopped")
+            {
+                PositionalArgument("POD", "The pod, such as mysql-0"),
+            },
+            new Command(
+                "isolate",
+                "With --failover: cut a pod's agent off from the Lease store until 'heal'"
+            )
+            {
+                PositionalArgument("POD", "The pod, such as mysql-0"),
+            },
+            new Command("heal", "Give an isolated pod's agent its way to the Lease store back")
+            {
+                PositionalArgument("POD", "The pod, such as mysql-0"),
+            },
+            new Command(
+                "switchover",
+                "With --failover: a planned switchover through the agent's 'switchover' command"
+            )
+            {
+                To,
+            },
             new Command(KubeletProcess.CommandName, "The set's supervisor, started by 'up'")
             {
                 Hidden = true,
@@ -281,7 +324,7 @@ public sealed class LocalCommandLine
             }
 
             return command is RootCommand
-                ? $"unknown command '{token}': use up, scale, status, logs, delete-pod or down (see --help)"
+                ? $"unknown command '{token}': use {CommandList} (see --help)"
                 : $"unexpected argument '{token}'{where} (see --help)";
         }
 

@@ -23,7 +23,8 @@ public static class ReadBackCheck
         IReadOnlyList<PodStatusRow> rows,
         TimeProvider time,
         TextWriter output,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        int? primaryPort = null
     )
     {
         var password = (
@@ -32,48 +33,53 @@ public static class ReadBackCheck
         ).Trim();
         await EnsureOursAsync(paths, setId, rows, password, cancellationToken)
             .ConfigureAwait(false);
+        // Without failover the primary is mysql-0; with it, the write goes through the mysql-primary
+        // port, as a client's would, once the Lease holder has made its server writable.
         var primary = rows.Single(r => r.Ordinal == 0);
-        long id;
-        string note;
-        await using (
-            var connection = await OpenAsync(primary.Ports.Mysql, password, cancellationToken)
-                .ConfigureAwait(false)
-        )
+        var writeThrough = primary.Name;
+        var writePort = primary.Ports.Mysql;
+        if (primaryPort is { } port)
         {
-            note = string.Create(
-                CultureInfo.InvariantCulture,
-                $"hello from mysql-local up at {time.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}"
+            writePort = port;
+            writeThrough = "mysql-primary";
+        }
+
+        var note = string.Create(
+            CultureInfo.InvariantCulture,
+            $"hello from mysql-local up at {time.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}"
+        );
+        var written = await new Waiter(time)
+            .UntilAsync(
+                token => WriteAsync(writePort, password, note, primaryPort is not null, token),
+                write => write.Id is not null,
+                TimeSpan.FromMilliseconds(200),
+                ReplicationPatience,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (written.Last is not { Id: { } id, ServerPort: var serverPort })
+        {
+            throw new LocalSetException(
+                $"no write through {writeThrough} (127.0.0.1:{writePort}) succeeded within {ReplicationPatience.TotalSeconds:0} s ({written.Last?.Error ?? "no answer"}): see 'status'"
             );
-            await ExecuteAsync(
-                    connection,
-                    "CREATE DATABASE IF NOT EXISTS local_check",
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            await ExecuteAsync(
-                    connection,
-                    "CREATE TABLE IF NOT EXISTS local_check.greetings (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(200) NOT NULL)",
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            await using var insert = new MySqlCommand(
-                "INSERT INTO local_check.greetings (note) VALUES (@note)",
-                connection
-            );
-            insert.Parameters.AddWithValue("@note", note);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            id = insert.LastInsertedId;
+        }
+
+        // The pod that took the write: mysqld's own port, which the forwarder leaves as it is.
+        var writer = rows.FirstOrDefault(r => r.Ports.Mysql == serverPort) ?? primary;
+        if (primaryPort is not null)
+        {
+            writeThrough += $" ({writer.Name})";
         }
 
         await output
             .WriteLineAsync(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"wrote through {primary.Name}: local_check.greetings id {id} '{note}'"
+                    $"wrote through {writeThrough}: local_check.greetings id {id} '{note}'"
                 )
             )
             .ConfigureAwait(false);
-        foreach (var replica in rows.Where(r => r.Ordinal > 0).OrderBy(r => r.Ordinal))
+        foreach (var replica in rows.Where(r => r.Name != writer.Name).OrderBy(r => r.Ordinal))
         {
             var watch = Stopwatch.StartNew();
             await using var connection = await OpenAsync(
@@ -94,7 +100,7 @@ public static class ReadBackCheck
             if (!arrived.Done)
             {
                 throw new LocalSetException(
-                    $"the row written through {primary.Name} did not reach {replica.Name} within {ReplicationPatience.TotalSeconds:0} s: see 'status' and 'logs {replica.Name} agent'"
+                    $"the row written through {writeThrough} did not reach {replica.Name} within {ReplicationPatience.TotalSeconds:0} s: see 'status' and 'logs {replica.Name} agent'"
                 );
             }
 
@@ -159,6 +165,55 @@ public static class ReadBackCheck
                     )
                 );
             }
+        }
+    }
+
+    private sealed record WriteAttempt(long? Id, int ServerPort, string? Error);
+
+    /// <summary>
+    /// Writes the row; with <paramref name="mayFail"/> (through mysql-primary) a refused connection
+    /// or a server still read-only is "not yet", since the holder is still becoming the primary.
+    /// </summary>
+    private static async ValueTask<WriteAttempt> WriteAsync(
+        int port,
+        string password,
+        string note,
+        bool mayFail,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            await using var connection = await OpenAsync(port, password, cancellationToken)
+                .ConfigureAwait(false);
+            await ExecuteAsync(
+                    connection,
+                    "CREATE DATABASE IF NOT EXISTS local_check",
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            await ExecuteAsync(
+                    connection,
+                    "CREATE TABLE IF NOT EXISTS local_check.greetings (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(200) NOT NULL)",
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            await using var insert = new MySqlCommand(
+                "INSERT INTO local_check.greetings (note) VALUES (@note)",
+                connection
+            );
+            insert.Parameters.AddWithValue("@note", note);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var query = new MySqlCommand("SELECT @@port", connection);
+            var serverPort = Convert.ToInt32(
+                await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false),
+                CultureInfo.InvariantCulture
+            );
+            return new WriteAttempt(insert.LastInsertedId, serverPort, null);
+        }
+        catch (MySqlException e) when (mayFail)
+        {
+            return new WriteAttempt(null, 0, e.Message);
         }
     }
 

@@ -35,7 +35,8 @@ public static class ScaleCommand
         var store = new SetStore(line.StatePaths());
         RequireKubelet(store.Paths);
         // Before the kubelet sees the new count: a port someone else holds stops here, at once.
-        PortCheck.EnsureFree(store.Paths, store.ReadDesired().BasePort, replicas);
+        var desired = store.ReadDesired();
+        PortCheck.EnsureFree(store.Paths, desired.BasePort, replicas, desired.Failover);
         store.UpdateDesired(d => d with { Replicas = replicas });
         await output
             .WriteLineAsync(

@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
+using MysqlLocal.Failover;
 using MysqlLocal.State;
 using MysqlLocal.Status;
 
 namespace MysqlLocal.Commands;
 
-/// <summary><c>status [--json]</c>: each pod's phase, readiness, role, lag, GTID, ports, container ids and restarts.</summary>
+/// <summary>
+/// <c>status [--json]</c>: each pod's phase, readiness, role, lag, GTID, ports, container ids and
+/// restarts; with failover also the Lease's holder and term and where the mysql-primary port goes.
+/// </summary>
 public static class StatusCommand
 {
     public static async Task<int> RunAsync(
@@ -19,18 +23,27 @@ public static class StatusCommand
         var rows = await new StatusReader(store, http)
             .ReadAsync(cancellationToken)
             .ConfigureAwait(false);
+        var desired = store.ReadDesired();
+        var kubeletRuns = KubeletProcess.RunningPid(store.Paths) is not null;
+        var failover = desired.Failover ? Failover(store.Paths, desired.BasePort) : null;
         if (line.Has("json"))
         {
+            var status = new SetStatus
+            {
+                SetId = desired.SetId,
+                StateDir = store.Paths.StateDir,
+                BasePort = desired.BasePort,
+                KubeletRunning = kubeletRuns,
+                Failover = failover,
+                Pods = rows,
+            };
             await output
-                .WriteLineAsync(
-                    JsonSerializer.Serialize(rows.ToList(), SetJsonContext.Default.ListPodStatusRow)
-                )
+                .WriteLineAsync(JsonSerializer.Serialize(status, SetJsonContext.Default.SetStatus))
                 .ConfigureAwait(false);
             return 0;
         }
 
         await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
-        var desired = store.ReadDesired();
         await output
             .WriteLineAsync(
                 string.Create(
@@ -39,7 +52,42 @@ public static class StatusCommand
                 )
             )
             .ConfigureAwait(false);
-        if (KubeletProcess.RunningPid(store.Paths) is null)
+        if (failover is not null)
+        {
+            var lease = failover.Term is { } term
+                ? string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"term {term}, holder {(failover.Holder is { Length: > 0 } h ? h : "(none)")}{(failover.Paused ? ", failover paused" : "")}"
+                )
+                : "no Lease yet";
+            await output
+                .WriteLineAsync(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"failover: {lease}; mysql-primary 127.0.0.1:{failover.PrimaryPort} (base+5): {failover.Route}"
+                    )
+                )
+                .ConfigureAwait(false);
+        }
+
+        foreach (
+            var (what, pods) in new[]
+            {
+                ("frozen ('thaw POD' resumes it)", rows.Where(r => r.Frozen)),
+                ("isolated from the Lease store ('heal POD' ends it)", rows.Where(r => r.Isolated)),
+            }
+        )
+        {
+            var names = pods.Select(r => r.Name).ToList();
+            if (names.Count > 0)
+            {
+                await output
+                    .WriteLineAsync($"{what}: {string.Join(", ", names)}")
+                    .ConfigureAwait(false);
+            }
+        }
+
+        if (!kubeletRuns)
         {
             await output
                 .WriteLineAsync(
@@ -49,5 +97,27 @@ public static class StatusCommand
         }
 
         return 0;
+    }
+
+    private static FailoverStatus Failover(SetPaths paths, int basePort)
+    {
+        LeaseFile? lease;
+        try
+        {
+            lease = LeaseFile.Read(paths);
+        }
+        catch (LocalSetException)
+        {
+            lease = null; // The route says why.
+        }
+
+        return new FailoverStatus
+        {
+            PrimaryPort = PodPorts.PrimaryPort(basePort),
+            Holder = lease?.Holder,
+            Term = lease?.Term,
+            Paused = lease?.Paused == true,
+            Route = PrimaryForwarder.Route(paths, basePort).Route,
+        };
     }
 }

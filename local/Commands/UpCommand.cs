@@ -80,6 +80,16 @@ public static class UpCommand
             );
         }
 
+        // Only a new set can have failover: its agents need the Lease that mysql-0 creates on a fresh
+        // datadir, which an existing set no longer has.
+        if (line.Has("failover") && existing is not null && !existing.Failover)
+        {
+            throw new LocalSetException(
+                $"the set in {paths.StateDir} was made without --failover, and only a new set can have it: run 'down' (it deletes the data) and 'up --failover'"
+            );
+        }
+
+        var failover = line.Has("failover") || existing?.Failover == true;
         var pods = replicas ?? existing?.Replicas ?? DefaultReplicas;
         if (auto)
         {
@@ -89,7 +99,7 @@ public static class UpCommand
                 && (
                     kubeletRuns
                     || PortCheck
-                        .PortsOf(existing.BasePort, pods)
+                        .PortsOf(existing.BasePort, pods, failover)
                         .All(p => PortCheck.Refusal(paths, p.What, p.Port) is null)
                 )
                     ? existing.BasePort
@@ -105,7 +115,12 @@ public static class UpCommand
         }
 
         // Before anything is written or started: a port someone else holds stops here, at once.
-        PortCheck.EnsureFree(paths, basePort ?? existing?.BasePort ?? PodPorts.DefaultBase, pods);
+        PortCheck.EnsureFree(
+            paths,
+            basePort ?? existing?.BasePort ?? PodPorts.DefaultBase,
+            pods,
+            failover
+        );
 
         SecretFiles.EnsureCreated(paths);
         var tls = line.Has("tls") || existing?.Tls == true;
@@ -133,6 +148,7 @@ public static class UpCommand
             InstallDbBinary = installDb,
             AgentArguments = agentArguments,
             Tls = tls,
+            Failover = failover,
         };
         if (store.Exists)
         {
@@ -187,14 +203,19 @@ public static class UpCommand
             ", ",
             rows.Where(r => r.Ordinal > 0).Select(r => r.Ports.Mysql)
         );
+        var final = store.ReadDesired();
+        int? primaryPort = final.Failover ? PodPorts.PrimaryPort(final.BasePort) : null;
         await output
             .WriteLineAsync(
-                $"connect: mariadb -h127.0.0.1 -P{primary.Ports.Mysql} -uroot -p\"$(cat {paths.Secret(SecretFiles.RootPassword)})\""
-                    + (replicaPorts.Length > 0 ? $"   (replicas: ports {replicaPorts})" : "")
+                primaryPort is { } writes
+                    ? $"connect: mariadb -h127.0.0.1 -P{writes} -uroot -p\"$(cat {paths.Secret(SecretFiles.RootPassword)})\""
+                        + $"   (mysql-primary: the Lease holder; each pod: ports {string.Join(", ", rows.Select(r => r.Ports.Mysql))})"
+                    : $"connect: mariadb -h127.0.0.1 -P{primary.Ports.Mysql} -uroot -p\"$(cat {paths.Secret(SecretFiles.RootPassword)})\""
+                        + (replicaPorts.Length > 0 ? $"   (replicas: ports {replicaPorts})" : "")
             )
             .ConfigureAwait(false);
         await ReadBackCheck
-            .RunAsync(paths, store.ReadDesired().SetId, rows, time, output, cancellationToken)
+            .RunAsync(paths, final.SetId, rows, time, output, cancellationToken, primaryPort)
             .ConfigureAwait(false);
         return 0;
     }

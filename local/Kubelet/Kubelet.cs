@@ -1,4 +1,5 @@
 using System.Globalization;
+using MysqlLocal.Failover;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Kubelet;
@@ -18,6 +19,8 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
     private readonly HttpClient _http = new();
     private readonly Lock _logLock = new();
     private StreamWriter? _log;
+    private PrimaryForwarder? _primary;
+    private string? _primaryError;
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -60,6 +63,7 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
                     break;
                 }
 
+                StartPrimaryPort(desired);
                 await ReconcileAsync(desired).ConfigureAwait(false);
             } while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
         }
@@ -69,7 +73,39 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
         }
 
         await StopAllAsync().ConfigureAwait(false);
+        if (_primary is not null)
+        {
+            await _primary.DisposeAsync().ConfigureAwait(false);
+            _primary = null;
+        }
+
         Log("kubelet stopped: every pod terminated");
+    }
+
+    /// <summary>With failover: the mysql-primary port, from the first round on; retried while it cannot listen.</summary>
+    private void StartPrimaryPort(DesiredState desired)
+    {
+        if (!desired.Failover || _primary is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _primary = PrimaryForwarder.Start(store.Paths, desired.BasePort, Log);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            var error = string.Create(
+                CultureInfo.InvariantCulture,
+                $"mysql-primary: cannot listen on 127.0.0.1:{PodPorts.PrimaryPort(desired.BasePort)}: {e.Message}"
+            );
+            if (error != _primaryError)
+            {
+                Log(error);
+                _primaryError = error;
+            }
+        }
     }
 
     private async Task ReconcileAsync(DesiredState desired)
@@ -145,6 +181,11 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
     public async ValueTask DisposeAsync()
     {
         await StopAllAsync().ConfigureAwait(false);
+        if (_primary is not null)
+        {
+            await _primary.DisposeAsync().ConfigureAwait(false);
+        }
+
         _http.Dispose();
         if (_log is not null)
         {

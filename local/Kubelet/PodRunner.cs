@@ -1,4 +1,5 @@
 using System.Net;
+using MysqlLocal.Failover;
 using MysqlLocal.State;
 using MysqlLocal.Status;
 
@@ -114,6 +115,11 @@ public sealed class PodRunner : IAsyncDisposable
     {
         var pod = _template.Pod;
         Directory.CreateDirectory(pod.LogsDir);
+        if (_desired.Failover)
+        {
+            LeaseLinks.EnsureLinked(_store.Paths, pod);
+        }
+
         Directory.CreateDirectory(pod.ConfDir);
         // conf.d is an emptyDir: a new pod starts without the last one's files.
         foreach (var file in Directory.EnumerateFiles(pod.ConfDir))

@@ -54,7 +54,8 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
         new("mysql", desired.MysqldBinary, [], Environment)
         {
             BeforeStart = entrypoint.PrepareAsync,
-            ArgumentsAtStart = () => [.. entrypoint.ServerArguments(), .. ServerTlsArguments()],
+            ArgumentsAtStart = () =>
+                [.. entrypoint.ServerArguments(), .. ServerTlsArguments(), .. ReadOnlyAtBoot()],
         };
 
     /// <summary>Container <c>agent</c>: mysql-agent serve.</summary>
@@ -78,10 +79,25 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 .. SetId(),
                 .. ConnectTo(),
                 .. TlsArguments(),
+                .. LeaseStore(),
                 .. desired.AgentArguments,
             ],
             Environment
         );
+
+    /// <summary>
+    /// With <c>up --failover</c>: the agents elect the primary through the file Lease, each through
+    /// its own link to the shared folder (<c>isolate</c> cuts one).
+    /// </summary>
+    private IEnumerable<string> LeaseStore() =>
+        desired.Failover ? ["--lease-store=file:" + Pod.LeaseLink] : [];
+
+    /// <summary>
+    /// With <c>up --failover</c> every mysqld boots read-only, the primary's too: only the agent
+    /// holding the Lease makes its server writable. The command line wins over conf.d, where
+    /// primary.cnf (ordinal 0) sets no read_only.
+    /// </summary>
+    private IEnumerable<string> ReadOnlyAtBoot() => desired.Failover ? ["--read-only"] : [];
 
     private IEnumerable<string> SetId() =>
         desired.SetId.Length > 0 ? ["--set-id=" + desired.SetId] : [];
@@ -108,16 +124,27 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
             ]
             : [];
 
-    /// <summary>Every peer up to this pod, for mysqld, backups and /status: the names a cluster's DNS would give.</summary>
+    /// <summary>
+    /// Every peer up to this pod, for mysqld, backups and /status: the names a cluster's DNS would
+    /// give. With failover every pod of the set, above this one too: any of them may become the
+    /// primary, and the agents find their peers through these names.
+    /// </summary>
     private IEnumerable<string> ConnectTo()
     {
-        for (var peer = 0; peer <= ordinal; peer++)
+        var last = desired.Failover ? Math.Max(ordinal, desired.Replicas - 1) : ordinal;
+        for (var peer = 0; peer <= last; peer++)
         {
             var name = SetPaths.PodName(peer) + "." + SetPaths.ServiceName;
             var ports = PodPorts.For(desired.BasePort, peer);
             yield return Map(name, PodPorts.ClusterMysqlPort, ports.Mysql);
             yield return Map(name, PodPorts.ClusterBackupPort, ports.Backup);
             yield return Map(name, PodPorts.ClusterHttpPort, ports.Http);
+            if (desired.Failover && peer != ordinal)
+            {
+                // The election reads a peer's /status on this agent's own --http-port (in a cluster
+                // every pod has 8080); here each pod has its own, so map that one to the peer's too.
+                yield return Map(name, Ports.Http, ports.Http);
+            }
         }
     }
 

@@ -14,9 +14,18 @@ namespace MysqlLocal.Ports;
 /// </summary>
 public static partial class PortCheck
 {
-    /// <summary>Every port of pods 0..<paramref name="replicas"/>-1, named for the message.</summary>
-    public static IEnumerable<(string What, int Port)> PortsOf(int basePort, int replicas)
+    /// <summary>Every port of pods 0..<paramref name="replicas"/>-1, named for the message; with <paramref name="failover"/> the mysql-primary port first.</summary>
+    public static IEnumerable<(string What, int Port)> PortsOf(
+        int basePort,
+        int replicas,
+        bool failover = false
+    )
     {
+        if (failover)
+        {
+            yield return ("mysql-primary", PodPorts.PrimaryPort(basePort));
+        }
+
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
             var ports = PodPorts.For(basePort, ordinal);
@@ -28,9 +37,9 @@ public static partial class PortCheck
     }
 
     /// <exception cref="LocalSetException">A port is taken by a process that is not this set's.</exception>
-    public static void EnsureFree(SetPaths set, int basePort, int replicas)
+    public static void EnsureFree(SetPaths set, int basePort, int replicas, bool failover = false)
     {
-        foreach (var (what, port) in PortsOf(basePort, replicas))
+        foreach (var (what, port) in PortsOf(basePort, replicas, failover))
         {
             if (Refusal(set, what, port) is { } message)
             {
@@ -77,6 +86,13 @@ public static partial class PortCheck
     /// <summary>A local set's folder named in a command line (its pods' paths, or the kubelet's --state-dir); null when none.</summary>
     public static string? SetFolderIn(string commandLine)
     {
+        // A set's kubelet (it holds the mysql-primary port): "mysql-local kubelet --state-dir DIR".
+        var kubelet = KubeletStateDir().Match(commandLine);
+        if (kubelet.Success && File.Exists(Path.Combine(kubelet.Groups["set"].Value, "set.json")))
+        {
+            return kubelet.Groups["set"].Value;
+        }
+
         foreach (Match match in PodPath().Matches(commandLine))
         {
             var folder = match.Groups["set"].Value;
@@ -111,11 +127,21 @@ public static partial class PortCheck
     }
 
     private static bool IsOwnedBy(PortHolder holder, string stateDir) =>
-        holder.CommandLine is { } line && line.Contains(stateDir + "/", StringComparison.Ordinal);
+        holder.CommandLine is { } line
+        && (
+            line.Contains(stateDir + "/", StringComparison.Ordinal)
+            || (
+                KubeletStateDir().Match(line) is { Success: true } kubelet
+                && kubelet.Groups["set"].Value == stateDir
+            )
+        );
 
     private static string Shorten(string commandLine) =>
         commandLine.Length > 120 ? commandLine[..120] + "…" : commandLine;
 
     [GeneratedRegex(@"(?<set>/[^\s=]*?)/pods/mysql-\d+/")]
     private static partial Regex PodPath();
+
+    [GeneratedRegex(@" kubelet --state-dir (?<set>/\S+)")]
+    private static partial Regex KubeletStateDir();
 }

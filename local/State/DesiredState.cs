@@ -32,6 +32,13 @@ public sealed record DesiredState
     /// <summary>TLS on (<c>up --tls</c>): the backup port serves HTTPS and replication runs over SSL, with the files in <see cref="SetPaths.TlsDir"/>.</summary>
     public bool Tls { get; init; }
 
+    /// <summary>
+    /// Automatic failover on (<c>up --failover</c>): every agent elects the primary through the
+    /// file Lease in <see cref="SetPaths.LeaseDir"/>, every mysqld boots read-only, and the kubelet
+    /// serves the <c>mysql-primary</c> port. A set made with it keeps it.
+    /// </summary>
+    public bool Failover { get; init; }
+
     /// <summary>Set by <c>down</c>: the kubelet stops every pod and exits.</summary>
     public bool Stopping { get; init; }
 

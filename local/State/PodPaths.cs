@@ -24,5 +24,17 @@ public sealed record PodPaths(string Root, int Ordinal)
     /// <summary>What the kubelet last observed of this pod, for <c>status</c>.</summary>
     public string RecordFile => Path.Combine(Root, "pod.json");
 
+    /// <summary>
+    /// With <c>up --failover</c>: this pod's way to the shared Lease folder, a symbolic link the
+    /// agent's <c>--lease-store file:</c> names. <c>isolate</c> points it at <see cref="CutOff"/>.
+    /// </summary>
+    public string LeaseLink => Path.Combine(Root, "lease");
+
+    /// <summary>A link to itself: a path through it never resolves, so every Lease call fails (ELOOP).</summary>
+    public string CutOff => Path.Combine(Root, "lease-cut-off");
+
+    /// <summary>Written by <c>freeze</c> (the stopped process ids), removed by <c>thaw</c>.</summary>
+    public string FrozenFile => Path.Combine(Root, "frozen");
+
     public string Log(string container) => Path.Combine(LogsDir, container + ".log");
 }

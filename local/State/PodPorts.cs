@@ -5,6 +5,7 @@ namespace MysqlLocal.State;
 /// <summary>
 /// A pod's ports on 127.0.0.1: pod N of base B has mysqld on B+10N+6, backups on B+10N+7 and the
 /// agent's HTTP on B+10N+8, so that with the default base 23300 mysql-0 is 23306/23307/23308.
+/// With failover on, the set's <c>mysql-primary</c> port is B+5.
 /// </summary>
 public sealed record PodPorts(int Mysql, int Backup, int Http)
 {
@@ -22,6 +23,9 @@ public sealed record PodPorts(int Mysql, int Backup, int Http)
             basePort + (10 * ordinal) + 7,
             basePort + (10 * ordinal) + 8
         );
+
+    /// <summary>With <c>up --failover</c>: the kubelet's <c>mysql-primary</c> port, forwarding to the Lease holder's mysqld.</summary>
+    public static int PrimaryPort(int basePort) => basePort + 5;
 
     public static bool IsValidBase(int basePort) =>
         basePort >= 1024 && basePort + (10 * MaxOrdinals) + 8 <= 65535;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MysqlLocal.Failover;
 using MysqlLocal.Status;
 
 namespace MysqlLocal.State;
@@ -12,4 +13,6 @@ namespace MysqlLocal.State;
 [JsonSerializable(typeof(PodRecord))]
 [JsonSerializable(typeof(List<PodStatusRow>))]
 [JsonSerializable(typeof(AgentStatus))]
+[JsonSerializable(typeof(LeaseFile))]
+[JsonSerializable(typeof(SetStatus))]
 internal sealed partial class SetJsonContext : JsonSerializerContext;

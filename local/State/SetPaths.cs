@@ -10,6 +10,8 @@ namespace MysqlLocal.State;
 /// state/secrets/                 the Secret: root, replication and backup passwords, backup token (0600)
 /// state/tls/                     with up --tls: ca.crt, ca.key, tls.crt, tls.key
 /// state/pods/mysql-N/            one pod: data/ (its volume), conf.d/, tmp/, logs/&lt;container&gt;.log, pod.json
+/// state/lease/                   with up --failover: the Lease (lease.json, lease.lock), which each pod's agent
+///                                reaches through its own link pods/mysql-N/lease (isolate points it at nothing)
 /// </code>
 /// </summary>
 public sealed class SetPaths
@@ -35,6 +37,12 @@ public sealed class SetPaths
     public string TlsDir => Path.Combine(StateDir, "tls");
 
     public string TlsFile(string name) => Path.Combine(TlsDir, name);
+
+    /// <summary>The Lease store of <c>up --failover</c>, shared by every pod's agent (the API server of a cluster).</summary>
+    public string LeaseDir => Path.Combine(StateDir, "lease");
+
+    /// <summary>The agents' FileLeaseStore document (MysqlAgent.Election.FileLeaseStore.FileName).</summary>
+    public string LeaseFile => Path.Combine(LeaseDir, "lease.json");
 
     public static string PodName(int ordinal) =>
         string.Create(CultureInfo.InvariantCulture, $"{StatefulSetName}-{ordinal}");

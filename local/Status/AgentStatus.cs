@@ -18,4 +18,10 @@ public sealed record AgentStatus
     public bool SqlThreadRunning { get; init; }
     public string? LastError { get; init; }
     public AgentSetupStatus? ReplicationSetup { get; init; }
+
+    /// <summary>With failover: the term of the Lease as this agent last saw it.</summary>
+    public long? Term { get; init; }
+
+    /// <summary>With failover: the Lease's holder as this agent last saw it.</summary>
+    public string? Holder { get; init; }
 }

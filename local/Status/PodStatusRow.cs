@@ -18,6 +18,16 @@ public sealed record PodStatusRow
     public long? LagSeconds { get; init; }
     public string? Gtid { get; init; }
     public string? ReplicationSetup { get; init; }
+
+    /// <summary>With failover: the term and holder as this pod's agent sees them (an isolated or frozen one lags behind the Lease).</summary>
+    public long? Term { get; init; }
+    public string? Holder { get; init; }
+
+    /// <summary>Stopped by <c>freeze</c>.</summary>
+    public bool Frozen { get; init; }
+
+    /// <summary>Cut off from the Lease store by <c>isolate</c>.</summary>
+    public bool Isolated { get; init; }
     public required string Host { get; init; }
     public required PodPorts Ports { get; init; }
     public required IReadOnlyList<ContainerRecord> Containers { get; init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MysqlLocal.Failover;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Status;
@@ -10,6 +11,7 @@ public sealed class StatusReader(SetStore store, HttpClient http)
     public async Task<IReadOnlyList<PodStatusRow>> ReadAsync(CancellationToken cancellationToken)
     {
         var desired = store.ReadDesired();
+        var holder = desired.Failover ? LeaseHolder() : null;
         var rows = new List<PodStatusRow>();
         foreach (var ordinal in store.PodOrdinalsOnDisk())
         {
@@ -33,11 +35,21 @@ public sealed class StatusReader(SetStore store, HttpClient http)
                     Phase = record.Phase,
                     Ready = record.Ready,
                     ReadyReason = record.ReadyReason,
-                    Role = agent?.Role ?? (ordinal == 0 ? "primary" : "replica"),
+                    Role =
+                        agent?.Role
+                        ?? (
+                            desired.Failover ? (holder == record.Name ? "primary" : null)
+                            : ordinal == 0 ? "primary"
+                            : "replica"
+                        ),
                     ServerId = agent?.ServerId,
                     LagSeconds = agent?.LagSeconds,
                     Gtid = agent?.Gtid,
                     ReplicationSetup = agent?.ReplicationSetup?.State,
+                    Term = agent?.Term,
+                    Holder = agent?.Holder,
+                    Frozen = PodFreezer.IsFrozen(store.Paths.Pod(ordinal)),
+                    Isolated = desired.Failover && LeaseLinks.IsIsolated(store.Paths.Pod(ordinal)),
                     Host = "127.0.0.1",
                     Ports = record.Ports,
                     Containers = record.Containers,
@@ -46,6 +58,18 @@ public sealed class StatusReader(SetStore store, HttpClient http)
         }
 
         return rows;
+    }
+
+    private string? LeaseHolder()
+    {
+        try
+        {
+            return LeaseFile.Read(store.Paths)?.Holder;
+        }
+        catch (LocalSetException)
+        {
+            return null;
+        }
     }
 
     private async Task<AgentStatus?> AgentAsync(PodPorts ports, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ public static class AgentCommandLine
     [
         new ServeCommand(),
         new CloneCommand(),
+        new SwitchoverCommand(),
     ];
 
     public static string Version { get; } =

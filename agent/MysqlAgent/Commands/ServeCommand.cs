@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Backup;
 using MysqlAgent.Configuration;
+using MysqlAgent.Election;
 using MysqlAgent.Faults;
 using MysqlAgent.Health;
 using MysqlAgent.Hosting;
@@ -53,6 +54,16 @@ public sealed class ServeCommand : IAgentCommand
         {
             yield return "no backup password: set --backup-password-file or MYSQL_AGENT_BACKUP_PASSWORD";
         }
+
+        foreach (
+            var problem in ElectionRegistration.Validate(
+                options,
+                Environment.GetEnvironmentVariable
+            )
+        )
+        {
+            yield return problem;
+        }
     }
 
     public async Task<int> RunAsync(
@@ -100,6 +111,7 @@ public sealed class ServeCommand : IAgentCommand
         services.AddBackupServing();
         services.AddBackupTls();
         services.AddReplicationSetup();
+        services.AddElection(options);
 
         var app = builder.Build();
         app.UseSetIdHeader(options.SetId);

@@ -57,6 +57,19 @@ public sealed record AgentOptions
     /// <summary>The TLS files (<c>--tls-*-file</c>); null when TLS is off.</summary>
     public Tls.TlsFiles? Tls { get; init; }
 
+    /// <summary>Where the agents elect the primary (<c>--lease-store</c>); none = ordinal 0 is the primary.</summary>
+    public LeaseStoreChoice LeaseStore { get; init; } = LeaseStoreChoice.None;
+
+    /// <summary>The election's timings (validated at start-up).</summary>
+    public Election.ElectionTimings ElectionTimings { get; init; } =
+        Election.ElectionTimings.Default;
+
+    /// <summary>How long the holder keeps the Lease while its mysqld is down before it releases it.</summary>
+    public TimeSpan PrimaryStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>switchover --to</c>: the pod to hand the primary role to; null = the most advanced replica.</summary>
+    public string? SwitchoverTo { get; init; }
+
     /// <summary>A peer's stable name on the backup port, e.g. <c>mysql-2.mysql:3307</c>.</summary>
     public Endpoint PeerBackupEndpoint(int ordinal) =>
         new(Pod.PeerHost(ordinal, Service), BackupPort);

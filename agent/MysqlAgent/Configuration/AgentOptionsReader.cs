@@ -123,6 +123,8 @@ public static class AgentOptionsReader
             }
         }
 
+        options = ReadElection(values, options, problems);
+
         if (httpPort != 0 && httpPort == backupPort)
         {
             problems.Add(
@@ -136,6 +138,82 @@ public static class AgentOptionsReader
         }
 
         return options;
+    }
+
+    private static AgentOptions ReadElection(
+        OptionValues values,
+        AgentOptions options,
+        List<string> problems
+    )
+    {
+        var storeText = values.Get("lease-store");
+        if (!LeaseStoreChoice.TryParse(storeText, out var store))
+        {
+            problems.Add($"--lease-store '{storeText}' is not {LeaseStoreChoice.Syntax}");
+        }
+
+        var defaults = Election.ElectionTimings.Default;
+        var lease =
+            ReadSeconds(values, "lease-duration-seconds", problems) ?? defaults.LeaseDuration;
+        var renew =
+            ReadSeconds(values, "renew-deadline-seconds", problems) ?? defaults.RenewDeadline;
+        var retry = ReadSeconds(values, "retry-period-seconds", problems) ?? defaults.RetryPeriod;
+        var fence = ReadSeconds(values, "fence-budget-seconds", problems) ?? defaults.FenceBudget;
+        // One store call may take at most the retry period (2 s by default).
+        var timings = new Election.ElectionTimings(
+            lease,
+            renew,
+            retry,
+            fence,
+            retry < defaults.ApiCallTimeout ? retry : defaults.ApiCallTimeout
+        );
+        if (store.Enabled)
+        {
+            problems.AddRange(
+                timings
+                    .Problems()
+                    .Select(p =>
+                        $"--lease-duration-seconds, --renew-deadline-seconds, --retry-period-seconds, --fence-budget-seconds: {p}"
+                    )
+            );
+        }
+
+        return options with
+        {
+            LeaseStore = store,
+            ElectionTimings = timings,
+            SwitchoverTo = values.Get("to"),
+            PrimaryStartTimeout =
+                ReadSeconds(values, "primary-start-timeout-seconds", problems)
+                ?? TimeSpan.FromSeconds(30),
+        };
+    }
+
+    /// <summary>A positive number of seconds, decimals allowed (tests run short elections).</summary>
+    private static TimeSpan? ReadSeconds(OptionValues values, string name, List<string> problems)
+    {
+        var text = values.Get(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (
+            !double.TryParse(
+                text,
+                NumberStyles.AllowDecimalPoint,
+                CultureInfo.InvariantCulture,
+                out var seconds
+            )
+            || seconds <= 0
+            || seconds > 86400
+        )
+        {
+            problems.Add($"--{name} '{text}' is not a number of seconds above 0 and at most 86400");
+            return null;
+        }
+
+        return TimeSpan.FromSeconds(seconds);
     }
 
     /// <summary>Secrets come from the file named by --x-file, else MYSQL_AGENT_X; an empty secret is an error.</summary>

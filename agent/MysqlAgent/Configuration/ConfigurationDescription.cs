@@ -56,6 +56,16 @@ public static class ConfigurationDescription
                 ? "none"
                 : string.Join(",", o.ConnectTo.Entries.Select(e => $"{e.Key}->{e.Value}"))
         );
+        if (o.LeaseStore.Enabled)
+        {
+            var t = o.ElectionTimings;
+            Add("lease-store", o.LeaseStore);
+            Add(
+                "election",
+                $"lease {t.LeaseDuration.TotalSeconds}s renew {t.RenewDeadline.TotalSeconds}s retry {t.RetryPeriod.TotalSeconds}s fence {t.FenceBudget.TotalSeconds}s start-timeout {o.PrimaryStartTimeout.TotalSeconds}s"
+            );
+        }
+
         return b.ToString();
     }
 }

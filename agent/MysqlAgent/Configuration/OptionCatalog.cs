@@ -120,6 +120,37 @@ public static class OptionCatalog
             "Backup stream compression: none, lz4 or zstd[:level]. The donor's default; a clone asks the donor for its own.",
             "zstd"
         ),
+        // Automatic failover (appended)
+        new(
+            "lease-store",
+            "Where the agents elect the primary: none (ordinal 0 is the primary), file:<folder> (a folder shared by the pods) or kubernetes (the Lease <statefulset>-primary).",
+            "none"
+        ),
+        new(
+            "lease-duration-seconds",
+            "How long peers wait, by their own clock, after the Lease last changed before they may take it.",
+            "15"
+        ),
+        new(
+            "renew-deadline-seconds",
+            "How long the primary keeps trying to renew the Lease before it fences itself.",
+            "10"
+        ),
+        new("retry-period-seconds", "Interval between two election steps.", "2"),
+        new(
+            "fence-budget-seconds",
+            "How long self-fencing (read-only, kill client connections) may take.",
+            "3"
+        ),
+        new(
+            "primary-start-timeout-seconds",
+            "How long the primary keeps the Lease while its mysqld is down before it releases it for a failover.",
+            "30"
+        ),
+        new(
+            "to",
+            "switchover: the pod to hand the primary role to (mysql-N); default the most advanced replica."
+        ),
     ];
 
     private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(

@@ -318,7 +318,7 @@ public sealed class LeaderElector
                 created.Lease!,
                 sentAt,
                 ElectionEvent.Created,
-                "term 1"
+                "no Lease yet: this pod created it"
             ),
             LeaseOutcome.Conflict => Step(ElectionEvent.LostRace, false, created.Error),
             _ => Step(ElectionEvent.StoreUnavailable, false, created.Error),

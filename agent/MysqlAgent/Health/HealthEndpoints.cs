@@ -10,6 +10,7 @@ public static class HealthEndpoints
 {
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
+        services.AddSingleton<RoleProvider>();
         services.AddSingleton<NodeInspector>();
         services.AddSingleton<NodeMetricsPublisher>();
         services.AddSingleton<NodeWatcher>();
@@ -32,11 +33,12 @@ public static class HealthEndpoints
                 NodeWatcher watcher,
                 ReplicationSetupStatus setup,
                 AgentOptions options,
+                RoleProvider role,
                 CancellationToken cancellationToken
             ) =>
             {
                 var node = await watcher.GetFreshAsync(cancellationToken).ConfigureAwait(false);
-                var verdict = ReadinessRules.Decide(node, setup.Current, options);
+                var verdict = ReadinessRules.Decide(node, setup.Current, options, role.View);
                 return Results.Text(
                     verdict.Line + "\n",
                     statusCode: verdict.Ready
@@ -53,19 +55,27 @@ public static class HealthEndpoints
                 ReplicationSetupStatus setup,
                 AgentOptions options,
                 AgentMetrics metrics,
+                RoleProvider role,
                 CancellationToken cancellationToken
             ) =>
             {
                 var node = await watcher.GetFreshAsync(cancellationToken).ConfigureAwait(false);
                 var setupNow = setup.Current;
+                var view = role.View;
+                var lease = role.Lease;
                 var document = StatusDocument.From(
                     node,
                     setupNow,
-                    ReadinessRules.Decide(node, setupNow, options),
+                    ReadinessRules.Decide(node, setupNow, options, view),
                     options.Pod.PodName,
-                    HealthRoles.Of(options),
+                    view.IsPrimary ? HealthRoles.Primary : HealthRoles.Replica,
                     (int)metrics.BackupsInProgress.Value
-                );
+                ) with
+                {
+                    Term = lease?.Term,
+                    Holder = lease?.Holder,
+                    Candidate = role.Candidate,
+                };
                 return Results.Json(document, StatusJsonContext.Default.StatusDocument);
             }
         );

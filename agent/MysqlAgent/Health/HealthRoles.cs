@@ -3,8 +3,9 @@ using MysqlAgent.Configuration;
 namespace MysqlAgent.Health;
 
 /// <summary>
-/// The role names of metrics labels and <c>/status</c>, and the one place that decides which pod is
-/// the primary: ordinal 0 today (no failover yet); the failover work replaces <see cref="IsPrimary"/>.
+/// The role names of metrics labels and <c>/status</c>, and the rule without an election
+/// (<c>--lease-store none</c>): ordinal 0 is the primary. Everything that needs the role now asks
+/// <see cref="RoleProvider"/>, which follows the Lease when an election runs.
 /// </summary>
 public static class HealthRoles
 {

@@ -8,15 +8,15 @@ namespace MysqlAgent.Health;
 public sealed class NodeMetricsPublisher
 {
     private readonly AgentMetrics _metrics;
-    private readonly string _role;
+    private readonly RoleProvider _role;
     private readonly string _configuredServerId;
     private readonly Lock _infoLock = new();
     private string[]? _infoLabels;
 
-    public NodeMetricsPublisher(AgentMetrics metrics, AgentOptions options)
+    public NodeMetricsPublisher(AgentMetrics metrics, AgentOptions options, RoleProvider role)
     {
         _metrics = metrics;
-        _role = HealthRoles.Of(options);
+        _role = role;
         _configuredServerId = options.ServerId.ToString(CultureInfo.InvariantCulture);
     }
 
@@ -49,7 +49,7 @@ public sealed class NodeMetricsPublisher
     // upgrade), the old series is removed so that exactly one is 1.
     private void SetInfo(string version, string serverId, string flavor)
     {
-        string[] labels = [version, _role, serverId, flavor];
+        string[] labels = [version, _role.Role, serverId, flavor];
         lock (_infoLock)
         {
             if (_infoLabels is not null && _infoLabels.SequenceEqual(labels))

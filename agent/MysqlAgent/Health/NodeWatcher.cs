@@ -17,6 +17,7 @@ public sealed class NodeWatcher : BackgroundService
     private readonly ReplicationSetupStatus _setup;
     private readonly NodeMetricsPublisher _metrics;
     private readonly AgentOptions _options;
+    private readonly RoleProvider _role;
     private readonly TimeProvider _time;
     private readonly ILogger<NodeWatcher> _logger;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
@@ -30,10 +31,12 @@ public sealed class NodeWatcher : BackgroundService
         ReplicationSetupStatus setup,
         NodeMetricsPublisher metrics,
         AgentOptions options,
+        RoleProvider role,
         TimeProvider time,
         ILogger<NodeWatcher> logger
     )
     {
+        _role = role;
         _inspector = inspector;
         _setup = setup;
         _metrics = metrics;
@@ -131,7 +134,7 @@ public sealed class NodeWatcher : BackgroundService
         var snapshot = TrackSource(
             await _inspector.InspectAsync(cancellationToken).ConfigureAwait(false)
         );
-        var verdict = ReadinessRules.Decide(snapshot, _setup.Current, _options);
+        var verdict = ReadinessRules.Decide(snapshot, _setup.Current, _options, _role.View);
         Volatile.Write(ref _current, snapshot);
         _metrics.Publish(snapshot, verdict);
         LogTransitions(snapshot, verdict);

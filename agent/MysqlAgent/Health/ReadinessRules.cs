@@ -30,8 +30,20 @@ public static class ReadinessRules
         NodeSnapshot node,
         ReplicationSetupSnapshot setup,
         AgentOptions options
+    ) => Decide(node, setup, options, new RoleView(HealthRoles.IsPrimary(options), null));
+
+    /// <summary>
+    /// As above with the role from the election: <paramref name="role"/>'s reason (errant
+    /// transactions) makes the pod unready whatever its server shows.
+    /// </summary>
+    public static ReadinessVerdict Decide(
+        NodeSnapshot node,
+        ReplicationSetupSnapshot setup,
+        AgentOptions options,
+        RoleView role
     )
     {
+        ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(options);
@@ -49,7 +61,12 @@ public static class ReadinessRules
             );
         }
 
-        if (HealthRoles.IsPrimary(options))
+        if (role.NotReadyReason is { } blocked)
+        {
+            return ReadinessVerdict.No(blocked);
+        }
+
+        if (role.IsPrimary)
         {
             return DecidePrimary(node);
         }

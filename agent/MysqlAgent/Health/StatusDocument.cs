@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.Health;
@@ -36,6 +37,18 @@ public sealed record StatusDocument
 
     /// <summary>How long the IO thread has been connecting to its source without success; null while it runs.</summary>
     public double? SourceUnreachableSeconds { get; init; }
+
+    /// <summary>The Lease's term (election only; absent with <c>--lease-store none</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Term { get; init; }
+
+    /// <summary>The Lease's holder, empty when released (election only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Holder { get; init; }
+
+    /// <summary>This pod's report as a candidate, which peers read (election only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CandidateDocument? Candidate { get; init; }
 
     public static StatusDocument From(
         NodeSnapshot node,

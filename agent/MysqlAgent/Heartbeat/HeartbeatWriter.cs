@@ -11,7 +11,7 @@ namespace MysqlAgent.Heartbeat;
 
 /// <summary>
 /// Writes the heartbeat row every <see cref="AgentOptions.HeartbeatInterval"/> while this pod is the
-/// primary (<see cref="HealthRoles.IsPrimary"/>, asked at every beat so that a role change needs no
+/// primary (<see cref="RoleProvider.IsPrimary"/>, asked at every beat so that a role change needs no
 /// restart). A failed beat is one log line on the transition and a metric; the next tick tries again.
 /// </summary>
 public sealed class HeartbeatWriter : BackgroundService
@@ -21,6 +21,7 @@ public sealed class HeartbeatWriter : BackgroundService
 
     private readonly LocalServer _server;
     private readonly AgentOptions _options;
+    private readonly RoleProvider _role;
     private readonly AgentMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<HeartbeatWriter> _logger;
@@ -31,11 +32,13 @@ public sealed class HeartbeatWriter : BackgroundService
     public HeartbeatWriter(
         LocalServer server,
         AgentOptions options,
+        RoleProvider role,
         AgentMetrics metrics,
         TimeProvider time,
         ILogger<HeartbeatWriter> logger
     )
     {
+        _role = role;
         _server = server;
         _options = options;
         _metrics = metrics;
@@ -59,7 +62,7 @@ public sealed class HeartbeatWriter : BackgroundService
         using var timer = new PeriodicTimer(interval, _time);
         do
         {
-            if (!HealthRoles.IsPrimary(_options))
+            if (!_role.IsPrimary)
             {
                 continue;
             }

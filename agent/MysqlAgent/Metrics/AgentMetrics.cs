@@ -88,6 +88,37 @@ public sealed class AgentMetrics
             "mysql_agent_clone_estimated_bytes",
             "The donor's datadir size in bytes, the estimated total of the clone in progress."
         );
+        ElectionTerm = factory.CreateGauge(
+            "mysql_agent_term",
+            "The Lease's term (leaseTransitions) as this agent last read it; absent without an election.",
+            new GaugeConfiguration { SuppressInitialValue = true }
+        );
+        Failovers = factory.CreateCounter(
+            "mysql_agent_failovers_total",
+            "Promotions of this pod's mysqld after it won the Lease in a new term."
+        );
+        FenceDuration = factory.CreateHistogram(
+            "mysql_agent_fence_seconds",
+            "Duration of self-fencing (read-only and kill client connections), by result (done, failed).",
+            new HistogramConfiguration
+            {
+                LabelNames = ["result"],
+                Buckets = Histogram.ExponentialBuckets(0.01, 2, 12),
+            }
+        );
+        ErrantGtids = factory.CreateGauge(
+            "mysql_agent_errant_gtids",
+            "GTIDs of this server beyond the fork point of the primary it should follow (it stays read-only and unready); 0 when none."
+        );
+        Switchovers = factory.CreateCounter(
+            "mysql_agent_switchovers_total",
+            "Planned switchovers this pod's agent carried out as the primary, by result (done, aborted, refused).",
+            new CounterConfiguration { LabelNames = ["result"] }
+        );
+        LeaseRenewFailures = factory.CreateCounter(
+            "mysql_agent_lease_renew_failures_total",
+            "Renewals of the Lease by this pod that failed (store unavailable or conflict)."
+        );
     }
 
     public CollectorRegistry Registry { get; }
@@ -108,4 +139,10 @@ public sealed class AgentMetrics
     public Counter HeartbeatWrites { get; }
     public Counter CloneBytesReceived { get; }
     public Gauge CloneEstimatedBytes { get; }
+    public Gauge ElectionTerm { get; }
+    public Counter Failovers { get; }
+    public Histogram FenceDuration { get; }
+    public Gauge ErrantGtids { get; }
+    public Counter LeaseRenewFailures { get; }
+    public Counter Switchovers { get; }
 }

@@ -122,8 +122,78 @@ public sealed class LocalSet : IAsyncDisposable
     {
         var output = await MustRunAsync("status", "--json");
         using var document = JsonDocument.Parse(output.StandardOutput);
-        return document.RootElement.EnumerateArray().Select(e => new PodView(e.Clone())).ToList();
+        return document
+            .RootElement.GetProperty("pods")
+            .EnumerateArray()
+            .Select(e => new PodView(e.Clone()))
+            .ToList();
     }
+
+    /// <summary>With <c>up --failover</c>: the Lease as <c>status --json</c> reads it from its file.</summary>
+    public async Task<LeaseView> LeaseAsync()
+    {
+        var output = await MustRunAsync("status", "--json");
+        using var document = JsonDocument.Parse(output.StandardOutput);
+        var failover = document.RootElement.GetProperty("failover");
+        return new LeaseView(
+            failover.TryGetProperty("holder", out var holder) ? holder.GetString() ?? "" : "",
+            failover.TryGetProperty("term", out var term) ? term.GetInt64() : 0,
+            failover.GetProperty("route").GetString() ?? ""
+        );
+    }
+
+    /// <summary>
+    /// With <c>up --failover</c>: the Lease straight from the agents' file (cheaper than
+    /// <c>status</c>, which asks every agent); null before it exists. The agents replace the file
+    /// by a rename, so a read sees a whole document.
+    /// </summary>
+    public LeaseView? LeaseFromFile()
+    {
+        var file = Path.Combine(StateDir, "lease", "lease.json");
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+        return new LeaseView(
+            document.RootElement.GetProperty("holder").GetString() ?? "",
+            document.RootElement.GetProperty("term").GetInt64(),
+            ""
+        );
+    }
+
+    /// <summary>Waits until the Lease file satisfies <paramref name="accept"/>; returns it.</summary>
+    public async Task<LeaseView> WaitForLeaseAsync(string what, Func<LeaseView, bool> accept)
+    {
+        LeaseView? seen = null;
+        await WaitUntilAsync(
+            what,
+            () =>
+            {
+                seen = LeaseFromFile();
+                return Task.FromResult(seen is not null && accept(seen));
+            }
+        );
+        return seen!;
+    }
+
+    /// <summary>With <c>up --failover</c>: the kubelet's mysql-primary port, which forwards to the Lease holder.</summary>
+    public int PrimaryPort => BasePort + 5;
+
+    /// <summary>A connection through the mysql-primary port, as a writer's.</summary>
+    /// <remarks>Short timeouts, as a writer's: a frozen primary must cost seconds, not the default 30.</remarks>
+    public Task<MySqlConnection> ConnectPrimaryAsync(
+        (string User, string Password)? account = null,
+        CancellationToken cancellationToken = default
+    ) =>
+        OpenAsync(
+            (uint)PrimaryPort,
+            cancellationToken,
+            connectSeconds: 3,
+            commandSeconds: 5,
+            account: account
+        );
 
     public async Task<PodView> PodAsync(string name) =>
         (await StatusAsync()).Single(p => p.Name == name);
@@ -138,22 +208,40 @@ public sealed class LocalSet : IAsyncDisposable
 
     public static int MysqlPort(int basePort, int ordinal) => basePort + (10 * ordinal) + 6;
 
-    public async Task<MySqlConnection> ConnectAsync(int ordinal)
+    public Task<MySqlConnection> ConnectAsync(int ordinal) =>
+        OpenAsync((uint)MysqlPort(BasePort, ordinal), CancellationToken.None);
+
+    private async Task<MySqlConnection> OpenAsync(
+        uint port,
+        CancellationToken cancellationToken,
+        uint connectSeconds = 5,
+        uint commandSeconds = 30,
+        (string User, string Password)? account = null
+    )
     {
         var connection = new MySqlConnection(
             new MySqlConnectionStringBuilder
             {
                 Server = "127.0.0.1",
-                Port = (uint)MysqlPort(BasePort, ordinal),
-                UserID = "root",
-                Password = RootPassword,
+                Port = port,
+                UserID = account?.User ?? "root",
+                Password = account?.Password ?? RootPassword,
                 SslMode = MySqlSslMode.None,
                 Pooling = false,
-                ConnectionTimeout = 5,
-                DefaultCommandTimeout = 30,
+                ConnectionTimeout = connectSeconds,
+                DefaultCommandTimeout = commandSeconds,
             }.ConnectionString
         );
-        await connection.OpenAsync();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
         return connection;
     }
 
@@ -213,7 +301,7 @@ public sealed class LocalSet : IAsyncDisposable
     private static string Tail(string text, int lines) =>
         string.Join('\n', text.Split('\n').TakeLast(lines));
 
-    /// <summary>A block of ports for up to six pods that nothing listens on, never the same twice in a run.</summary>
+    /// <summary>A block of ports for up to six pods and the mysql-primary port that nothing listens on, never the same twice in a run.</summary>
     private static int FreeBase()
     {
         lock (UsedBases)
@@ -224,6 +312,7 @@ public sealed class LocalSet : IAsyncDisposable
                 var basePort = 20000 + (RandomNumberGenerator.GetInt32(0, 120) * 100);
                 if (
                     !UsedBases.Contains(basePort)
+                    && Free(basePort + 5)
                     && Enumerable
                         .Range(0, 6)
                         .All(o =>

@@ -24,6 +24,9 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _leases = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string>> _podLabels = new(
+        StringComparer.Ordinal
+    );
     private long _resourceVersion = 1000;
     private TaskCompletionSource? _hang;
 
@@ -66,6 +69,15 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
                 return await server.Answer(c, () => server.Replace(ns, name, body));
             }
         );
+        app.MapPatch(
+            "/api/v1/namespaces/{ns}/pods/{name}",
+            async (string ns, string name, HttpContext c) =>
+            {
+                var contentType = c.Request.ContentType ?? "";
+                var body = await ReadBody(c);
+                return await server.Answer(c, () => server.PatchPod(ns, name, contentType, body));
+            }
+        );
         await app.StartAsync();
         var address = app
             .Services.GetRequiredService<IServer>()
@@ -73,6 +85,17 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
             .Addresses.Single();
         server.Address = new Uri(address);
         return server;
+    }
+
+    /// <summary>The labels a pod got through merge patches (namespace/name), empty when none.</summary>
+    public IReadOnlyDictionary<string, string> PodLabels(string ns, string name)
+    {
+        lock (_gate)
+        {
+            return _podLabels.TryGetValue(Key(ns, name), out var labels)
+                ? new Dictionary<string, string>(labels)
+                : [];
+        }
     }
 
     /// <summary>
@@ -138,6 +161,41 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
         {
             return handle();
         }
+    }
+
+    // Only what a label patch needs: a merge patch of metadata.labels on any pod name.
+    private IResult PatchPod(string ns, string name, string contentType, JsonObject body)
+    {
+        if (!contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
+        {
+            return Status(415, "UnsupportedMediaType", $"unsupported patch type {contentType}");
+        }
+
+        var key = Key(ns, name);
+        if (!_podLabels.TryGetValue(key, out var labels))
+        {
+            _podLabels[key] = labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        foreach (var (label, value) in body["metadata"]?["labels"]?.AsObject() ?? [])
+        {
+            labels[label] = (string?)value ?? "";
+        }
+
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = ns,
+                ["labels"] = new JsonObject(
+                    labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))
+                ),
+            },
+        };
+        return Results.Text(pod.ToJsonString(), "application/json", statusCode: 200);
     }
 
     private IResult Get(string ns, string name) =>

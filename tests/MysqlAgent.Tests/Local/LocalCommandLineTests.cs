@@ -34,7 +34,24 @@ public sealed class LocalCommandLineTests
         );
     }
 
+    [Fact]
+    public void The_failover_commands_take_a_pod_or_a_target()
+    {
+        Assert.True(LocalCommandLine.Parse(["up", "--failover"]).Has("failover"));
+        foreach (var command in new[] { "freeze", "thaw", "isolate", "heal" })
+        {
+            var line = LocalCommandLine.Parse([command, "mysql-0"]);
+            Assert.Equal((command, "mysql-0"), (line.Command, line.Positional.Single()));
+        }
+
+        var switchover = LocalCommandLine.Parse(["switchover", "--to", "mysql-2"]);
+        Assert.Equal(("switchover", "mysql-2"), (switchover.Command, switchover.Value("to")));
+        Assert.False(LocalCommandLine.Parse(["switchover"]).Has("to"));
+    }
+
     [Theory]
+    [InlineData("unknown option --failover for 'scale'", "scale", "3", "--failover")]
+    [InlineData("unknown option --to for 'freeze'", "freeze", "mysql-0", "--to", "mysql-1")]
     [InlineData("unknown option --colour for 'status'", "status", "--colour")]
     [InlineData("unknown option --json for 'up'", "up", "--json")]
     [InlineData("unknown command 'upp'", "upp")]

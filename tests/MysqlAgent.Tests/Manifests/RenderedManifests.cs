@@ -21,7 +21,24 @@ public sealed class RenderedManifests : IAsyncLifetime
     public const string MariaDbWithTls = "mariadb + components/tls";
     public const string Mysql84WithTls = "mysql84 + components/tls";
 
+    public const string FailoverComponent = "components/failover";
+
+    /// <summary>Each overlay with the failover component added, as docs/kubernetes.md tells a user to.</summary>
+    public const string MariaDbWithFailover = "mariadb + components/failover";
+    public const string Mysql84WithFailover = "mysql84 + components/failover";
+
+    /// <summary>Both optional components together: their patches of the same containers must compose.</summary>
+    public const string MariaDbWithTlsAndFailover =
+        "mariadb + components/tls + components/failover";
+
     public static readonly string[] Overlays = [Mysql84, MariaDb];
+
+    public static readonly string[] WithFailover =
+    [
+        MariaDbWithFailover,
+        Mysql84WithFailover,
+        MariaDbWithTlsAndFailover,
+    ];
 
     /// <summary>Only these kinds may appear; a document of any other kind fails to load.</summary>
     private static readonly Dictionary<string, Type> TypeMap = new()
@@ -35,6 +52,9 @@ public sealed class RenderedManifests : IAsyncLifetime
         ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor),
         ["cert-manager.io/v1/Issuer"] = typeof(CertManagerIssuer),
         ["cert-manager.io/v1/Certificate"] = typeof(CertManagerCertificate),
+        ["v1/ServiceAccount"] = typeof(V1ServiceAccount),
+        ["rbac.authorization.k8s.io/v1/Role"] = typeof(V1Role),
+        ["rbac.authorization.k8s.io/v1/RoleBinding"] = typeof(V1RoleBinding),
     };
 
     private readonly Dictionary<string, string> _yaml = new(StringComparer.Ordinal);
@@ -74,6 +94,22 @@ public sealed class RenderedManifests : IAsyncLifetime
             Mysql84,
             TlsComponent
         );
+        var mariaDbWithFailover = await WriteWithComponentAsync(
+            "mariadb-with-failover",
+            MariaDb,
+            FailoverComponent
+        );
+        var mysql84WithFailover = await WriteWithComponentAsync(
+            "mysql84-with-failover",
+            Mysql84,
+            FailoverComponent
+        );
+        var mariaDbWithTlsAndFailover = await WriteWithComponentAsync(
+            "mariadb-with-tls-and-failover",
+            MariaDb,
+            TlsComponent,
+            FailoverComponent
+        );
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [Base] = Repository.Of("manifests", Base),
@@ -83,6 +119,9 @@ public sealed class RenderedManifests : IAsyncLifetime
             [Mysql84WithServiceMonitor] = withComponent,
             [MariaDbWithTls] = mariaDbWithTls,
             [Mysql84WithTls] = mysql84WithTls,
+            [MariaDbWithFailover] = mariaDbWithFailover,
+            [Mysql84WithFailover] = mysql84WithFailover,
+            [MariaDbWithTlsAndFailover] = mariaDbWithTlsAndFailover,
         };
         var rendered = await Task.WhenAll(
             targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
@@ -94,11 +133,11 @@ public sealed class RenderedManifests : IAsyncLifetime
         }
     }
 
-    /// <summary>A kustomization of <paramref name="overlay"/> with <paramref name="component"/> added.</summary>
+    /// <summary>A kustomization of <paramref name="overlay"/> with <paramref name="components"/> added, in order.</summary>
     private async Task<string> WriteWithComponentAsync(
         string name,
         string overlay,
-        string component
+        params string[] components
     )
     {
         var folder = Path.Combine(_scratch!, name);
@@ -111,7 +150,12 @@ public sealed class RenderedManifests : IAsyncLifetime
             resources:
               - {Path.GetRelativePath(folder, Repository.Of("manifests", overlay))}
             components:
-              - {Path.GetRelativePath(folder, Repository.Of("manifests", component))}
+            {string.Join(
+                "\n",
+                components.Select(c =>
+                    "  - " + Path.GetRelativePath(folder, Repository.Of("manifests", c))
+                )
+            )}
             """
         );
         return folder;
@@ -158,7 +202,12 @@ public sealed class RenderedManifests : IAsyncLifetime
         Mysql84WithServiceMonitor,
         MariaDbWithTls,
         Mysql84WithTls,
+        MariaDbWithFailover,
+        Mysql84WithFailover,
+        MariaDbWithTlsAndFailover,
     ];
 
     public static TheoryData<string> AllNames() => new(Names);
+
+    public static TheoryData<string> FailoverNames() => new(WithFailover);
 }

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Configuration;
+using MysqlAgent.Health;
 using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
+using MysqlAgent.Replication.InfoFiles;
+using Endpoint = MysqlAgent.Configuration.Endpoint;
 
 namespace MysqlAgent.Replication.Setup;
 
@@ -17,6 +20,7 @@ public sealed class ReplicationSetupService : BackgroundService
     private readonly LocalServer _server;
     private readonly AgentMetrics _metrics;
     private readonly ReplicationSetupStatus _status;
+    private readonly RoleProvider _role;
     private readonly TimeProvider _time;
     private readonly ILogger<ReplicationSetupService> _logger;
 
@@ -25,10 +29,12 @@ public sealed class ReplicationSetupService : BackgroundService
         LocalServer server,
         AgentMetrics metrics,
         ReplicationSetupStatus status,
+        RoleProvider role,
         TimeProvider time,
         ILogger<ReplicationSetupService> logger
     )
     {
+        _role = role;
         _options = options;
         _server = server;
         _metrics = metrics;
@@ -68,11 +74,57 @@ public sealed class ReplicationSetupService : BackgroundService
         }
     }
 
+    /// <summary>
+    /// With an election, what is left to the election service instead of a setup from the clone's
+    /// info files: null when this pod is a fresh clone to set up from them.
+    /// </summary>
+    private SetupOutcome? ElectionOutcome(string holder)
+    {
+        if (holder == _options.Pod.PodName)
+        {
+            return new SetupOutcome("success", status => status.MarkNotNeeded());
+        }
+
+        if (ReplicationSetupMarker.Done(_options.DataDir).Exists)
+        {
+            return new SetupOutcome(
+                "already_configured",
+                status => status.MarkDone("set up before; the election follows the Lease holder")
+            );
+        }
+
+        // No clone here (an old primary's datadir): the election rejoins it to the holder by GTID.
+        return InfoFileNames.AnyPresentIn(_options.DataDir)
+            ? null
+            : new SetupOutcome("success", status => status.MarkNotNeeded());
+    }
+
     /// <summary>A finished attempt: its metric label and the status to report once it is counted.</summary>
     private sealed record SetupOutcome(string Result, Action<ReplicationSetupStatus> MarkStatus);
 
     private async ValueTask<SetupOutcome> RunOnceAsync(CancellationToken cancellationToken)
     {
+        var options = _options;
+        if (_role.ElectionEnabled)
+        {
+            // With an election the primary is whoever holds the Lease: the election promotes it,
+            // and a replica's source is the holder's stable name, not ordinal 0.
+            var holder = await _role.FirstHolderAsync(cancellationToken).ConfigureAwait(false);
+            if (ElectionOutcome(holder) is { } outcome)
+            {
+                return outcome;
+            }
+
+            var holderPod = Identity.PodIdentity.Parse(holder);
+            options = options with
+            {
+                Primary = new Endpoint(
+                    options.Pod.PeerHost(holderPod.Ordinal, options.Service),
+                    options.Primary.Port
+                ),
+            };
+        }
+
         var endpoint = _options.LocalMysql.ToString();
         var attempts = 0;
         var wait = SetupPipelines.WaitForServer(_time, _logger, endpoint);
@@ -92,7 +144,7 @@ public sealed class ReplicationSetupService : BackgroundService
                 .ServerVersionAsync(connection, cancellationToken)
                 .ConfigureAwait(false);
             ReplicationLog.ServerAnswered(_logger, endpoint, attempts, server.ToString());
-            if (_options.Pod.IsPrimary)
+            if (!_role.ElectionEnabled && _options.Pod.IsPrimary)
             {
                 await PrimaryBootstrap
                     .RunAsync(connection, server, _options, _logger, cancellationToken)
@@ -100,7 +152,7 @@ public sealed class ReplicationSetupService : BackgroundService
                 return new SetupOutcome("success", status => status.MarkNotNeeded());
             }
 
-            var action = await new ReplicaSetup(_options, _logger)
+            var action = await new ReplicaSetup(options, _logger)
                 .RunAsync(connection, server, cancellationToken)
                 .ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(answeredAt);

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Configuration;
+using MysqlAgent.Election;
+using MysqlAgent.Identity;
+
+namespace MysqlAgent.Commands;
+
+/// <summary><c>mysql-agent switchover [--to mysql-N]</c>: a planned change of primary, carried out by the primary's agent.</summary>
+public sealed class SwitchoverCommand : IAgentCommand
+{
+    public string Name => "switchover";
+
+    public string Summary =>
+        "Ask the primary's agent to hand the primary role to a replica (--to mysql-N, else the most advanced) and wait for it.";
+
+    public IEnumerable<string> Validate(AgentOptions options)
+    {
+        if (!options.LeaseStore.Enabled)
+        {
+            yield return "switchover needs the set's --lease-store (file:<folder> or kubernetes), as serve has it";
+        }
+
+        if (options.SwitchoverTo is { } to)
+        {
+            if (
+                !PodIdentity.TryParse(to, out var target, out _)
+                || to.Contains('.', StringComparison.Ordinal)
+            )
+            {
+                yield return $"--to '{to}' is not a pod name such as {options.Pod.PeerPodName(1)}";
+            }
+            else if (target.StatefulSetName != options.Pod.StatefulSetName)
+            {
+                yield return $"--to '{to}' is not a pod of this set ({options.Pod.StatefulSetName})";
+            }
+        }
+
+        foreach (
+            var problem in ElectionRegistration.Validate(
+                options,
+                Environment.GetEnvironmentVariable
+            )
+        )
+        {
+            yield return problem;
+        }
+    }
+
+    public async Task<int> RunAsync(
+        AgentOptions options,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken
+    )
+    {
+        var time = TimeProvider.System;
+        var store = ElectionRegistration.CreateStore(options, time);
+        try
+        {
+            var logger = loggerFactory.CreateLogger("MysqlAgent.Election.Switchover");
+            var client = new SwitchoverClient(store, time, logger);
+            // The primary acts at its next step, then waits at most its renew deadline for the target.
+            var timings = options.ElectionTimings;
+            var (holder, term) = await client
+                .RunAsync(
+                    options.SwitchoverTo,
+                    timings.LeaseDuration + timings.RenewDeadline + timings.RetryPeriod * 2,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            ElectionLog.SwitchoverConfirmed(logger, holder, term);
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+}

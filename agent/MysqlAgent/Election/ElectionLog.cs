@@ -1,0 +1,211 @@
+using Microsoft.Extensions.Logging;
+
+namespace MysqlAgent.Election;
+
+/// <summary>Election and failover events (5xxx): every step that changes something, never one line per renewal.</summary>
+public static partial class ElectionLog
+{
+    [LoggerMessage(
+        5000,
+        LogLevel.Information,
+        "election: started as {Identity} on lease store {Store} (lease {LeaseSeconds} s, renew deadline {RenewSeconds} s, retry {RetrySeconds} s, fence budget {FenceSeconds} s, primary start timeout {StartTimeoutSeconds} s)"
+    )]
+    public static partial void Started(
+        ILogger logger,
+        string identity,
+        string store,
+        double leaseSeconds,
+        double renewSeconds,
+        double retrySeconds,
+        double fenceSeconds,
+        double startTimeoutSeconds
+    );
+
+    [LoggerMessage(
+        5001,
+        LogLevel.Information,
+        "election: {Event} as {Role}; holder '{Holder}', term {Term}: {Detail}"
+    )]
+    public static partial void Stepped(
+        ILogger logger,
+        string @event,
+        string role,
+        string holder,
+        long term,
+        string detail
+    );
+
+    [LoggerMessage(
+        5002,
+        LogLevel.Information,
+        "election: promoting in term {Term}: stop fetching, apply the relay log up to {Received}"
+    )]
+    public static partial void Promoting(ILogger logger, long term, string received);
+
+    [LoggerMessage(
+        5003,
+        LogLevel.Information,
+        "election: promoted in term {Term}: writable, fork point {ForkPoint}, {ElapsedMs} ms"
+    )]
+    public static partial void Promoted(
+        ILogger logger,
+        long term,
+        string forkPoint,
+        long elapsedMs
+    );
+
+    [LoggerMessage(
+        5004,
+        LogLevel.Warning,
+        "election: promotion in term {Term} not finished: {Why}; the next step tries again while the Lease is held"
+    )]
+    public static partial void PromotionPending(ILogger logger, long term, string why);
+
+    [LoggerMessage(5005, LogLevel.Warning, "election: fencing mysqld: {Why}")]
+    public static partial void Fencing(ILogger logger, string why);
+
+    [LoggerMessage(
+        5006,
+        LogLevel.Information,
+        "election: fenced in {ElapsedMs} ms: read-only, {Killed} client connection(s) killed"
+    )]
+    public static partial void Fenced(ILogger logger, long elapsedMs, int killed);
+
+    [LoggerMessage(
+        5007,
+        LogLevel.Error,
+        "election: fencing did not finish within the fence budget ({BudgetSeconds} s): {Error}"
+    )]
+    public static partial void FenceFailed(ILogger logger, double budgetSeconds, string error);
+
+    [LoggerMessage(
+        5008,
+        LogLevel.Information,
+        "election: following {Holder} (term {Term}) at {Source}: {Statements} statement(s)"
+    )]
+    public static partial void Rejoining(
+        ILogger logger,
+        string holder,
+        long term,
+        string source,
+        int statements
+    );
+
+    [LoggerMessage(
+        5009,
+        LogLevel.Information,
+        "election: replicating from {Holder} in term {Term}"
+    )]
+    public static partial void Rejoined(ILogger logger, string holder, long term);
+
+    [LoggerMessage(
+        5010,
+        LogLevel.Error,
+        "election: errant transactions {Errant} beyond the fork point {ForkPoint} of term {Term}: staying read-only and unready; re-clone this pod to bring it back"
+    )]
+    public static partial void Errant(ILogger logger, string errant, string forkPoint, long term);
+
+    [LoggerMessage(
+        5011,
+        LogLevel.Information,
+        "election: waiting for {Holder} to record the fork point of term {Term} before following it"
+    )]
+    public static partial void WaitingForForkPoint(ILogger logger, string holder, long term);
+
+    [LoggerMessage(
+        5012,
+        LogLevel.Information,
+        "election: {Peer} is ahead ({PeerPosition} vs {OwnPosition}): handing the Lease to it"
+    )]
+    public static partial void HandingOver(
+        ILogger logger,
+        string peer,
+        string peerPosition,
+        string ownPosition
+    );
+
+    [LoggerMessage(
+        5013,
+        LogLevel.Warning,
+        "election: mysqld has been down for {DownSeconds} s (primary start timeout {TimeoutSeconds} s): releasing the Lease of term {Term} for a failover"
+    )]
+    public static partial void Releasing(
+        ILogger logger,
+        double downSeconds,
+        double timeoutSeconds,
+        long term
+    );
+
+    [LoggerMessage(
+        5014,
+        LogLevel.Warning,
+        "election: mysqld is writable but this pod does not hold the Lease (holder '{Holder}', term {Term})"
+    )]
+    public static partial void WritableWithoutLease(ILogger logger, string holder, long term);
+
+    [LoggerMessage(
+        5015,
+        LogLevel.Error,
+        "election: a step failed unexpectedly (a bug); stepping again at the next retry period"
+    )]
+    public static partial void StepCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5016, LogLevel.Information, "election: peers {Peers}")]
+    public static partial void Peers(ILogger logger, string peers);
+
+    [LoggerMessage(5017, LogLevel.Warning, "election: {What} failed: {Error}")]
+    public static partial void ActionFailed(ILogger logger, string what, string error);
+
+    [LoggerMessage(
+        5018,
+        LogLevel.Information,
+        "switchover: asked {Holder} (term {Term}) to hand the primary role to {Target}"
+    )]
+    public static partial void SwitchoverRequested(
+        ILogger logger,
+        string holder,
+        long term,
+        string target
+    );
+
+    [LoggerMessage(
+        5019,
+        LogLevel.Information,
+        "switchover to {Target} in term {Term}: read-only and client connections killed, waiting for it to catch up to {Position}"
+    )]
+    public static partial void SwitchoverStarted(
+        ILogger logger,
+        string target,
+        long term,
+        string position
+    );
+
+    [LoggerMessage(
+        5020,
+        LogLevel.Information,
+        "switchover to {Target} done: Lease handed over in term {Term}; writes paused here for {PauseMs} ms (until the new primary is writable add its promotion)"
+    )]
+    public static partial void SwitchedOver(ILogger logger, string target, long term, long pauseMs);
+
+    [LoggerMessage(
+        5021,
+        LogLevel.Warning,
+        "switchover to {Target} aborted: {Why}; writable again in term {Term}"
+    )]
+    public static partial void SwitchoverAborted(
+        ILogger logger,
+        string target,
+        string why,
+        long term
+    );
+
+    [LoggerMessage(5022, LogLevel.Warning, "switchover refused: {Why}")]
+    public static partial void SwitchoverRefused(ILogger logger, string why);
+
+    [LoggerMessage(
+        5023,
+        LogLevel.Information,
+        "switchover done: {Holder} is the primary in term {Term}"
+    )]
+    public static partial void SwitchoverConfirmed(ILogger logger, string holder, long term);
+}

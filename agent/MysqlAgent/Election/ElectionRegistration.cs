@@ -1,0 +1,106 @@
+using MysqlAgent.Configuration;
+
+namespace MysqlAgent.Election;
+
+/// <summary>The election in <c>serve</c>: registered only when <c>--lease-store</c> is not <c>none</c>.</summary>
+public static class ElectionRegistration
+{
+    /// <summary>Where a pod's service account is mounted (token, CA, namespace).</summary>
+    public const string ServiceAccountFolder = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    public static IServiceCollection AddElection(
+        this IServiceCollection services,
+        AgentOptions options
+    )
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.LeaseStore.Enabled)
+        {
+            return services;
+        }
+
+        services.AddSingleton(provider =>
+            CreateStore(options, provider.GetRequiredService<TimeProvider>())
+        );
+        if (options.LeaseStore.Kind == LeaseStoreKind.Kubernetes)
+        {
+            services.AddSingleton(provider =>
+                PodRoleLabel.InCluster(
+                    Namespace(Environment.GetEnvironmentVariable)
+                        ?? throw new InvalidOperationException("the pod's namespace is unknown"),
+                    options.Pod.PodName,
+                    options.ElectionTimings.ApiCallTimeout,
+                    provider.GetRequiredService<TimeProvider>()
+                )
+            );
+        }
+
+        services.AddHostedService<ElectionService>();
+        return services;
+    }
+
+    /// <summary>The Lease's name: <c>&lt;statefulset&gt;-primary</c>.</summary>
+    public static string LeaseName(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Pod.StatefulSetName + "-primary";
+    }
+
+    /// <summary>Problems with <c>--lease-store</c> that can be seen before start; empty when none.</summary>
+    public static IEnumerable<string> Validate(
+        AgentOptions options,
+        Func<string, string?> environment
+    )
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (options.LeaseStore.Kind != LeaseStoreKind.Kubernetes)
+        {
+            yield break;
+        }
+
+        if (string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_HOST")))
+        {
+            yield return "--lease-store kubernetes runs only in a pod (KUBERNETES_SERVICE_HOST is not set); use --lease-store file:<folder> outside Kubernetes";
+        }
+        else if (Namespace(environment) is null)
+        {
+            yield return $"--lease-store kubernetes: the pod's namespace is unknown; set POD_NAMESPACE from metadata.namespace (downward API) or mount the service account ({ServiceAccountFolder}/namespace)";
+        }
+    }
+
+    /// <summary>POD_NAMESPACE, else the service account's namespace file; null when neither.</summary>
+    public static string? Namespace(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (environment("POD_NAMESPACE") is { Length: > 0 } fromEnvironment)
+        {
+            return fromEnvironment;
+        }
+
+        var file = Path.Combine(ServiceAccountFolder, "namespace");
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+    }
+
+    /// <summary>The store <c>--lease-store</c> names (not none).</summary>
+    public static ILeaseStore CreateStore(AgentOptions options, TimeProvider time)
+    {
+        var timings = options.ElectionTimings;
+        switch (options.LeaseStore.Kind)
+        {
+            case LeaseStoreKind.File:
+                Directory.CreateDirectory(options.LeaseStore.Folder!);
+                return new FileLeaseStore(options.LeaseStore.Folder!, timings.ApiCallTimeout, time);
+            case LeaseStoreKind.Kubernetes:
+                return KubernetesLeaseStore.InCluster(
+                    Namespace(Environment.GetEnvironmentVariable)
+                        ?? throw new InvalidOperationException("the pod's namespace is unknown"),
+                    LeaseName(options),
+                    timings,
+                    time
+                );
+            default:
+                throw new InvalidOperationException($"no lease store for {options.LeaseStore}");
+        }
+    }
+}

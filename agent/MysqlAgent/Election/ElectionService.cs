@@ -1,0 +1,856 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Configuration;
+using MysqlAgent.Health;
+using MysqlAgent.Identity;
+using MysqlAgent.Metrics;
+using MysqlAgent.Mysql;
+using MysqlAgent.Replication;
+using MysqlAgent.Replication.Setup;
+using Polly;
+using Polly.Timeout;
+using Endpoint = MysqlAgent.Configuration.Endpoint;
+
+namespace MysqlAgent.Election;
+
+/// <summary>
+/// The agent's side of automatic failover, in <c>serve</c> when <c>--lease-store</c> is not
+/// <c>none</c>: every retry period it reads its own mysqld and the peers' <c>/status</c>, steps the
+/// <see cref="LeaderElector"/>, and acts on the answer.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Holder (created, won, handed or resumed the Lease): hand it to a more advanced peer if one
+/// answered, else promote (<see cref="Promotion"/>), idempotently, until done; promote again when
+/// mysqld comes back read-only after a restart; release the Lease when mysqld stays down longer than
+/// the primary start timeout.</item>
+/// <item>Lost the Lease (<see cref="ElectionEvent.FenceNow"/>, or the renew deadline timer between
+/// two steps): fence at once (<see cref="SelfFence"/>).</item>
+/// <item>Follower: never writable (a writable follower is fenced); replicate from the holder's stable
+/// name, after the errant check against the fork point (<see cref="Rejoin"/>).</item>
+/// </list>
+/// The role that readiness, <c>/status</c>, the heartbeat and the metrics report follows from here
+/// through <see cref="RoleProvider"/>: primary only once promoted, and only while the Lease is fresh.
+/// </remarks>
+public sealed class ElectionService : BackgroundService
+{
+    private readonly AgentOptions _options;
+    private readonly LocalServer _server;
+    private readonly RoleProvider _role;
+    private readonly AgentMetrics _metrics;
+    private readonly ReplicationSetupStatus _setup;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ElectionService> _logger;
+    private readonly LeaderElector _elector;
+    private readonly HttpClient _http;
+    private readonly PeerCandidates _peers;
+    private readonly SelfFence _fence;
+    private readonly Promotion _promotion;
+    private readonly Rejoin _rejoin;
+    private readonly PodRoleLabel? _label;
+    private readonly ResiliencePipeline _localTimeout;
+    private readonly ResiliencePipeline _stepTimeout;
+    private TimeSpan _stepBudget;
+
+    private LocalServerState _local = LocalServerState.Down("not read yet");
+    private bool _promoted;
+    private long _heldTerm;
+    private long _followedTerm;
+    private long _acquiredTerm;
+    private long _failoverCountedTerm;
+    private bool _handedToMe;
+    private bool _errant;
+    private long? _downSince;
+    private string? _lastLogged;
+    private string? _lastPeers;
+    private string? _lastWaited;
+    private string? _lastErrant;
+    private string? _lastLabelError;
+
+    public ElectionService(
+        AgentOptions options,
+        LocalServer server,
+        RoleProvider role,
+        AgentMetrics metrics,
+        ReplicationSetupStatus setup,
+        ILeaseStore store,
+        TimeProvider time,
+        ILogger<ElectionService> logger,
+        PodRoleLabel? label = null
+    )
+    {
+        _label = label;
+        _options = options;
+        _server = server;
+        _role = role;
+        _metrics = metrics;
+        _setup = setup;
+        _time = time;
+        _logger = logger;
+        var timings = options.ElectionTimings;
+        _elector = new LeaderElector(options.Pod.PodName, timings, store, time);
+        _http = new HttpClient(
+            new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }
+        )
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var peerTimeout =
+            timings.RetryPeriod < TimeSpan.FromSeconds(2)
+                ? timings.RetryPeriod
+                : TimeSpan.FromSeconds(2);
+        _peers = new PeerCandidates(options, _http, time, peerTimeout);
+        _fence = new SelfFence(server, options, metrics, time, logger);
+        _promotion = new Promotion(server, options, logger);
+        _rejoin = new Rejoin(server, options, logger);
+        _localTimeout = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(peerTimeout)
+            .Build();
+        _stepTimeout = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(
+                new TimeoutStrategyOptions
+                {
+                    TimeoutGenerator = _ => ValueTask.FromResult(_stepBudget),
+                }
+            )
+            .Build();
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var timings = _options.ElectionTimings;
+        ElectionLog.Started(
+            _logger,
+            _options.Pod.PodName,
+            _options.LeaseStore.ToString(),
+            timings.LeaseDuration.TotalSeconds,
+            timings.RenewDeadline.TotalSeconds,
+            timings.RetryPeriod.TotalSeconds,
+            timings.FenceBudget.TotalSeconds,
+            _options.PrimaryStartTimeout.TotalSeconds
+        );
+        using var timer = new PeriodicTimer(timings.RetryPeriod, _time);
+        do
+        {
+            try
+            {
+                await TurnAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                ElectionLog.StepCrashed(_logger, e);
+            }
+        } while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Waits for the next step; a holder whose renew deadline falls before it is woken at the
+    /// deadline and fences if it has not renewed by then.
+    /// </summary>
+    private async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var until = _elector.UntilRenewDeadline;
+            if (until is not { } left || left >= _options.ElectionTimings.RetryPeriod)
+            {
+                return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+            }
+
+            using var deadline = new CancellationTokenSource(
+                left > TimeSpan.Zero ? left : TimeSpan.Zero,
+                _time
+            );
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(
+                stoppingToken,
+                deadline.Token
+            );
+            try
+            {
+                return await timer.WaitForNextTickAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                if (_elector.CheckRenewDeadline() is { } fence)
+                {
+                    Publish(fence);
+                    await LoseLeaseAsync(fence, stoppingToken).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task TurnAsync(CancellationToken cancellationToken)
+    {
+        _local = await ReadLocalAsync(cancellationToken).ConfigureAwait(false);
+        var lease = _elector.Lease;
+        var self = CandidateReports.ToStatus(
+            _options.Pod.PodName,
+            _options.Pod.Ordinal,
+            PublishCandidate(lease)
+        );
+
+        var ordinals = await _peers.OrdinalsAsync(cancellationToken).ConfigureAwait(false);
+        var peers = await _peers.ReadAsync(ordinals, cancellationToken).ConfigureAwait(false);
+        LogPeers(ordinals, peers);
+
+        var step = await StepAsync(self, peers, cancellationToken).ConfigureAwait(false);
+        Publish(step);
+        if (step.Event == ElectionEvent.FenceNow)
+        {
+            await LoseLeaseAsync(step, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (
+            step.Role == ElectorRole.Leader
+            && step.Event is ElectionEvent.RenewFailed or ElectionEvent.StoreUnavailable
+        )
+        {
+            _metrics.LeaseRenewFailures.Inc();
+        }
+
+        if (_elector.Role == ElectorRole.Leader)
+        {
+            await LeadAsync(step, self, peers, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await FollowAsync(step.Lease, cancellationToken).ConfigureAwait(false);
+        }
+
+        PublishCandidate(_elector.Lease);
+        await LabelAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The pod label <c>mysql-agent.io/role</c> (Kubernetes store only) follows the role.</summary>
+    private async Task LabelAsync(CancellationToken cancellationToken)
+    {
+        if (_label is null)
+        {
+            return;
+        }
+
+        var role =
+            _errant ? "errant"
+            : _role.IsPrimary ? HealthRoles.Primary
+            : HealthRoles.Replica;
+        var error = await _label.SetAsync(role, cancellationToken).ConfigureAwait(false);
+        if (error != _lastLabelError && error is not null)
+        {
+            ElectionLog.ActionFailed(_logger, $"labelling the pod {role}", error);
+        }
+
+        _lastLabelError = error;
+    }
+
+    /// <summary>One step of the elector, cut short at the renew deadline for a holder.</summary>
+    private async Task<ElectionStep> StepAsync(
+        CandidateStatus self,
+        IReadOnlyList<CandidateStatus> peers,
+        CancellationToken cancellationToken
+    )
+    {
+        var mayCreate =
+            _options.Pod.Ordinal == 0 && !ReplicationSetupMarker.Done(_options.DataDir).Exists;
+        if (_elector.UntilRenewDeadline is not { } left)
+        {
+            return await _elector
+                .StepAsync(self, peers, mayCreate, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        if (left <= TimeSpan.Zero)
+        {
+            return _elector.CheckRenewDeadline()
+                ?? new ElectionStep(
+                    ElectorRole.Leader,
+                    ElectionEvent.RenewFailed,
+                    _elector.Lease,
+                    false,
+                    "deadline"
+                );
+        }
+
+        _stepBudget = left;
+        try
+        {
+            return await _stepTimeout
+                .ExecuteAsync(
+                    async ct =>
+                        await _elector.StepAsync(self, peers, mayCreate, ct).ConfigureAwait(false),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return _elector.CheckRenewDeadline()
+                ?? new ElectionStep(
+                    ElectorRole.Leader,
+                    ElectionEvent.RenewFailed,
+                    _elector.Lease,
+                    false,
+                    "the store did not answer before the renew deadline"
+                );
+        }
+    }
+
+    private async Task LeadAsync(
+        ElectionStep step,
+        CandidateStatus self,
+        IReadOnlyList<CandidateStatus> peers,
+        CancellationToken cancellationToken
+    )
+    {
+        var lease = _elector.Lease!;
+        _heldTerm = lease.Term;
+        if (step.Event == ElectionEvent.Acquired)
+        {
+            _acquiredTerm = lease.Term;
+            // A switchover's target is handed the Lease by a primary that had promoted (its term
+            // has a fork point): no failover. A race winner that handed over had not.
+            _handedToMe =
+                step.Detail?.StartsWith("handed over to me", StringComparison.Ordinal) == true
+                && lease.History.Any(h => h.Term == lease.Term - 1);
+        }
+
+        // Only a race winner hands over: a created or resumed Lease has no more advanced replica.
+        if (
+            !_promoted
+            && _acquiredTerm == lease.Term
+            && CandidateRules.BetterPeer(self, peers, lease) is { } better
+        )
+        {
+            ElectionLog.HandingOver(
+                _logger,
+                better.Name,
+                better.Progress?.ToString() ?? "",
+                self.Progress?.ToString() ?? ""
+            );
+            Publish(
+                await _elector.HandOverAsync(better.Name, cancellationToken).ConfigureAwait(false)
+            );
+            return;
+        }
+
+        if (!_local.Up)
+        {
+            // Not the primary while its server is down; a restarted (read-only) one is promoted again.
+            SetPromoted(false);
+            _downSince ??= _time.GetTimestamp();
+            var down = _time.GetElapsedTime(_downSince.Value);
+            if (down >= _options.PrimaryStartTimeout)
+            {
+                ElectionLog.Releasing(
+                    _logger,
+                    Math.Round(down.TotalSeconds, 1),
+                    _options.PrimaryStartTimeout.TotalSeconds,
+                    lease.Term
+                );
+                SetPromoted(false);
+                Publish(await _elector.ReleaseAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            return;
+        }
+
+        _downSince = null;
+        if (_promoted && lease.Switchover is { } request)
+        {
+            await SwitchOverAsync(lease, request, peers, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (_promoted && _local.Writable)
+        {
+            return;
+        }
+
+        var timings = _options.ElectionTimings;
+        var applyTimeout = timings.RenewDeadline - timings.RetryPeriod * 2;
+        if (applyTimeout < TimeSpan.FromSeconds(1))
+        {
+            applyTimeout = TimeSpan.FromSeconds(1);
+        }
+
+        string? forkPoint;
+        string pending;
+        try
+        {
+            (forkPoint, pending) = await _promotion
+                .RunAsync(
+                    lease.Term,
+                    lease.History.Any(h => h.Term == lease.Term),
+                    applyTimeout,
+                    RecordForkPointAsync,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (Exception e)
+            when (ServerTrouble.Is(e, cancellationToken) || e is ReplicationSetupException)
+        {
+            (forkPoint, pending) = (null, OneLine(e));
+        }
+
+        Publish(null);
+        if (forkPoint is null)
+        {
+            ElectionLog.PromotionPending(_logger, lease.Term, pending);
+            return;
+        }
+
+        SetPromoted(true);
+        _followedTerm = lease.Term;
+        if (_acquiredTerm == lease.Term && !_handedToMe && _failoverCountedTerm != lease.Term)
+        {
+            _failoverCountedTerm = lease.Term;
+            _metrics.Failovers.Inc();
+        }
+    }
+
+    /// <summary>
+    /// A planned switchover, as the primary: read-only and kill client connections, wait until the
+    /// target holds every transaction, hand it the Lease. A target that does not catch up within the
+    /// time left before the renew deadline aborts it: the request is dropped and the next step
+    /// makes this server writable again in the same term.
+    /// </summary>
+    private async Task SwitchOverAsync(
+        LeaseRecord lease,
+        SwitchoverRequest request,
+        IReadOnlyList<CandidateStatus> peers,
+        CancellationToken cancellationToken
+    )
+    {
+        var target = request.To is { } to
+            ? peers.FirstOrDefault(p => p.Name == to)
+            : peers
+                .Where(p => CandidateRules.Ineligibility(p, lease).Count == 0)
+                .OrderByDescending(p => p.Priority)
+                .ThenBy(p => p.Ordinal)
+                .Aggregate(
+                    (CandidateStatus?)null,
+                    (best, p) =>
+                        best is null
+                        || GtidProgress.Compare(p.Progress!, best.Progress!) == ProgressOrder.Ahead
+                            ? p
+                            : best
+                );
+        var refusal =
+            request.Term != lease.Term
+                ? $"the request was for term {request.Term}, this is term {lease.Term}"
+            : target is null
+                ? $"{request.To ?? "no eligible replica"} did not answer as a candidate"
+            : CandidateRules.Ineligibility(target, lease) is { Count: > 0 } reasons
+                ? $"{target.Name} is not eligible: {string.Join(", ", reasons)}"
+            : null;
+        if (refusal is not null || target is null)
+        {
+            ElectionLog.SwitchoverRefused(_logger, refusal ?? "no target");
+            _metrics.Switchovers.WithLabels("refused").Inc();
+            await DropSwitchoverAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var started = _time.GetTimestamp();
+        // Not primary first: no heartbeat starts after this, so none lands after the fence.
+        SetPromoted(false);
+        await _fence
+            .FenceAsync($"switchover to {target.Name}", cancellationToken)
+            .ConfigureAwait(false);
+        _local = await ReadLocalAsync(cancellationToken).ConfigureAwait(false);
+        var own = CandidateReports
+            .ToStatus(
+                _options.Pod.PodName,
+                _options.Pod.Ordinal,
+                _local.ToDocument(false, lease.Term)
+            )
+            .Progress;
+        ElectionLog.SwitchoverStarted(
+            _logger,
+            target.Name,
+            lease.Term,
+            own?.ToString() ?? "unknown"
+        );
+
+        var timings = _options.ElectionTimings;
+        var budget = _elector.UntilRenewDeadline is { } left
+            ? left - timings.RetryPeriod
+            : TimeSpan.Zero;
+        var caughtUp =
+            own is not null
+            && budget > TimeSpan.Zero
+            && await CatchUpAsync(target, own, budget, cancellationToken).ConfigureAwait(false);
+        if (!caughtUp)
+        {
+            ElectionLog.SwitchoverAborted(
+                _logger,
+                target.Name,
+                $"it did not catch up within {Math.Max(0, budget.TotalSeconds):0.#} s",
+                lease.Term
+            );
+            _metrics.Switchovers.WithLabels("aborted").Inc();
+            await DropSwitchoverAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var handed = await _elector
+            .HandOverAsync(target.Name, cancellationToken)
+            .ConfigureAwait(false);
+        Publish(handed);
+        if (handed.Event == ElectionEvent.HandedOver)
+        {
+            _metrics.Switchovers.WithLabels("done").Inc();
+            ElectionLog.SwitchedOver(
+                _logger,
+                target.Name,
+                handed.Lease?.Term ?? lease.Term + 1,
+                (long)_time.GetElapsedTime(started).TotalMilliseconds
+            );
+        }
+    }
+
+    /// <summary>Asks the target's /status until its position holds <paramref name="own"/>.</summary>
+    private async Task<bool> CatchUpAsync(
+        CandidateStatus target,
+        GtidProgress own,
+        TimeSpan budget,
+        CancellationToken cancellationToken
+    )
+    {
+        var poll = new ResiliencePipelineBuilder<bool> { TimeProvider = _time }
+            .AddTimeout(budget)
+            .AddRetry(
+                new Polly.Retry.RetryStrategyOptions<bool>
+                {
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is false),
+                    BackoffType = DelayBackoffType.Constant,
+                    Delay = TimeSpan.FromMilliseconds(100),
+                    MaxRetryAttempts = int.MaxValue,
+                }
+            )
+            .Build();
+        try
+        {
+            return await poll.ExecuteAsync(
+                    async ct =>
+                    {
+                        var answer = await _peers
+                            .ReadAsync([target.Ordinal], ct)
+                            .ConfigureAwait(false);
+                        return answer is [{ Progress: { } progress }] && progress.Contains(own);
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return false;
+        }
+    }
+
+    private async Task DropSwitchoverAsync(CancellationToken cancellationToken)
+    {
+        var dropped = await _elector
+            .UpdateAnnotationsAsync(r => r with { Switchover = null }, cancellationToken)
+            .ConfigureAwait(false);
+        if (dropped.Outcome != LeaseOutcome.Ok)
+        {
+            ElectionLog.ActionFailed(
+                _logger,
+                "dropping the switchover request",
+                dropped.ToString()
+            );
+        }
+
+        Publish(null);
+    }
+
+    private async Task<bool> RecordForkPointAsync(
+        string forkPoint,
+        CancellationToken cancellationToken
+    )
+    {
+        var written = await _elector
+            .RecordForkPointAsync(forkPoint, cancellationToken)
+            .ConfigureAwait(false);
+        if (written.Outcome != LeaseOutcome.Ok)
+        {
+            ElectionLog.ActionFailed(_logger, "recording the fork point", written.ToString());
+        }
+
+        return written.Outcome == LeaseOutcome.Ok;
+    }
+
+    /// <summary>This pod just lost the Lease: it stops calling itself primary, then fences.</summary>
+    private async Task LoseLeaseAsync(ElectionStep step, CancellationToken cancellationToken)
+    {
+        // A holder that never promoted, or that fenced already (a restarted agent whose Lease
+        // could not be renewed steps down at every step), has nothing writable to fence.
+        var wasPromoted = _promoted;
+        SetPromoted(false);
+        _downSince = null;
+        if (
+            _local.Up
+            && (wasPromoted || _local.Writable)
+            && await _fence
+                .FenceAsync(step.Detail ?? "lost the Lease", cancellationToken)
+                .ConfigureAwait(false)
+        )
+        {
+            _local = _local with { Writable = false };
+        }
+    }
+
+    private async Task FollowAsync(LeaseRecord? lease, CancellationToken cancellationToken)
+    {
+        SetPromoted(false);
+        if (!_local.Up)
+        {
+            return;
+        }
+
+        if (_local.Writable)
+        {
+            ElectionLog.WritableWithoutLease(_logger, lease?.Holder ?? "", lease?.Term ?? 0);
+            if (
+                await _fence
+                    .FenceAsync("writable without the Lease", cancellationToken)
+                    .ConfigureAwait(false)
+            )
+            {
+                _local = _local with { Writable = false };
+            }
+        }
+
+        if (
+            lease is not { IsHeld: true }
+            || lease.Holder == _options.Pod.PodName
+            || !PodIdentity.TryParse(lease.Holder, out var holder, out _)
+        )
+        {
+            return;
+        }
+
+        // A fresh clone's first setup is the setup service's (from the clone's info files).
+        if (_setup.Current.State is ReplicationSetupState.Pending or ReplicationSetupState.Running)
+        {
+            return;
+        }
+
+        var source = PrimaryEndpoint(holder.Ordinal);
+        if (_local.Source is { } current && Same(current, _options.ConnectTo.Resolve(source)))
+        {
+            _followedTerm = Math.Max(_followedTerm, lease.Term);
+            ClearErrant();
+            return;
+        }
+
+        var followed = FollowedTerm(lease);
+        var fork =
+            followed >= lease.Term
+                ? lease.History.FirstOrDefault(h => h.Term == lease.Term)
+                : lease.FirstTermAfter(followed);
+        if (fork is null)
+        {
+            var key = lease.Holder + "|" + lease.Term.ToString(CultureInfo.InvariantCulture);
+            if (_lastWaited != key)
+            {
+                ElectionLog.WaitingForForkPoint(_logger, lease.Holder, lease.Term);
+                _lastWaited = key;
+            }
+
+            return;
+        }
+
+        IReadOnlyList<string> errant;
+        try
+        {
+            errant = await _rejoin
+                .RunAsync(lease.Holder, lease.Term, fork.ForkPosition, source, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e)
+            when (ServerTrouble.Is(e, cancellationToken)
+                || e is ReplicationSetupException or FormatException
+            )
+        {
+            ElectionLog.ActionFailed(_logger, $"following {lease.Holder}", OneLine(e));
+            return;
+        }
+
+        if (errant.Count == 0)
+        {
+            _followedTerm = lease.Term;
+            ClearErrant();
+            return;
+        }
+
+        _errant = true;
+        var text = string.Join(",", errant);
+        _metrics.ErrantGtids.Set(errant.Count);
+        _role.SetNotReadyReason(
+            $"errant transactions {text} beyond the fork point of term {fork.Term} ({fork.ForkPosition}); re-clone this pod"
+        );
+        if (_lastErrant != text)
+        {
+            ElectionLog.Errant(_logger, text, fork.ForkPosition, fork.Term);
+            _lastErrant = text;
+        }
+    }
+
+    private void ClearErrant()
+    {
+        if (_errant)
+        {
+            _errant = false;
+            _lastErrant = null;
+            _metrics.ErrantGtids.Set(0);
+            _role.SetNotReadyReason(null);
+        }
+    }
+
+    /// <summary>
+    /// The term of the primary this server last followed or held: remembered, else inferred from
+    /// its replication source (the latest term the Lease's history gives to the pod at that address).
+    /// </summary>
+    private long FollowedTerm(LeaseRecord? lease)
+    {
+        var known = Math.Max(_followedTerm, _heldTerm);
+        if (known > 0 || lease is null || _local.Source is not { } source)
+        {
+            return known;
+        }
+
+        var terms = lease
+            .History.Select(h => (h.Term, h.Holder))
+            .Append((lease.Term, lease.Holder))
+            .Where(t =>
+                PodIdentity.TryParse(t.Holder, out var pod, out _)
+                && Same(source, _options.ConnectTo.Resolve(PrimaryEndpoint(pod.Ordinal)))
+            )
+            .Select(t => t.Term)
+            .ToList();
+        return terms.Count > 0 ? terms.Max() : 0;
+    }
+
+    private Endpoint PrimaryEndpoint(int ordinal) =>
+        new(_options.Pod.PeerHost(ordinal, _options.Service), _options.Primary.Port);
+
+    private static bool Same(Endpoint a, Endpoint b) =>
+        a.Port == b.Port && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
+
+    private async Task<LocalServerState> ReadLocalAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _localTimeout
+                .ExecuteAsync(
+                    static async (self, ct) =>
+                    {
+                        var connection = await self._server.OpenAsync(ct).ConfigureAwait(false);
+                        await using (connection.ConfigureAwait(false))
+                        {
+                            return await LocalServerState
+                                .ReadAsync(connection, ct)
+                                .ConfigureAwait(false);
+                        }
+                    },
+                    this,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (Exception e)
+            when (ServerTrouble.Is(e, cancellationToken)
+                || e is FormatException or ReplicationSetupException
+            )
+        {
+            return LocalServerState.Down(OneLine(e));
+        }
+    }
+
+    private CandidateDocument PublishCandidate(LeaseRecord? lease)
+    {
+        var document = _local.ToDocument(_errant, FollowedTerm(lease));
+        _role.SetCandidate(document);
+        return document;
+    }
+
+    private void SetPromoted(bool promoted)
+    {
+        _promoted = promoted;
+        _role.SetPromoted(promoted);
+    }
+
+    /// <summary>Hands the latest Lease to the role provider and the term gauge; logs a step that changed something.</summary>
+    private void Publish(ElectionStep? step)
+    {
+        var lease = _elector.Lease;
+        _role.Observe(lease, _elector.UntilRenewDeadline);
+        if (lease is not null)
+        {
+            _metrics.ElectionTerm.Set(lease.Term);
+        }
+
+        if (step is null)
+        {
+            return;
+        }
+
+        var key = $"{step.Event}|{step.Role}|{lease?.Holder}|{lease?.Term}";
+        if (key != _lastLogged)
+        {
+            ElectionLog.Stepped(
+                _logger,
+                step.Event.ToString(),
+                step.Role.ToString(),
+                lease?.Holder ?? "",
+                lease?.Term ?? 0,
+                step.Detail ?? ""
+            );
+        }
+
+        _lastLogged = key;
+    }
+
+    private void LogPeers(IReadOnlyList<int> ordinals, IReadOnlyList<CandidateStatus> peers)
+    {
+        var text = string.Join(
+            ", ",
+            ordinals.Select(o =>
+            {
+                var name = _options.Pod.PeerPodName(o);
+                return peers.Any(p => p.Name == name) ? name : name + " (no answer)";
+            })
+        );
+        if (text.Length == 0)
+        {
+            text = "none found";
+        }
+
+        if (text != _lastPeers)
+        {
+            ElectionLog.Peers(_logger, text);
+            _lastPeers = text;
+        }
+    }
+
+    private static string OneLine(Exception e) =>
+        e is OperationCanceledException or TimeoutRejectedException
+            ? "no answer in time"
+            : e.Message.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Configuration;
+using MysqlAgent.Mysql;
+using MysqlAgent.Replication.Dialects;
+using MysqlAgent.Replication.Positions;
+using MysqlAgent.Replication.Setup;
+using MysqlAgent.Replication.Sql;
+using MySqlConnector;
+using Endpoint = MysqlAgent.Configuration.Endpoint;
+
+namespace MysqlAgent.Election;
+
+/// <summary>
+/// Points the local mysqld at a new primary, after checking it holds nothing beyond the fork point
+/// of the term it would join (an old primary's unreplicated commits, a write made by mistake): such
+/// a server stays read-only and is reported errant instead, because replicating on top of those
+/// transactions would hide them.
+/// </summary>
+public sealed class Rejoin
+{
+    private const int UnknownSystemVariable = 1193;
+
+    private readonly LocalServer _server;
+    private readonly AgentOptions _options;
+    private readonly ILogger _logger;
+
+    public Rejoin(LocalServer server, AgentOptions options, ILogger logger)
+    {
+        _server = server;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Rejoins <paramref name="holder"/> at <paramref name="source"/> (its stable name, before
+    /// <c>--connect-to</c>); answers the errant GTIDs (and changes nothing) or an empty list.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RunAsync(
+        string holder,
+        long term,
+        string forkPoint,
+        Endpoint source,
+        CancellationToken cancellationToken
+    )
+    {
+        var connection = await _server.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var local = await LocalServerState
+                .ReadAsync(connection, cancellationToken)
+                .ConfigureAwait(false);
+            var server = local.Server!;
+            var errant = await ErrantAsync(
+                    connection,
+                    server,
+                    local.Executed ?? "",
+                    forkPoint,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            if (errant.Count > 0)
+            {
+                return errant;
+            }
+
+            var address = _options.ConnectTo.Resolve(source);
+            var mode = await SqlExecution
+                .QuoteModeAsync(connection, cancellationToken)
+                .ConfigureAwait(false);
+            var statements = FailoverStatementRenderer.RenderRejoin(
+                server,
+                server.Flavor == ServerFlavor.MariaDb
+                    ? MariaDbGtidPosition.Parse(local.Executed ?? "")
+                    : null,
+                new ReplicationSource(
+                    address.Host,
+                    address.Port,
+                    _options.ReplicationUser,
+                    _options.ReplicationPassword!.Value,
+                    _options.ConnectRetrySeconds,
+                    retryCount: 86400
+                ),
+                new ReplicationLinkOptions(
+                    UseTls: _options.Tls is not null,
+                    QuoteMode: mode,
+                    SslCaFile: _options.Tls?.CaFile
+                ),
+                semiSync: false
+            );
+            ElectionLog.Rejoining(_logger, holder, term, source.ToString(), statements.Count);
+            foreach (var statement in statements)
+            {
+                try
+                {
+                    await SqlExecution
+                        .ExecuteAsync(connection, statement.Sql, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch (MySqlException e)
+                    when (e.Number == UnknownSystemVariable
+                        && statement.Sql.Contains("rpl_semi_sync", StringComparison.Ordinal)
+                    ) { }
+            }
+
+            // A later start of the agent finds replication set up (it is not a fresh clone's setup).
+            await ReplicationSetupMarker
+                .Done(_options.DataDir)
+                .WriteAsync(
+                    $"replicating from {holder} ({source}) in term {term}, set up by the election\n",
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            ElectionLog.Rejoined(_logger, holder, term);
+            return [];
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> ErrantAsync(
+        MySqlConnection connection,
+        ServerVersionInfo server,
+        string own,
+        string forkPoint,
+        CancellationToken cancellationToken
+    )
+    {
+        if (server.Flavor == ServerFlavor.MariaDb)
+        {
+            return FailoverStatementRenderer
+                .ErrantGtids(MariaDbGtidPosition.Parse(own), MariaDbGtidPosition.Parse(forkPoint))
+                .Select(g => g.ToString())
+                .ToArray();
+        }
+
+        var fork = MysqlGtidSet.Parse(forkPoint);
+        if (!FailoverStatementRenderer.IsErrant(MysqlGtidSet.Parse(own), fork))
+        {
+            return [];
+        }
+
+        var text = await SqlExecution
+            .ScalarAsync(
+                connection,
+                FailoverStatementRenderer.RenderErrantQuery(fork),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return [text ?? own];
+    }
+}

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MysqlAgent.Election;
+
+/// <summary>
+/// The operator's side of a planned switchover (<c>mysql-agent switchover</c>): writes the request
+/// into the Lease (a compare-and-swap, like any operator write) and waits until the primary's agent
+/// has handed the Lease over, or has dropped the request (aborted or refused).
+/// </summary>
+public sealed class SwitchoverClient
+{
+    private readonly ILeaseStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public SwitchoverClient(ILeaseStore store, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Asks for the switchover; answers the new holder and its term.</summary>
+    /// <exception cref="SwitchoverException">No primary to ask, the store did not answer, or the primary dropped the request.</exception>
+    public async Task<(string Holder, long Term)> RunAsync(
+        string? target,
+        TimeSpan wait,
+        CancellationToken cancellationToken
+    )
+    {
+        var asked = await RequestAsync(target, cancellationToken).ConfigureAwait(false);
+        ElectionLog.SwitchoverRequested(
+            _logger,
+            asked.Holder,
+            asked.Term,
+            target ?? "the most advanced replica"
+        );
+        var poll = new ResiliencePipelineBuilder<LeaseRecord?> { TimeProvider = _time }
+            .AddTimeout(wait)
+            .AddRetry(
+                new RetryStrategyOptions<LeaseRecord?>
+                {
+                    // Until the holder changed or the request is gone.
+                    ShouldHandle = args =>
+                        ValueTask.FromResult(
+                            args.Outcome.Exception is null
+                                && args.Outcome.Result is { } r
+                                && r.Holder == asked.Holder
+                                && r.Switchover is not null
+                        ),
+                    BackoffType = DelayBackoffType.Constant,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    MaxRetryAttempts = int.MaxValue,
+                }
+            )
+            .Build();
+        LeaseRecord? after;
+        try
+        {
+            after = await poll.ExecuteAsync(
+                    async ct =>
+                    {
+                        var read = await _store.GetAsync(ct).ConfigureAwait(false);
+                        return read.Outcome == LeaseOutcome.Ok ? read.Lease!.Record : asked;
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException)
+        {
+            throw new SwitchoverException(
+                $"{asked.Holder} did not carry out the switchover within {wait.TotalSeconds:0} s; the request stays in the Lease for term {asked.Term}: check its agent's log"
+            );
+        }
+
+        if (after is null || after.Holder == asked.Holder)
+        {
+            throw new SwitchoverException(
+                $"{asked.Holder} dropped the switchover request (refused or aborted: see its agent's log, events 5021 and 5022); it is still the primary in term {asked.Term}"
+            );
+        }
+
+        return (after.Holder, after.Term);
+    }
+
+    private async Task<LeaseRecord> RequestAsync(
+        string? target,
+        CancellationToken cancellationToken
+    )
+    {
+        var read = await _store.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (read.Outcome != LeaseOutcome.Ok)
+        {
+            throw new SwitchoverException(
+                $"cannot read the Lease ({read}); is the lease store right and reachable?"
+            );
+        }
+
+        var current = read.Lease!.Record;
+        if (!current.IsHeld)
+        {
+            throw new SwitchoverException(
+                $"nobody holds the Lease (term {current.Term}): there is no primary to switch over from"
+            );
+        }
+
+        if (target == current.Holder)
+        {
+            throw new SwitchoverException($"{target} is the primary already (term {current.Term})");
+        }
+
+        var asked = current with { Switchover = new SwitchoverRequest(target, current.Term) };
+        var write = await _store
+            .ReplaceAsync(asked, read.Lease.Version, cancellationToken)
+            .ConfigureAwait(false);
+        return write.Outcome == LeaseOutcome.Ok
+            ? asked
+            : throw new SwitchoverException(
+                $"the Lease changed while the request was written ({write}); run the command again"
+            );
+    }
+}

@@ -1,0 +1,13 @@
+namespace MysqlAgent.EndToEndTests.Harness;
+
+/// <summary>The Lease of a set made with <c>up --failover</c>, and where the mysql-primary port sends a new connection.</summary>
+public sealed record LeaseView(string Holder, long Term, string Route)
+{
+    public int HolderOrdinal =>
+        Holder.StartsWith("mysql-", StringComparison.Ordinal)
+            ? int.Parse(
+                Holder["mysql-".Length..],
+                System.Globalization.CultureInfo.InvariantCulture
+            )
+            : -1;
+}

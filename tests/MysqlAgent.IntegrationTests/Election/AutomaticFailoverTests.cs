@@ -1,0 +1,212 @@
+using MysqlAgent.TestSupport;
+using MySqlConnector;
+using Xunit.Abstractions;
+
+namespace MysqlAgent.IntegrationTests.Election;
+
+/// <summary>
+/// <c>serve --lease-store file:...</c> on three real mariadbd servers: the agents elect a primary,
+/// and when its mysqld stops for good another one takes over; when it only restarts, nothing moves.
+/// Short timings: lease 6 s, renew deadline 4 s, retry 1 s, fence budget 1 s.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class AutomaticFailoverTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan FailoverWait = TimeSpan.FromSeconds(90);
+
+    [Fact(Timeout = 400_000)]
+    public async Task When_the_primary_mysqld_stops_for_good_a_replica_is_promoted_with_every_acknowledged_row_and_never_two_primaries()
+    {
+        await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 2);
+        await using var sampler = new SplitBrainSampler(set);
+        var (old, replica1, replica2) = (set.Servers[0], set.Servers[1], set.Servers[2]);
+
+        // A fresh set: ordinal 0 creates the Lease (term 1) and promotes; the others follow it.
+        await set.WaitUntilAllReadyAsync();
+        var first = await set.StatusAsync(0);
+        Assert.Equal("primary", first.GetProperty("role").GetString());
+        Assert.Equal(1, first.GetProperty("term").GetInt64());
+        Assert.Equal("mysql-0", first.GetProperty("holder").GetString());
+        Assert.True(await ElectedSet.WritableAsync(old));
+        Assert.False(await ElectedSet.WritableAsync(replica1));
+        Assert.False(await ElectedSet.WritableAsync(replica2));
+
+        await ElectedSet.CreateAppSchemaAsync(old);
+        var acknowledged = new List<int>();
+        for (var id = 1; id <= 40; id++)
+        {
+            await ElectedSet.InsertAsync(old, id);
+            acknowledged.Add(id);
+        }
+
+        // Without the semi-sync ACK fence (not wired yet), an acknowledged row is only safe once a
+        // replica has it: the test waits for that, so what it checks is that failover loses none.
+        foreach (var replica in new[] { replica1, replica2 })
+        {
+            await Eventually.UntilAsync(
+                async () => (await ElectedSet.RowsAsync(replica)).IsSupersetOf(acknowledged),
+                $"{replica} has the 40 acknowledged rows"
+            );
+        }
+
+        await old.StopAsync();
+        output.WriteLine("mysql-0's mysqld stopped for good");
+
+        var promoted = await Eventually.ValueAsync(
+            async () =>
+                await ElectedSet.WritableAsync(replica1) ? 1
+                : await ElectedSet.WritableAsync(replica2) ? 2
+                : 0,
+            ordinal => ordinal > 0 && set.Role(ordinal).IsPrimary,
+            "a replica is writable and its agent reports primary",
+            FailoverWait
+        );
+        // From here on the old primary's agent must never say primary again.
+        sampler.ResetPrimariesSeen();
+        var (newPrimary, follower) = promoted == 1 ? (replica1, replica2) : (replica2, replica1);
+        var followerOrdinal = 3 - promoted;
+        output.WriteLine($"mysql-{promoted} took over");
+
+        var status = await set.StatusAsync(promoted);
+        Assert.Equal("primary", status.GetProperty("role").GetString());
+        // Term 2, or 3 when a racer that could not see a more advanced peer handed the Lease to it.
+        var term = status.GetProperty("term").GetInt64();
+        Assert.InRange(term, 2, 3);
+        Assert.Equal($"mysql-{promoted}", status.GetProperty("holder").GetString());
+        Assert.True((await ElectedSet.RowsAsync(newPrimary)).IsSupersetOf(acknowledged));
+
+        // The other replica follows the new primary: a new write reaches it.
+        await ElectedSet.InsertAsync(newPrimary, 41);
+        acknowledged.Add(41);
+        await Eventually.UntilAsync(
+            async () => (await ElectedSet.RowsAsync(follower)).IsSupersetOf(acknowledged),
+            $"mysql-{followerOrdinal} replicates row 41 from mysql-{promoted}",
+            FailoverWait
+        );
+        await set.Agents[followerOrdinal]
+            .WaitForReadyzAsync((code, _) => code == System.Net.HttpStatusCode.OK, FailoverWait);
+        Assert.False(await ElectedSet.WritableAsync(follower));
+        Assert.Equal(
+            1,
+            await set.Agents[1].MetricAsync("mysql_agent_failovers_total")
+                + await set.Agents[2].MetricAsync("mysql_agent_failovers_total")
+        );
+        Assert.Equal(term, await set.Agents[followerOrdinal].MetricAsync("mysql_agent_term"));
+
+        var samples = await sampler.StopAsync();
+        output.WriteLine($"{samples} samples of the writable servers and primary agents");
+        Assert.Empty(sampler.Doubles);
+        Assert.DoesNotContain(0, sampler.PrimariesSeen);
+        Assert.False(set.Role(0).IsPrimary);
+        Assert.Equal("replica", (await set.StatusAsync(0)).GetProperty("role").GetString());
+    }
+
+    [Fact(Timeout = 400_000)]
+    public async Task A_primary_cut_off_from_the_lease_store_fences_itself_and_one_primary_is_back_once_the_store_answers()
+    {
+        await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 60);
+        await using var sampler = new SplitBrainSampler(set);
+        var primary = set.Servers[0];
+        await set.WaitUntilAllReadyAsync();
+        await ElectedSet.CreateAppSchemaAsync(primary);
+        await using var client = new MySqlConnection(
+            primary.ConnectionStringFor(ElectedSet.AppUser, ElectedSet.AppPassword, "f")
+        );
+        await client.OpenAsync();
+
+        // Holding the store's lock makes every write unavailable, as a partitioned API server would.
+        using (
+            new FileStream(
+                Path.Combine(set.LeaseFolder, "lease.lock"),
+                FileMode.OpenOrCreate,
+                FileAccess.ReadWrite,
+                FileShare.None
+            )
+        )
+        {
+            await Eventually.UntilAsync(
+                async () => !await ElectedSet.WritableAsync(primary),
+                "mysql-0 fenced itself: read-only",
+                FailoverWait
+            );
+            Assert.False(set.Role(0).IsPrimary);
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await using var command = new MySqlCommand("SELECT 1", client);
+                await command.ExecuteScalarAsync();
+            });
+            var metrics = await set.Agents[0].MetricsAsync();
+            output.WriteLine(
+                $"fence count {metrics.Value("mysql_agent_fence_seconds_count", ("result", "done"))}, renew failures {metrics.Value("mysql_agent_lease_renew_failures_total")}"
+            );
+            Assert.Equal(1, metrics.Value("mysql_agent_fence_seconds_count", ("result", "done")));
+            Assert.True(metrics.Value("mysql_agent_lease_renew_failures_total") >= 1);
+        }
+
+        // The store answers again: mysql-0 resumes its term, or a replica wins the next one.
+        var ordinal = await Eventually.ValueAsync(
+            async () =>
+            {
+                var writable = new List<int>();
+                for (var i = 0; i < 3; i++)
+                {
+                    if (await ElectedSet.WritableAsync(set.Servers[i]) && set.Role(i).IsPrimary)
+                    {
+                        writable.Add(i);
+                    }
+                }
+
+                return writable.Count == 1 ? writable[0] : -1;
+            },
+            found => found >= 0,
+            "one server is writable again with its agent primary",
+            FailoverWait
+        );
+        output.WriteLine($"mysql-{ordinal} is the primary again");
+        await sampler.StopAsync();
+        Assert.Empty(sampler.Doubles);
+    }
+
+    [Fact(Timeout = 400_000)]
+    public async Task A_primary_mysqld_restarted_within_the_start_timeout_keeps_its_term_and_its_replicas()
+    {
+        await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 60);
+        await using var sampler = new SplitBrainSampler(set);
+        var primary = set.Servers[0];
+        await set.WaitUntilAllReadyAsync();
+        await ElectedSet.CreateAppSchemaAsync(primary);
+        await ElectedSet.InsertAsync(primary, 1);
+
+        await primary.StopAsync();
+        await primary.StartAgainAsync();
+        output.WriteLine("mysql-0's mysqld restarted (it boots read-only)");
+
+        // The holder's agent makes it writable again in the same term.
+        await Eventually.UntilAsync(
+            async () => await ElectedSet.WritableAsync(primary) && set.Role(0).IsPrimary,
+            "mysql-0 is writable again and its agent reports primary",
+            FailoverWait
+        );
+        await ElectedSet.InsertAsync(primary, 2);
+        foreach (var ordinal in new[] { 1, 2 })
+        {
+            await Eventually.UntilAsync(
+                async () => (await ElectedSet.RowsAsync(set.Servers[ordinal])).Contains(2),
+                $"mysql-{ordinal} still replicates from mysql-0",
+                FailoverWait
+            );
+        }
+
+        for (var ordinal = 0; ordinal < 3; ordinal++)
+        {
+            var status = await set.StatusAsync(ordinal);
+            Assert.Equal(1, status.GetProperty("term").GetInt64());
+            Assert.Equal("mysql-0", status.GetProperty("holder").GetString());
+        }
+
+        await sampler.StopAsync();
+        Assert.Empty(sampler.Doubles);
+        Assert.Equal(0, await set.Agents[1].MetricAsync("mysql_agent_failovers_total"));
+        Assert.Equal(0, await set.Agents[2].MetricAsync("mysql_agent_failovers_total"));
+    }
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using MysqlAgent.Election;
+
+namespace MysqlAgent.Tests.Election;
+
+/// <summary>The pod's role label through the real KubernetesClient.Aot code against the fake API server.</summary>
+public sealed class PodRoleLabelTests
+{
+    [Fact]
+    public async Task The_role_label_is_merge_patched_only_when_it_changes_and_a_failure_is_reported_not_thrown()
+    {
+        await using var api = await FakeLeaseApiServer.StartAsync();
+        using var label = PodRoleLabel.ForHost(
+            api.Address,
+            "db",
+            "mysql-1",
+            TimeSpan.FromSeconds(5),
+            TimeProvider.System
+        );
+
+        Assert.Null(await label.SetAsync("primary", CancellationToken.None));
+        Assert.Equal("primary", api.PodLabels("db", "mysql-1")[PodRoleLabel.LabelKey]);
+        var calls = api.Calls;
+        Assert.Null(await label.SetAsync("primary", CancellationToken.None));
+        Assert.Equal(calls, api.Calls);
+
+        api.FailWith = HttpStatusCode.Forbidden;
+        var error = await label.SetAsync("replica", CancellationToken.None);
+        Assert.Equal("patch pod db/mysql-1: HTTP 403 Forbidden", error);
+        Assert.Equal("primary", api.PodLabels("db", "mysql-1")[PodRoleLabel.LabelKey]);
+
+        api.FailWith = null;
+        Assert.Null(await label.SetAsync("replica", CancellationToken.None));
+        Assert.Equal("replica", api.PodLabels("db", "mysql-1")[PodRoleLabel.LabelKey]);
+    }
+}
