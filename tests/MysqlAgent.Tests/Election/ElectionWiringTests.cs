@@ -147,6 +147,27 @@ public sealed class ElectionWiringTests
         Assert.Equal("mysql-primary", ElectionRegistration.LeaseName(options));
     }
 
+    [Fact]
+    public async Task Peers_are_the_mapped_ordinals_and_the_search_stops_after_two_missing_names()
+    {
+        // mysql-1 looks for its peers; mysql-2 is missing (a gap), mysql-3 exists, 4 and 5 do not.
+        var options = Read(
+            1,
+            "--http-port",
+            "8080",
+            "--connect-to",
+            "mysql-0.mysql:8080:127.0.0.1:18080",
+            "--connect-to",
+            "mysql-3.mysql:8080:127.0.0.1:18083",
+            "--connect-to",
+            "mysql-6.mysql:8080:127.0.0.1:18086"
+        );
+        using var http = new HttpClient();
+        var peers = new PeerCandidates(options, http, TimeProvider.System, TimeSpan.FromSeconds(1));
+
+        Assert.Equal([0, 3], await peers.OrdinalsAsync(CancellationToken.None));
+    }
+
     [Theory]
     [InlineData(0, true)]
     [InlineData(1, false)]
