@@ -86,7 +86,11 @@ public sealed class Promotion
                 var done = plan.Wait.IsDone(
                     await wait.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
                 );
-                if (!done)
+                if (
+                    !done
+                    && !await RelayLogExhaustedAsync(connection, server, cancellationToken)
+                        .ConfigureAwait(false)
+                )
                 {
                     return (
                         null,
@@ -140,6 +144,55 @@ public sealed class Promotion
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds
             );
             return (forkPoint, "");
+        }
+    }
+
+    /// <summary>
+    /// The received position can name a transaction that never arrived whole: the old primary died
+    /// after the replica got its GTID event but before its commit. Both flavours count it as
+    /// received, the applier can never apply it, and waiting for it would keep the new primary
+    /// from promoting for ever. With fetching stopped, an applier that has read all of its relay
+    /// log and waits for more has applied everything that arrived whole: the rest is that torn
+    /// transaction, which no client was told had committed.
+    /// </summary>
+    private static async Task<bool> RelayLogExhaustedAsync(
+        MySqlConnection connection,
+        ServerVersionInfo server,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var command = new MySqlCommand(
+            ReplicationDialect.For(server).ReplicaStatus,
+            connection
+        );
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            string? Column(string name)
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    if (string.Equals(reader.GetName(i), name, StringComparison.Ordinal))
+                    {
+                        return reader.IsDBNull(i) ? null : reader.GetValue(i).ToString();
+                    }
+                }
+
+                return null;
+            }
+
+            var ioRunning = Column("Slave_IO_Running") ?? Column("Replica_IO_Running");
+            var sqlRunning = Column("Slave_SQL_Running") ?? Column("Replica_SQL_Running");
+            var sqlState =
+                Column("Slave_SQL_Running_State") ?? Column("Replica_SQL_Running_State") ?? "";
+            return ioRunning is "No"
+                && sqlRunning is "Yes"
+                && sqlState.Contains("read all relay log", StringComparison.OrdinalIgnoreCase);
         }
     }
 
