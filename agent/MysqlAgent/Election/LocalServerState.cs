@@ -27,6 +27,22 @@ public sealed record LocalServerState(
     bool IoThreadRunning
 )
 {
+    /// <summary>The applier (SQL thread) runs.</summary>
+    public bool SqlThreadRunning { get; init; }
+
+    /// <summary>What the applier says it is doing; null without replication.</summary>
+    public string? SqlThreadState { get; init; }
+
+    /// <summary>
+    /// With fetching stopped, the applier runs and has read all of its relay log: everything that
+    /// arrived whole is applied (what is left of a received position is a torn last transaction).
+    /// </summary>
+    public bool RelayLogExhausted =>
+        !IoThreadRunning
+        && SqlThreadRunning
+        && SqlThreadState?.Contains("read all relay log", StringComparison.OrdinalIgnoreCase)
+            == true;
+
     public static LocalServerState Down(string error) =>
         new(false, error, null, false, null, null, null, false);
 
@@ -72,6 +88,8 @@ public sealed record LocalServerState(
         string? received = null;
         Endpoint? source = null;
         var ioRunning = false;
+        var sqlRunning = false;
+        string? sqlState = null;
         await using (var command = new MySqlCommand(dialect.ReplicaStatus, connection))
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -97,6 +115,12 @@ public sealed record LocalServerState(
                         "Yes",
                         StringComparison.OrdinalIgnoreCase
                     );
+                    sqlRunning = string.Equals(
+                        Text(reader, c.SqlRunning),
+                        "Yes",
+                        StringComparison.OrdinalIgnoreCase
+                    );
+                    sqlState = Text(reader, c.SqlRunningState);
                     received = Text(reader, mysql ? "Retrieved_Gtid_Set" : "Gtid_IO_Pos")
                         ?.Replace("\n", "", StringComparison.Ordinal);
                 }
@@ -112,7 +136,11 @@ public sealed record LocalServerState(
             received,
             source,
             ioRunning
-        );
+        )
+        {
+            SqlThreadRunning = sqlRunning,
+            SqlThreadState = sqlState,
+        };
     }
 
     /// <summary>This state as a candidate report for peers.</summary>

@@ -17,21 +17,10 @@ namespace MysqlAgent.Election;
 /// become writable. Nothing is writable before the fork point is recorded, so no transaction of
 /// the new term can hide an old primary's errant ones behind a higher sequence number.
 /// </summary>
-public sealed class Promotion
+public sealed class Promotion(LocalServer server, AgentOptions options, ILogger logger)
 {
     // MySQL without the semi-sync plugins loaded has no rpl_semi_sync_* variables.
     private const int UnknownSystemVariable = 1193;
-
-    private readonly LocalServer _server;
-    private readonly AgentOptions _options;
-    private readonly ILogger _logger;
-
-    public Promotion(LocalServer server, AgentOptions options, ILogger logger)
-    {
-        _server = server;
-        _options = options;
-        _logger = logger;
-    }
 
     /// <summary>
     /// Promotes; returns the fork point when done, or null with <paramref name="pending"/> saying
@@ -49,7 +38,7 @@ public sealed class Promotion
     {
         ArgumentNullException.ThrowIfNull(recordForkPoint);
         var started = Stopwatch.GetTimestamp();
-        var connection = await _server.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await server.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var local = await LocalServerState
@@ -78,7 +67,7 @@ public sealed class Promotion
             );
             if (local.Source is not null && target.Length > 0)
             {
-                ElectionLog.Promoting(_logger, term, target);
+                ElectionLog.Promoting(logger, term, target);
                 await using var wait = new MySqlCommand(plan.Wait.Sql, connection)
                 {
                     CommandTimeout = (int)Math.Ceiling(applyTimeout.TotalSeconds) + 5,
@@ -86,10 +75,17 @@ public sealed class Promotion
                 var done = plan.Wait.IsDone(
                     await wait.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
                 );
+                // The received position can name a transaction that never arrived whole: the old
+                // primary died after the replica got its GTID event but before its commit. The
+                // applier can never apply it, and no client was told it had committed: waiting for
+                // it would keep the new primary from promoting for ever.
                 if (
                     !done
-                    && !await RelayLogExhaustedAsync(connection, server, cancellationToken)
-                        .ConfigureAwait(false)
+                    && !(
+                        await LocalServerState
+                            .ReadAsync(connection, cancellationToken)
+                            .ConfigureAwait(false)
+                    ).RelayLogExhausted
                 )
                 {
                     return (
@@ -135,64 +131,15 @@ public sealed class Promotion
 
             // The replication and backup users as the Secret says; makes the server writable.
             await PrimaryBootstrap
-                .RunAsync(connection, server, _options, _logger, cancellationToken)
+                .RunAsync(connection, server, options, logger, cancellationToken)
                 .ConfigureAwait(false);
             ElectionLog.Promoted(
-                _logger,
+                logger,
                 term,
                 forkPoint,
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds
             );
             return (forkPoint, "");
-        }
-    }
-
-    /// <summary>
-    /// The received position can name a transaction that never arrived whole: the old primary died
-    /// after the replica got its GTID event but before its commit. Both flavours count it as
-    /// received, the applier can never apply it, and waiting for it would keep the new primary
-    /// from promoting for ever. With fetching stopped, an applier that has read all of its relay
-    /// log and waits for more has applied everything that arrived whole: the rest is that torn
-    /// transaction, which no client was told had committed.
-    /// </summary>
-    private static async Task<bool> RelayLogExhaustedAsync(
-        MySqlConnection connection,
-        ServerVersionInfo server,
-        CancellationToken cancellationToken
-    )
-    {
-        await using var command = new MySqlCommand(
-            ReplicationDialect.For(server).ReplicaStatus,
-            connection
-        );
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return true;
-            }
-
-            string? Column(string name)
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    if (string.Equals(reader.GetName(i), name, StringComparison.Ordinal))
-                    {
-                        return reader.IsDBNull(i) ? null : reader.GetValue(i).ToString();
-                    }
-                }
-
-                return null;
-            }
-
-            var ioRunning = Column("Slave_IO_Running") ?? Column("Replica_IO_Running");
-            var sqlRunning = Column("Slave_SQL_Running") ?? Column("Replica_SQL_Running");
-            var sqlState =
-                Column("Slave_SQL_Running_State") ?? Column("Replica_SQL_Running_State") ?? "";
-            return ioRunning is "No"
-                && sqlRunning is "Yes"
-                && sqlState.Contains("read all relay log", StringComparison.OrdinalIgnoreCase);
         }
     }
 

@@ -3,7 +3,8 @@ namespace MysqlAgent.Replication.Dialects;
 /// <summary>
 /// The column names of the replica-status row in one dialect, so readers never spell them by hand.
 /// <see cref="GtidPosition"/> is MySQL's <c>Executed_Gtid_Set</c> or MariaDB's <c>Gtid_IO_Pos</c>;
-/// <see cref="UsingGtid"/> is <c>Auto_Position</c> (0/1) or <c>Using_Gtid</c> (No/Slave_Pos/Current_Pos).
+/// <see cref="UsingGtid"/> is <c>Auto_Position</c> (0/1) or <c>Using_Gtid</c> (No/Slave_Pos/Current_Pos);
+/// <see cref="SqlRunningState"/> is what the applier is doing ("Slave has read all relay log; waiting…").
 /// </summary>
 public sealed record ReplicaStatusColumns(
     string IoRunning,
@@ -20,7 +21,8 @@ public sealed record ReplicaStatusColumns(
     string LastSqlErrno,
     string LastSqlError,
     string GtidPosition,
-    string UsingGtid
+    string UsingGtid,
+    string SqlRunningState
 )
 {
     /// <summary>MySQL 8.0.22+ <c>SHOW REPLICA STATUS</c>.</summary>
@@ -40,7 +42,8 @@ public sealed record ReplicaStatusColumns(
             "Last_SQL_Errno",
             "Last_SQL_Error",
             "Executed_Gtid_Set",
-            "Auto_Position"
+            "Auto_Position",
+            "Replica_SQL_Running_State"
         );
 
     /// <summary>MySQL before 8.0.22 <c>SHOW SLAVE STATUS</c>.</summary>
@@ -60,7 +63,8 @@ public sealed record ReplicaStatusColumns(
             "Last_SQL_Errno",
             "Last_SQL_Error",
             "Executed_Gtid_Set",
-            "Auto_Position"
+            "Auto_Position",
+            "Slave_SQL_Running_State"
         );
 
     /// <summary>MariaDB (10.x and 11.x keep the old names even under <c>SHOW REPLICA STATUS</c>).</summary>
