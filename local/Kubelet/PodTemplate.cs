@@ -95,9 +95,12 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
     /// <summary>
     /// With <c>up --failover</c> every mysqld boots read-only, the primary's too: only the agent
     /// holding the Lease makes its server writable. The command line wins over conf.d, where
-    /// primary.cnf (ordinal 0) sets no read_only.
+    /// primary.cnf (ordinal 0) sets no read_only. Every server also acknowledges as a replica
+    /// (semi-sync), so that the primary's agent can make each commit wait for one; the manifests'
+    /// failover.cnf sets the same.
     /// </summary>
-    private IEnumerable<string> ReadOnlyAtBoot() => desired.Failover ? ["--read-only"] : [];
+    private IEnumerable<string> ReadOnlyAtBoot() =>
+        desired.Failover ? ["--read-only", "--rpl-semi-sync-slave-enabled=ON"] : [];
 
     private IEnumerable<string> SetId() =>
         desired.SetId.Length > 0 ? ["--set-id=" + desired.SetId] : [];

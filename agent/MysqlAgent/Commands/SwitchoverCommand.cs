@@ -58,12 +58,13 @@ public sealed class SwitchoverCommand : IAgentCommand
         {
             var logger = loggerFactory.CreateLogger("MysqlAgent.Election.Switchover");
             var client = new SwitchoverClient(store, time, logger);
-            // The primary acts at its next step, then waits at most its renew deadline for the target.
+            // The primary acts at its second step after the request (the followers see it at the
+            // first), then waits at most its renew deadline for the target.
             var timings = options.ElectionTimings;
             var (holder, term) = await client
                 .RunAsync(
                     options.SwitchoverTo,
-                    timings.LeaseDuration + timings.RenewDeadline + timings.RetryPeriod * 2,
+                    timings.LeaseDuration + timings.RenewDeadline + timings.RetryPeriod * 3,
                     cancellationToken
                 )
                 .ConfigureAwait(false);

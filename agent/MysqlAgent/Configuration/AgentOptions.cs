@@ -67,6 +67,12 @@ public sealed record AgentOptions
     /// <summary>How long the holder keeps the Lease while its mysqld is down before it releases it.</summary>
     public TimeSpan PrimaryStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// <c>--durability</c>: with a lease store, whether the primary turns semi-synchronous
+    /// replication on (the default) or stays asynchronous.
+    /// </summary>
+    public bool SemiSync { get; init; } = true;
+
     /// <summary><c>switchover --to</c>: the pod to hand the primary role to; null = the most advanced replica.</summary>
     public string? SwitchoverTo { get; init; }
 

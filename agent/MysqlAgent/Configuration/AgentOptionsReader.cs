@@ -178,9 +178,16 @@ public static class AgentOptionsReader
             );
         }
 
+        var durability = values.Get("durability") ?? "semi-sync";
+        if (durability is not ("semi-sync" or "async"))
+        {
+            problems.Add($"--durability '{durability}' is not semi-sync or async");
+        }
+
         return options with
         {
             LeaseStore = store,
+            SemiSync = durability != "async",
             ElectionTimings = timings,
             SwitchoverTo = values.Get("to"),
             PrimaryStartTimeout =

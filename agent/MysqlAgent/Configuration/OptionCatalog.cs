@@ -148,6 +148,11 @@ public static class OptionCatalog
             "30"
         ),
         new(
+            "durability",
+            "With a lease store: semi-sync (a commit is acknowledged only once a replica has it, from the first replica that acknowledges; no acknowledged write is lost at a failover) or async (commits never wait; a failover can lose the last ones).",
+            "semi-sync"
+        ),
+        new(
             "to",
             "switchover: the pod to hand the primary role to (mysql-N); default the most advanced replica."
         ),

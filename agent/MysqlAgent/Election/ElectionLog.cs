@@ -208,4 +208,18 @@ public static partial class ElectionLog
         "switchover done: {Holder} is the primary in term {Term}"
     )]
     public static partial void SwitchoverConfirmed(ILogger logger, string holder, long term);
+
+    [LoggerMessage(
+        5024,
+        LogLevel.Information,
+        "semi-synchronous replication on in term {Term}: each commit now waits until a replica has it"
+    )]
+    public static partial void SemiSyncOn(ILogger logger, long term);
+
+    [LoggerMessage(
+        5025,
+        LogLevel.Warning,
+        "semi-synchronous replication is not available on this server (MySQL: load the semisync_source and semisync_replica plugins): commits do not wait for a replica, and a failover can lose the last acknowledged ones"
+    )]
+    public static partial void SemiSyncUnavailable(ILogger logger);
 }

@@ -52,6 +52,9 @@ public sealed partial class ElectionService : BackgroundService
     private readonly ResiliencePipeline _stepTimeout;
     private TimeSpan _stepBudget;
 
+    /// <summary>A follower's step interval while a switchover is pending (at most the retry period).</summary>
+    public static readonly TimeSpan SwitchoverStep = TimeSpan.FromMilliseconds(200);
+
     private LocalServerState _local = LocalServerState.Down("not read yet");
     private bool _promoted;
     private long _heldTerm;
@@ -59,6 +62,8 @@ public sealed partial class ElectionService : BackgroundService
     private long _acquiredTerm;
     private long _failoverCountedTerm;
     private bool _handedToMe;
+    private SwitchoverRequest? _switchoverSeen;
+    private SemiSyncSourceState? _semiSync;
     private bool _errant;
     private long? _downSince;
     private string? _lastLogged;
@@ -151,25 +156,41 @@ public sealed partial class ElectionService : BackgroundService
 
     /// <summary>
     /// Waits for the next step; a holder whose renew deadline falls before it is woken at the
-    /// deadline and fences if it has not renewed by then.
+    /// deadline and fences if it has not renewed by then. While a switchover is pending a follower
+    /// steps every <see cref="SwitchoverStep"/> instead: the primary judges the target's catch-up by
+    /// its published report, and the target must see the Lease handed to it, both without waiting
+    /// for a whole retry period while writes are paused.
     /// </summary>
     private async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
+        var retry = _options.ElectionTimings.RetryPeriod;
+        var deadline =
+            _elector.UntilRenewDeadline is { } left && left < retry ? left : (TimeSpan?)null;
+        var fast =
+            _elector.Role != ElectorRole.Leader && _elector.Lease?.Switchover is not null
+                ? (TimeSpan?)(SwitchoverStep < retry ? SwitchoverStep : retry)
+                : null;
+        var wake = (deadline, fast) switch
+        {
+            ({ } d, { } f) => d < f ? d : f,
+            ({ } d, null) => d,
+            (null, { } f) => f,
+            _ => (TimeSpan?)null,
+        };
         try
         {
-            var until = _elector.UntilRenewDeadline;
-            if (until is not { } left || left >= _options.ElectionTimings.RetryPeriod)
+            if (wake is not { } early)
             {
                 return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
             }
 
-            using var deadline = new CancellationTokenSource(
-                left > TimeSpan.Zero ? left : TimeSpan.Zero,
+            using var wakeUp = new CancellationTokenSource(
+                early > TimeSpan.Zero ? early : TimeSpan.Zero,
                 _time
             );
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(
                 stoppingToken,
-                deadline.Token
+                wakeUp.Token
             );
             try
             {
@@ -369,12 +390,24 @@ public sealed partial class ElectionService : BackgroundService
         _downSince = null;
         if (_promoted && lease.Switchover is { } request)
         {
+            // Acted on at the second step that sees it: in between, every follower has stepped
+            // once, seen the request and begun to step fast, so that the write pause is not spent
+            // waiting for a target's next ordinary step.
+            if (_switchoverSeen != request)
+            {
+                _switchoverSeen = request;
+                return;
+            }
+
             await SwitchOverAsync(lease, request, peers, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        _switchoverSeen = null;
+
         if (_promoted && _local.Writable)
         {
+            await SemiSyncAsync(lease.Term, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -418,6 +451,47 @@ public sealed partial class ElectionService : BackgroundService
         {
             _failoverCountedTerm = lease.Term;
             _metrics.Failovers.Inc();
+        }
+    }
+
+    /// <summary>The promoted primary turns semi-sync on once a replica would acknowledge (<see cref="SemiSyncSource"/>).</summary>
+    private async Task SemiSyncAsync(long term, CancellationToken cancellationToken)
+    {
+        if (
+            !_options.SemiSync
+            || _semiSync is SemiSyncSourceState.On or SemiSyncSourceState.Unavailable
+        )
+        {
+            return;
+        }
+
+        try
+        {
+            var connection = await _server.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                (_semiSync, var turnedOn) = await SemiSyncSource
+                    .EnsureAsync(connection, _local.Server!, cancellationToken)
+                    .ConfigureAwait(false);
+                if (turnedOn)
+                {
+                    ElectionLog.SemiSyncOn(_logger, term);
+                }
+                else if (_semiSync == SemiSyncSourceState.Unavailable)
+                {
+                    ElectionLog.SemiSyncUnavailable(_logger);
+                }
+
+                _metrics.SemiSyncSource.Set(_semiSync == SemiSyncSourceState.On ? 1 : 0);
+            }
+        }
+        catch (Exception e) when (ServerTrouble.Is(e, cancellationToken))
+        {
+            ElectionLog.ActionFailed(
+                _logger,
+                "turning semi-synchronous replication on",
+                OneLine(e)
+            );
         }
     }
 
@@ -636,6 +710,10 @@ public sealed partial class ElectionService : BackgroundService
     {
         _promoted = promoted;
         _role.SetPromoted(promoted);
+        // Read again at the next step: a promotion (run again after a restarted mysqld too) and a
+        // rejoin turn it off.
+        _semiSync = null;
+        _metrics.SemiSyncSource.Set(0);
     }
 
     /// <summary>Hands the latest Lease to the role provider and the term gauge; logs a step that changed something.</summary>

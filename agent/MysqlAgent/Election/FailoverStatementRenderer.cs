@@ -123,13 +123,7 @@ public static class FailoverStatementRenderer
         };
         if (options.SemiSync)
         {
-            finish.Add(Set(names.SourceTimeout, SqlLiteral.Number(SemiSyncTimeoutMilliseconds)));
-            if (names.WaitForReplicaCount is { } count)
-            {
-                finish.Add(Set(count, SqlLiteral.Number(options.AckCount)));
-            }
-
-            finish.Add(Set(names.SourceEnabled, "ON"));
+            finish.AddRange(RenderSourceSemiSync(server, options.AckCount));
         }
         else
         {
@@ -147,6 +141,52 @@ public static class FailoverStatementRenderer
             RenderWaitFor(server, received, options.ApplyTimeout),
             finish
         );
+    }
+
+    /// <summary>
+    /// Turns the primary's side of semi-synchronous replication on: each commit waits, after it is
+    /// written to the binary log and before the client hears of it (AFTER_SYNC), until
+    /// <paramref name="ackCount"/> replicas (MySQL; MariaDB: one) have it, for up to 24 h.
+    /// </summary>
+    public static IReadOnlyList<ReplicationStatement> RenderSourceSemiSync(
+        ServerVersionInfo server,
+        int ackCount
+    )
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var names = SemiSyncNames.For(server);
+        var statements = new List<ReplicationStatement>
+        {
+            Set(names.SourceTimeout, SqlLiteral.Number(SemiSyncTimeoutMilliseconds)),
+            Set(names.SourceWaitPoint, "AFTER_SYNC"),
+        };
+        if (names.WaitForReplicaCount is { } count)
+        {
+            statements.Add(Set(count, SqlLiteral.Number(ackCount)));
+        }
+
+        statements.Add(Set(names.SourceEnabled, "ON"));
+        return statements;
+    }
+
+    /// <summary>
+    /// Whether the primary's semi-sync is on: one value, 1 or 0 (an error 1193 when the plugin is
+    /// not loaded).
+    /// </summary>
+    public static string RenderSourceSemiSyncEnabledQuery(ServerVersionInfo server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return $"SELECT @@GLOBAL.{SemiSyncNames.For(server).SourceEnabled}";
+    }
+
+    /// <summary>
+    /// The replicas connected to this server that would acknowledge (semi-sync on their side),
+    /// counted even while the primary's side is off: a row (name, value).
+    /// </summary>
+    public static string RenderSemiSyncReplicasQuery(ServerVersionInfo server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return $"SHOW GLOBAL STATUS LIKE {SqlLiteral.Quote(SemiSyncNames.For(server).ClientsStatus)}";
     }
 
     /// <summary>
@@ -237,6 +277,8 @@ public static class FailoverStatementRenderer
         string SourceEnabled,
         string ReplicaEnabled,
         string SourceTimeout,
+        string SourceWaitPoint,
+        string ClientsStatus,
         string? WaitForReplicaCount
     )
     {
@@ -246,6 +288,8 @@ public static class FailoverStatementRenderer
                     "rpl_semi_sync_master_enabled",
                     "rpl_semi_sync_slave_enabled",
                     "rpl_semi_sync_master_timeout",
+                    "rpl_semi_sync_master_wait_point",
+                    "Rpl_semi_sync_master_clients",
                     null
                 )
             : server.Version >= SemiSyncNewNames
@@ -253,12 +297,16 @@ public static class FailoverStatementRenderer
                     "rpl_semi_sync_source_enabled",
                     "rpl_semi_sync_replica_enabled",
                     "rpl_semi_sync_source_timeout",
+                    "rpl_semi_sync_source_wait_point",
+                    "Rpl_semi_sync_source_clients",
                     "rpl_semi_sync_source_wait_for_replica_count"
                 )
             : new(
                 "rpl_semi_sync_master_enabled",
                 "rpl_semi_sync_slave_enabled",
                 "rpl_semi_sync_master_timeout",
+                "rpl_semi_sync_master_wait_point",
+                "Rpl_semi_sync_master_clients",
                 "rpl_semi_sync_master_wait_for_slave_count"
             );
     }

@@ -16,20 +16,9 @@ namespace MysqlAgent.Election;
 /// a server stays read-only and is reported errant instead, because replicating on top of those
 /// transactions would hide them.
 /// </summary>
-public sealed class Rejoin
+public sealed class Rejoin(LocalServer server, AgentOptions options, ILogger logger)
 {
     private const int UnknownSystemVariable = 1193;
-
-    private readonly LocalServer _server;
-    private readonly AgentOptions _options;
-    private readonly ILogger _logger;
-
-    public Rejoin(LocalServer server, AgentOptions options, ILogger logger)
-    {
-        _server = server;
-        _options = options;
-        _logger = logger;
-    }
 
     /// <summary>
     /// Rejoins <paramref name="holder"/> at <paramref name="source"/> (its stable name, before
@@ -43,7 +32,7 @@ public sealed class Rejoin
         CancellationToken cancellationToken
     )
     {
-        var connection = await _server.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await server.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var local = await LocalServerState
@@ -63,7 +52,7 @@ public sealed class Rejoin
                 return errant;
             }
 
-            var address = _options.ConnectTo.Resolve(source);
+            var address = options.ConnectTo.Resolve(source);
             var mode = await SqlExecution
                 .QuoteModeAsync(connection, cancellationToken)
                 .ConfigureAwait(false);
@@ -75,19 +64,19 @@ public sealed class Rejoin
                 new ReplicationSource(
                     address.Host,
                     address.Port,
-                    _options.ReplicationUser,
-                    _options.ReplicationPassword!.Value,
-                    _options.ConnectRetrySeconds,
+                    options.ReplicationUser,
+                    options.ReplicationPassword!.Value,
+                    options.ConnectRetrySeconds,
                     retryCount: 86400
                 ),
                 new ReplicationLinkOptions(
-                    UseTls: _options.Tls is not null,
+                    UseTls: options.Tls is not null,
                     QuoteMode: mode,
-                    SslCaFile: _options.Tls?.CaFile
+                    SslCaFile: options.Tls?.CaFile
                 ),
-                semiSync: false
+                semiSync: options.SemiSync
             );
-            ElectionLog.Rejoining(_logger, holder, term, source.ToString(), statements.Count);
+            ElectionLog.Rejoining(logger, holder, term, source.ToString(), statements.Count);
             foreach (var statement in statements)
             {
                 try
@@ -104,13 +93,13 @@ public sealed class Rejoin
 
             // A later start of the agent finds replication set up (it is not a fresh clone's setup).
             await ReplicationSetupMarker
-                .Done(_options.DataDir)
+                .Done(options.DataDir)
                 .WriteAsync(
                     $"replicating from {holder} ({source}) in term {term}, set up by the election\n",
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            ElectionLog.Rejoined(_logger, holder, term);
+            ElectionLog.Rejoined(logger, holder, term);
             return [];
         }
     }

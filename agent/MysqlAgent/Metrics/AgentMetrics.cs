@@ -106,6 +106,10 @@ public sealed class AgentMetrics
                 Buckets = Histogram.ExponentialBuckets(0.01, 2, 12),
             }
         );
+        SemiSyncSource = factory.CreateGauge(
+            "mysql_agent_semi_sync_source",
+            "1 while this primary's commits wait for a replica's acknowledgement (semi-synchronous replication on); 0 otherwise."
+        );
         ErrantGtids = factory.CreateGauge(
             "mysql_agent_errant_gtids",
             "GTIDs of this server beyond the fork point of the primary it should follow (it stays read-only and unready); 0 when none."
@@ -134,6 +138,7 @@ public sealed class AgentMetrics
     public Gauge ReplicaLastErrorNumber { get; }
     public Gauge MysqldUp { get; }
     public Gauge Ready { get; }
+    public Gauge SemiSyncSource { get; }
     public Gauge Info { get; }
     public Gauge ReplicaStaleness { get; }
     public Counter HeartbeatWrites { get; }

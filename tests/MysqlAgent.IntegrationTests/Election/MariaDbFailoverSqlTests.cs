@@ -21,26 +21,9 @@ public sealed class MariaDbFailoverSqlTests
     [Fact(Timeout = 300_000)]
     public async Task A_promoted_replica_holds_every_received_row_takes_writes_and_the_old_primary_rejoins_it_or_shows_errant()
     {
-        await using var servers = await MariaDbServers.StartAsync(
-            2,
-            new MariaDbServerOptions { GtidStrictMode = true }
-        );
+        var (servers, version) = await StartPairAsync();
+        await using var _ = servers;
         var (oldPrimary, replica) = (servers[0], servers[1]);
-        foreach (var server in servers)
-        {
-            await server.ExecuteAsync("RESET MASTER");
-            await server.ExecuteAsync("SET GLOBAL gtid_slave_pos = ''");
-        }
-
-        await oldPrimary.ExecuteAsync(
-            $"CREATE USER 'repl'@'%' IDENTIFIED BY '{ReplPassword}'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';"
-                + $"CREATE USER 'app'@'%' IDENTIFIED BY '{AppPassword}'; GRANT ALL ON f.* TO 'app'@'%';"
-                + "CREATE DATABASE f; CREATE TABLE f.t (id INT PRIMARY KEY);"
-                + "INSERT INTO f.t VALUES (1), (2), (3)"
-        );
-        var version = ServerVersionInfo.Parse(
-            await oldPrimary.ScalarAsync<string>("SELECT VERSION()") ?? ""
-        );
 
         // The replica follows through the rejoin statements (read-only, semi-sync replica role).
         await RunAsync(
@@ -125,6 +108,111 @@ public sealed class MariaDbFailoverSqlTests
             ],
             errant
         );
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Semi_sync_turns_on_only_with_a_replica_that_acknowledges_and_then_a_commit_waits_until_a_replica_has_it()
+    {
+        var (servers, version) = await StartPairAsync();
+        await using var _ = servers;
+        var (primary, replica) = (servers[0], servers[1]);
+
+        // No replica yet: it stays off, and commits do not wait (a new set's first commits).
+        Assert.Equal(SemiSyncSourceState.WaitingForReplica, await EnsureAsync(primary, version));
+        await AppInsertAsync(primary, 4);
+        Assert.Equal(
+            0L,
+            await primary.ScalarAsync<long>("SELECT @@GLOBAL.rpl_semi_sync_master_enabled")
+        );
+
+        await RunAsync(
+            replica,
+            FailoverStatementRenderer.RenderRejoin(
+                version,
+                await CurrentPos(replica),
+                SourceOf(primary),
+                new ReplicationLinkOptions(false),
+                semiSync: true
+            )
+        );
+        await Eventually.UntilAsync(
+            async () => await EnsureAsync(primary, version) == SemiSyncSourceState.On,
+            "semi-sync turned on once the replica is connected"
+        );
+        Assert.Equal(
+            "AFTER_SYNC",
+            await primary.ScalarAsync<string>("SELECT @@GLOBAL.rpl_semi_sync_master_wait_point")
+        );
+        var acknowledged = await Status(primary, "Rpl_semi_sync_master_yes_tx");
+        await AppInsertAsync(primary, 5);
+        Assert.Equal(acknowledged + 1, await Status(primary, "Rpl_semi_sync_master_yes_tx"));
+
+        // The replica stops fetching (the ACK fence): a commit waits, unseen by others, and its
+        // client has no answer; it completes once the replica has it.
+        await replica.ExecuteAsync("STOP SLAVE IO_THREAD");
+        var insert = AppInsertAsync(primary, 6);
+        await Eventually.UntilAsync(
+            async () =>
+                await primary.ScalarAsync<long>(
+                    "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE LIKE '%semi-sync ACK%'"
+                ) == 1,
+            "the commit of row 6 waits for a semi-sync acknowledgement"
+        );
+        Assert.False(insert.IsCompleted, "the commit was acknowledged without a replica");
+        Assert.Equal(0L, await primary.ScalarAsync<long>("SELECT COUNT(*) FROM f.t WHERE id = 6"));
+        await replica.ExecuteAsync("START SLAVE IO_THREAD");
+        await insert;
+        await Eventually.UntilAsync(
+            async () =>
+                await replica.ScalarAsync<long>("SELECT COUNT(*) FROM f.t WHERE id = 6") == 1,
+            "the replica applies row 6"
+        );
+    }
+
+    /// <summary>Two empty mariadbd with the users and rows 1-3 on the first.</summary>
+    private static async Task<(MariaDbServers Servers, ServerVersionInfo Version)> StartPairAsync()
+    {
+        var servers = await MariaDbServers.StartAsync(
+            2,
+            new MariaDbServerOptions { GtidStrictMode = true }
+        );
+        foreach (var server in servers)
+        {
+            await server.ExecuteAsync("RESET MASTER");
+            await server.ExecuteAsync("SET GLOBAL gtid_slave_pos = ''");
+        }
+
+        await servers[0]
+            .ExecuteAsync(
+                $"CREATE USER 'repl'@'%' IDENTIFIED BY '{ReplPassword}'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';"
+                    + $"CREATE USER 'app'@'%' IDENTIFIED BY '{AppPassword}'; GRANT ALL ON f.* TO 'app'@'%';"
+                    + "CREATE DATABASE f; CREATE TABLE f.t (id INT PRIMARY KEY);"
+                    + "INSERT INTO f.t VALUES (1), (2), (3)"
+            );
+        var version = ServerVersionInfo.Parse(
+            await servers[0].ScalarAsync<string>("SELECT VERSION()") ?? ""
+        );
+        return (servers, version);
+    }
+
+    private static async Task<SemiSyncSourceState> EnsureAsync(
+        MariaDbServer server,
+        ServerVersionInfo version
+    )
+    {
+        await using var connection = await server.OpenConnectionAsync();
+        return (
+            await SemiSyncSource.EnsureAsync(connection, version, CancellationToken.None)
+        ).State;
+    }
+
+    private static async Task<long> Status(MariaDbServer server, string name)
+    {
+        await using var connection = await server.OpenConnectionAsync();
+        await using var command = new MySqlCommand($"SHOW GLOBAL STATUS LIKE '{name}'", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"no status {name}");
+        return long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static ReplicationSource SourceOf(MariaDbServer server) =>

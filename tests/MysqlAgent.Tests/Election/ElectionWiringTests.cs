@@ -67,6 +67,33 @@ public sealed class ElectionWiringTests
         );
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("semi-sync", true)]
+    [InlineData("async", false)]
+    public void Durability_is_semi_synchronous_unless_asynchronous_is_asked_for(
+        string? text,
+        bool semiSync
+    )
+    {
+        string[] durability = text is null ? [] : ["--durability", text];
+
+        Assert.Equal(semiSync, Read(0, ["--lease-store", "file:/tmp/x", .. durability]).SemiSync);
+    }
+
+    [Fact]
+    public void An_unknown_durability_is_refused_with_the_choices()
+    {
+        var error = Assert.Throws<ConfigurationException>(() =>
+            Read(0, "--lease-store", "file:/tmp/x", "--durability", "sync")
+        );
+
+        Assert.Equal(
+            "--durability 'sync' is not semi-sync or async",
+            Assert.Single(error.Problems)
+        );
+    }
+
     [Fact]
     public void Short_timings_for_tests_may_have_decimals_and_the_store_call_timeout_follows_the_retry_period()
     {

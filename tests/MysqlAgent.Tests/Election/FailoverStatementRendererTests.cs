@@ -123,6 +123,7 @@ public sealed class FailoverStatementRendererTests
                 "RESET SLAVE ALL",
                 "SET GLOBAL rpl_semi_sync_slave_enabled = OFF",
                 "SET GLOBAL rpl_semi_sync_master_timeout = 86400000",
+                "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC",
                 "SET GLOBAL rpl_semi_sync_master_enabled = ON",
                 "SET GLOBAL read_only = OFF",
             ],
@@ -176,12 +177,34 @@ public sealed class FailoverStatementRendererTests
                 reset,
                 $"SET GLOBAL rpl_semi_sync_{replica}_enabled = OFF",
                 $"SET GLOBAL rpl_semi_sync_{source}_timeout = 86400000",
+                $"SET GLOBAL rpl_semi_sync_{source}_wait_point = AFTER_SYNC",
                 $"SET GLOBAL {waitCount} = 2",
                 $"SET GLOBAL rpl_semi_sync_{source}_enabled = ON",
                 "SET GLOBAL super_read_only = OFF",
                 "SET GLOBAL read_only = OFF",
             ],
             Sql(plan.Finish)
+        );
+    }
+
+    [Theory]
+    [InlineData(MariaDb1011, "master", "Rpl_semi_sync_master_clients")]
+    [InlineData(MySql84, "source", "Rpl_semi_sync_source_clients")]
+    [InlineData(MySql97, "source", "Rpl_semi_sync_source_clients")]
+    [InlineData(MySql8025, "master", "Rpl_semi_sync_master_clients")]
+    public void A_primary_reads_its_semi_sync_state_and_its_acknowledging_replicas_by_the_flavours_names(
+        string version,
+        string source,
+        string clients
+    )
+    {
+        Assert.Equal(
+            $"SELECT @@GLOBAL.rpl_semi_sync_{source}_enabled",
+            FailoverStatementRenderer.RenderSourceSemiSyncEnabledQuery(V(version))
+        );
+        Assert.Equal(
+            $"SHOW GLOBAL STATUS LIKE '{clients}'",
+            FailoverStatementRenderer.RenderSemiSyncReplicasQuery(V(version))
         );
     }
 

@@ -32,7 +32,7 @@ public sealed class PodTemplateFailoverTests : IDisposable
     }
 
     [Fact]
-    public void With_failover_every_mysqld_boots_read_only_the_first_primarys_too()
+    public void With_failover_every_mysqld_boots_read_only_and_acknowledging_as_a_replica_the_first_primarys_too()
     {
         var template = new PodTemplate(_set, Desired(failover: true), 0);
         using var log = new ContainerLog(_set.Pod(0).Log("mysql"));
@@ -40,6 +40,7 @@ public sealed class PodTemplateFailoverTests : IDisposable
         var arguments = Mysqld(template, log);
 
         Assert.Contains("--read-only", arguments);
+        Assert.Contains("--rpl-semi-sync-slave-enabled=ON", arguments);
     }
 
     [Fact]
@@ -53,7 +54,9 @@ public sealed class PodTemplateFailoverTests : IDisposable
             a => a.StartsWith("--lease-store", StringComparison.Ordinal)
         );
         Assert.Equal(["mysql-0.mysql", "mysql-1.mysql"], MappedNames(template.Agent().Arguments));
-        Assert.DoesNotContain("--read-only", Mysqld(template, log));
+        var arguments = Mysqld(template, log);
+        Assert.DoesNotContain("--read-only", arguments);
+        Assert.DoesNotContain("--rpl-semi-sync-slave-enabled=ON", arguments);
     }
 
     private IReadOnlyList<string> Mysqld(PodTemplate template, ContainerLog log)

@@ -100,7 +100,9 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
 
     [Theory]
     [MemberData(nameof(RenderedManifests.FailoverNames), MemberType = typeof(RenderedManifests))]
-    public void Every_mysqld_boots_read_only_from_a_file_in_its_conf_d(string kustomization)
+    public void Every_mysqld_boots_read_only_and_acknowledging_as_a_replica_from_a_file_in_its_conf_d(
+        string kustomization
+    )
     {
         var set = manifests.StatefulSet(kustomization);
         var mysql = RenderedManifests.Container(set, "mysql");
@@ -117,7 +119,15 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
             .Select(l => l.Trim())
             .Where(l => l.Length > 0 && l[0] is not '#')
             .ToArray();
-        Assert.Equal(["[mysqld]", "read_only=ON"], settings);
+        Assert.Equal(
+            [
+                "[mysqld]",
+                "read_only=ON",
+                "loose-rpl_semi_sync_slave_enabled=ON",
+                "loose-rpl_semi_sync_replica_enabled=ON",
+            ],
+            settings
+        );
         // The first primary's file sets nothing that would undo it.
         Assert.DoesNotContain(
             "read_only",

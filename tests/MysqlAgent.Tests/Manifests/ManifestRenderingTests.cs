@@ -139,6 +139,8 @@ public sealed class ManifestRenderingTests(RenderedManifests manifests)
             Assert.Equal("ON", files[role]["gtid_mode"]);
             Assert.Equal("ON", files[role]["enforce_gtid_consistency"]);
             Assert.True(files[role].ContainsKey("skip_name_resolve"));
+            // Loaded for the failover component's semi-sync; loading turns nothing on.
+            Assert.Equal("semisync_source.so;semisync_replica.so", files[role]["plugin_load_add"]);
         }
 
         Assert.Equal("ON", files["replica.cnf"]["super_read_only"]);
