@@ -12,7 +12,10 @@ namespace MysqlAgent.IntegrationTests.Clone;
 [Trait("Category", "Slow")]
 public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
 {
-    private const int Generous = 180_000;
+    // Deadlines far above a quiet run's (a cut-and-retried clone takes about 20 s there): on a
+    // machine loaded to 40, the 10 attempts of the cut test took over 90 s, and these tests are
+    // about what is installed, not how fast.
+    private const int Generous = 900_000;
 
     private static readonly CloneRetryPolicy Quick = new()
     {
@@ -44,7 +47,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         int donorPort,
         int ordinal = 1,
         string token = DonorFixture.Token,
-        int deadlineSeconds = 90,
+        int deadlineSeconds = 600,
         string? compression = null
     ) =>
         InProcessAgent.ReadCommandLine(
