@@ -16,6 +16,9 @@ public sealed class SwitchoverClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    /// <summary>Read-and-write attempts of the request before the command gives up.</summary>
+    private const int RequestAttempts = 10;
+
     public SwitchoverClient(ILeaseStore store, TimeProvider time, ILogger logger)
     {
         _store = store;
@@ -29,9 +32,29 @@ public sealed class SwitchoverClient
         string? target,
         TimeSpan wait,
         CancellationToken cancellationToken
+    ) =>
+        await RunAsync(target, null, wait, cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException(
+            "a switchover without a holder condition always asks"
+        );
+
+    /// <summary>
+    /// As <see cref="RunAsync(string?, TimeSpan, CancellationToken)"/>, but only while
+    /// <paramref name="onlyFrom"/> holds the Lease (the request is written for that holder's term,
+    /// in one compare-and-swap); null when another pod holds it, and nothing was asked.
+    /// </summary>
+    public async Task<(string Holder, long Term)?> RunAsync(
+        string? target,
+        string? onlyFrom,
+        TimeSpan wait,
+        CancellationToken cancellationToken
     )
     {
-        var asked = await RequestAsync(target, cancellationToken).ConfigureAwait(false);
+        var asked = await RequestAsync(target, onlyFrom, cancellationToken).ConfigureAwait(false);
+        if (asked is null)
+        {
+            return null;
+        }
         ElectionLog.SwitchoverRequested(
             _logger,
             asked.Holder,
@@ -87,8 +110,51 @@ public sealed class SwitchoverClient
         return (after.Holder, after.Term);
     }
 
-    private async Task<LeaseRecord> RequestAsync(
+    /// <summary>
+    /// Writes the request, reading the Lease again when a renewal won the compare-and-swap (the
+    /// primary writes every retry period, and a slow start of this command can take that long
+    /// between its read and its write).
+    /// </summary>
+    private async Task<LeaseRecord?> RequestAsync(
         string? target,
+        string? onlyFrom,
+        CancellationToken cancellationToken
+    )
+    {
+        var retry = new ResiliencePipelineBuilder<(LeaseRecord? Asked, string? Conflict)>
+        {
+            TimeProvider = _time,
+        }
+            .AddRetry(
+                new RetryStrategyOptions<(LeaseRecord? Asked, string? Conflict)>
+                {
+                    ShouldHandle = args =>
+                        ValueTask.FromResult(
+                            args.Outcome.Exception is null
+                                && args.Outcome.Result.Conflict is not null
+                        ),
+                    BackoffType = DelayBackoffType.Constant,
+                    Delay = TimeSpan.FromMilliseconds(50),
+                    MaxRetryAttempts = RequestAttempts - 1,
+                }
+            )
+            .Build();
+        var (asked, conflict) = await retry
+            .ExecuteAsync(
+                async ct => await TryRequestAsync(target, onlyFrom, ct).ConfigureAwait(false),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return conflict is null
+            ? asked
+            : throw new SwitchoverException(
+                $"the Lease changed while the request was written, {RequestAttempts} times ({conflict}); run the command again"
+            );
+    }
+
+    private async Task<(LeaseRecord? Asked, string? Conflict)> TryRequestAsync(
+        string? target,
+        string? onlyFrom,
         CancellationToken cancellationToken
     )
     {
@@ -108,6 +174,11 @@ public sealed class SwitchoverClient
             );
         }
 
+        if (onlyFrom is not null && current.Holder != onlyFrom)
+        {
+            return (null, null);
+        }
+
         if (target == current.Holder)
         {
             throw new SwitchoverException($"{target} is the primary already (term {current.Term})");
@@ -117,10 +188,13 @@ public sealed class SwitchoverClient
         var write = await _store
             .ReplaceAsync(asked, read.Lease.Version, cancellationToken)
             .ConfigureAwait(false);
-        return write.Outcome == LeaseOutcome.Ok
-            ? asked
-            : throw new SwitchoverException(
-                $"the Lease changed while the request was written ({write}); run the command again"
-            );
+        return write.Outcome switch
+        {
+            LeaseOutcome.Ok => (asked, null),
+            LeaseOutcome.Conflict => (null, write.ToString()),
+            _ => throw new SwitchoverException(
+                $"the request could not be written ({write}); is the lease store reachable?"
+            ),
+        };
     }
 }
