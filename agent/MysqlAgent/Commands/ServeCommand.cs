@@ -118,6 +118,7 @@ public sealed class ServeCommand : IAgentCommand
         app.UseLocalPortRouting();
         app.MapHealthEndpoints().RequireLocalPort(options.HttpPort);
         app.MapMetrics("/metrics", registry).RequireLocalPort(options.HttpPort);
+        app.MapPreStop().RequireLocalPort(options.HttpPort);
         app.MapBackupEndpoints().RequireLocalPort(options.BackupPort);
         return app;
     }

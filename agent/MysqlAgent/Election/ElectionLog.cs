@@ -222,4 +222,11 @@ public static partial class ElectionLog
         "semi-synchronous replication is not available on this server (MySQL: load the semisync_source and semisync_replica plugins): commits do not wait for a replica, and a failover can lose the last acknowledged ones"
     )]
     public static partial void SemiSyncUnavailable(ILogger logger);
+
+    [LoggerMessage(
+        5026,
+        LogLevel.Warning,
+        "the pod stops without a switchover: {Why}; the others take over when its Lease expires"
+    )]
+    public static partial void PreStopSwitchoverFailed(ILogger logger, string why);
 }

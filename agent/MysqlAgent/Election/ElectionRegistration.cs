@@ -36,7 +36,32 @@ public static class ElectionRegistration
         }
 
         services.AddHostedService<ElectionService>();
+        services.AddSingleton<PreStopSwitchover>();
         return services;
+    }
+
+    /// <summary>
+    /// <c>GET /prestop</c> for the pods' preStop hooks (<see cref="PreStopSwitchover"/>); without an
+    /// election it answers at once that there is nothing to hand over.
+    /// </summary>
+    public static IEndpointConventionBuilder MapPreStop(this IEndpointRouteBuilder endpoints)
+    {
+        // A RequestDelegate on purpose: a lambda of HttpContext returning Task<IResult> binds to
+        // MapGet's RequestDelegate overload, and its IResult would be dropped (an empty 200).
+        return endpoints.MapGet(
+            "/prestop",
+            async context =>
+            {
+                var answer = context.RequestServices.GetService<PreStopSwitchover>()
+                    is { } switchover
+                    ? await switchover.RunAsync().ConfigureAwait(false)
+                    : "no election: nothing to hand over\n";
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context
+                    .Response.WriteAsync(answer, context.RequestAborted)
+                    .ConfigureAwait(false);
+            }
+        );
     }
 
     /// <summary>The Lease's name: <c>&lt;statefulset&gt;-primary</c>.</summary>

@@ -87,6 +87,47 @@ public sealed class SwitchoverTests(ITestOutputHelper output)
         Assert.Empty(sampler.Doubles);
     }
 
+    [Fact(Timeout = 400_000)]
+    public async Task A_stopping_primarys_prestop_hook_hands_its_role_over_and_a_replicas_answers_at_once()
+    {
+        await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 60);
+        await using var sampler = new SplitBrainSampler(set);
+        await set.WaitUntilAllReadyAsync();
+        await ElectedSet.CreateAppSchemaAsync(set.Servers[0]);
+        await ElectedSet.InsertAsync(set.Servers[0], 1);
+
+        var (replicaCode, replicaAnswer) = await set.Agents[1].GetTextAsync("/prestop");
+        Assert.Equal(System.Net.HttpStatusCode.OK, replicaCode);
+        Assert.Equal("not the primary: nothing to hand over", replicaAnswer);
+        Assert.Equal(1, (await set.StatusAsync(0)).GetProperty("term").GetInt64());
+
+        var (code, answer) = await set.Agents[0].GetTextAsync("/prestop");
+        output.WriteLine(answer);
+        Assert.Equal(System.Net.HttpStatusCode.OK, code);
+        var handed = System.Text.RegularExpressions.Regex.Match(
+            answer,
+            "^stopping: handed the primary role to mysql-([12]) in term 2$"
+        );
+        Assert.True(handed.Success, answer);
+        var next = int.Parse(
+            handed.Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture
+        );
+        var holder = $"mysql-{next}";
+        await Eventually.UntilAsync(
+            async () => await ElectedSet.WritableAsync(set.Servers[next]),
+            $"{holder} is writable",
+            Wait
+        );
+        Assert.False(await ElectedSet.WritableAsync(set.Servers[0]));
+        Assert.Contains(1, await ElectedSet.RowsAsync(set.Servers[next]));
+
+        // The second hook of the pod (the other container's) gets the same answer, not a second switchover.
+        Assert.Equal(answer, (await set.Agents[0].GetTextAsync("/prestop")).Body);
+        await sampler.StopAsync();
+        Assert.Empty(sampler.Doubles);
+    }
+
     private sealed record Written(HashSet<int> Rows, long PauseMs);
 
     private static async Task<Written> StopAsync(CancellationTokenSource stop, Task<Written> writer)

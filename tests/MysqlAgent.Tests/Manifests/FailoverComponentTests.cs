@@ -100,6 +100,30 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
 
     [Theory]
     [MemberData(nameof(RenderedManifests.FailoverNames), MemberType = typeof(RenderedManifests))]
+    public void A_stopping_primary_hands_over_first_with_both_containers_held_by_the_agents_prestop(
+        string kustomization
+    )
+    {
+        var set = manifests.StatefulSet(kustomization);
+        var agent = RenderedManifests.Container(set, "agent");
+        var http = agent.Ports.Single(p => p.Name == "http-metrics").ContainerPort;
+
+        foreach (var name in new[] { "mysql", "agent" })
+        {
+            var hook = RenderedManifests.Container(set, name).Lifecycle.PreStop.HttpGet;
+            Assert.Equal("/prestop", hook.Path);
+            Assert.Equal(
+                http.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                hook.Port.Value
+            );
+        }
+
+        // A switchover waits at most lease + renew deadline + 3 retry periods (31 s by default).
+        Assert.True(set.Spec.Template.Spec.TerminationGracePeriodSeconds > 31);
+    }
+
+    [Theory]
+    [MemberData(nameof(RenderedManifests.FailoverNames), MemberType = typeof(RenderedManifests))]
     public void Every_mysqld_boots_read_only_and_acknowledging_as_a_replica_from_a_file_in_its_conf_d(
         string kustomization
     )
