@@ -68,8 +68,9 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
 
     private static string Describe(FailoverRun r) =>
         $"up {r.UpSeconds:0} s; switchover to {r.SwitchoverTo}: pause {Seconds(r.SwitchoverPauseSeconds)} (Lease moved after {Seconds(r.SwitchoverLeaseMovedSeconds)}); "
-        + $"{r.FrozenPod} frozen: writes back after {Seconds(r.FailoverSeconds)} through {(r.NewPrimary.Length > 0 ? r.NewPrimary : "?")} (term {r.Term}); "
-        + $"{r.Acknowledged} acknowledged, {r.Lost} lost; old primary {r.OldPrimary}; {r.Samples} samples, {r.TwoWritable} with two writable ({r.SamplesWithSilentPod} with a silent pod, {r.TwoWritableCountingSilent} two writable counting its last answer); "
+        + $"{r.FrozenPod} frozen: Lease moved after {Seconds(r.FailoverLeaseMovedSeconds)}, writes back after {Seconds(r.FailoverSeconds)} through {(r.NewPrimary.Length > 0 ? r.NewPrimary : "?")} (term {r.Term}); "
+        + $"{r.Acknowledged} acknowledged, {r.Lost} lost{(r.LostOn.Length > 0 ? $" ({r.LostOn})" : "")}; old primary {r.OldPrimary}; "
+        + $"{r.Samples} samples, {r.TwoWritable} with two writable ({r.TwoWritableAfterThaw} of them after the thaw; {r.SamplesWithSilentPod} with a silent pod, {r.TwoWritableCountingSilent} two writable counting its last answer); "
         + $"{r.RunSeconds:0} s{(r.Error is null ? "" : $"; FAILED: {r.Error}")}";
 
     private static string Seconds(double? value) => value is { } v ? $"{v:0.00} s" : "-";
@@ -179,12 +180,14 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             (h, term) => term > moved.Term && h.Length > 0 && h != holder,
             ct
         );
+        state.FailoverLeaseMoved = (clock.Elapsed - frozenAt).TotalSeconds;
         state.NewPrimary = next.Holder;
         state.Term = next.Term;
         var back = await writer.ResumedAfterOutageAsync(frozenAt, Step, ct);
         state.Failover = (back.At - frozenAt).TotalSeconds;
         await writer.WaitForMoreAsync(100, Step, ct);
 
+        var thawing = clock.Elapsed;
         await set.MustRunAsync(ct, "thaw", holder);
         frozenPod(null);
         await writer.WaitForMoreAsync(100, Step, ct);
@@ -193,6 +196,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         var counts = await sampler.StopAsync();
         state.Samples = counts.Samples;
         state.TwoWritable = counts.TwoWritable;
+        state.TwoWritableAfterThaw = counts.TwoWritableAt.Count(t => t >= thawing);
         state.SamplesWithSilentPod = counts.WithSilentPod;
         state.TwoWritableCountingSilent = counts.TwoWritableCountingSilent;
 
@@ -221,6 +225,12 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
                     missing.Count == 0
                         ? "rejoined, caught up"
                         : $"behind by {missing.Count} acknowledged writes after the deadline";
+            }
+
+            if (missing.Count > 0)
+            {
+                state.LostOn +=
+                    $"{(state.LostOn.Length > 0 ? ", " : "")}{pod} lacks {missing.Count}";
             }
 
             lost.UnionWith(missing);

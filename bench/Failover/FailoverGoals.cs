@@ -47,7 +47,7 @@ internal static class FailoverGoals
                 r.TwoWritableSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "0",
                 measured > 0 ? r.TwoWritableSamples == 0 : null,
-                $"of {r.Samples}; {r.SamplesWithSilentPod} with a silent (frozen) pod, not counted writable; counting its last answer: {r.TwoWritableCountingSilent}"
+                $"of {r.Samples}; {r.Runs.Sum(x => x.TwoWritableAfterThaw)} of them after the thaw; {r.SamplesWithSilentPod} with a silent (frozen) pod, not counted writable; counting its last answer: {r.TwoWritableCountingSilent}"
             ),
         ];
     }
@@ -68,7 +68,7 @@ internal static class FailoverGoals
         );
         log.WriteLine($"| acknowledged writes lost | {r.LostWrites} in all runs | | | 0 |");
         log.WriteLine(
-            $"| samples with two writable pods | {r.TwoWritableSamples} of {r.Samples} | | | 0 |"
+            $"| samples with two writable pods | {r.TwoWritableSamples} of {r.Samples} ({r.Runs.Sum(x => x.TwoWritableAfterThaw)} after the thaw) | | | 0 |"
         );
         log.WriteLine(
             $"\n  silent pods: {r.SamplesWithSilentPod} samples had a pod that had not answered for over {WritableSampler.Fresh.TotalSeconds:0} s (frozen); it is not counted writable (a stopped server commits nothing); counting its last answer instead, {r.TwoWritableCountingSilent} samples show two writable pods"

@@ -10,12 +10,15 @@ internal sealed class RunState(int run, double upSeconds)
     public string NewPrimary { get; set; } = "";
     public long Term { get; set; }
     public double? Failover { get; set; }
+    public double? FailoverLeaseMoved { get; set; }
     public double FreezeCommand { get; set; }
     public int Acknowledged { get; set; }
     public int Lost { get; set; }
+    public string LostOn { get; set; } = "";
     public string OldPrimary { get; set; } = "not checked";
     public int Samples { get; set; }
     public int TwoWritable { get; set; }
+    public int TwoWritableAfterThaw { get; set; }
     public int SamplesWithSilentPod { get; set; }
     public int TwoWritableCountingSilent { get; set; }
     public string? Error { get; set; }
@@ -31,12 +34,15 @@ internal sealed class RunState(int run, double upSeconds)
             NewPrimary,
             Term,
             Failover,
+            FailoverLeaseMoved,
             FreezeCommand,
             Acknowledged,
             Lost,
+            LostOn,
             OldPrimary,
             Samples,
             TwoWritable,
+            TwoWritableAfterThaw,
             SamplesWithSilentPod,
             TwoWritableCountingSilent,
             runSeconds,

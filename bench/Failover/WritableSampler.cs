@@ -28,6 +28,7 @@ internal sealed class WritableSampler : IAsyncDisposable
     private int _twoWritable;
     private int _withSilentPod;
     private int _twoWritableCountingSilent;
+    private readonly List<TimeSpan> _twoWritableAt = [];
 
     private WritableSampler(LocalSet set, Stopwatch clock)
     {
@@ -40,7 +41,8 @@ internal sealed class WritableSampler : IAsyncDisposable
         int Samples,
         int TwoWritable,
         int WithSilentPod,
-        int TwoWritableCountingSilent
+        int TwoWritableCountingSilent,
+        IReadOnlyList<TimeSpan> TwoWritableAt
     );
 
     public static WritableSampler Start(LocalSet set, Stopwatch clock)
@@ -59,7 +61,13 @@ internal sealed class WritableSampler : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _run;
-        return new Counts(_samples, _twoWritable, _withSilentPod, _twoWritableCountingSilent);
+        return new Counts(
+            _samples,
+            _twoWritable,
+            _withSilentPod,
+            _twoWritableCountingSilent,
+            _twoWritableAt
+        );
     }
 
     public async ValueTask DisposeAsync()
@@ -96,7 +104,12 @@ internal sealed class WritableSampler : IAsyncDisposable
                 }
 
                 _samples++;
-                _twoWritable += writable >= 2 ? 1 : 0;
+                if (writable >= 2)
+                {
+                    _twoWritable++;
+                    _twoWritableAt.Add(now);
+                }
+
                 _withSilentPod += silent > 0 ? 1 : 0;
                 _twoWritableCountingSilent += writable + silentWritable >= 2 ? 1 : 0;
             }
