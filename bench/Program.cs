@@ -303,19 +303,22 @@ if (failover is not null)
     FailoverGoals.PrintTable(log, failover);
 }
 
-log.WriteLine("\nWhat each clone figure includes:");
-foreach (var c in clone)
+if (!options.Failover)
 {
-    log.WriteLine($"  {c.Method}: {c.Includes}");
-}
+    log.WriteLine("\nWhat each clone figure includes:");
+    foreach (var c in clone)
+    {
+        log.WriteLine($"  {c.Method}: {c.Includes}");
+    }
 
-foreach (var r in replication)
-{
-    log.WriteLine($"  replication, {r.Method}: {r.Includes}");
-}
+    foreach (var r in replication)
+    {
+        log.WriteLine($"  replication, {r.Method}: {r.Includes}");
+    }
 
-log.WriteLine($"  mysql-init: {InitTiming.Includes}");
-log.WriteLine($"  {results.MbDefinition}");
+    log.WriteLine($"  mysql-init: {InitTiming.Includes}");
+    log.WriteLine($"  {results.MbDefinition}");
+}
 
 var output = Path.GetFullPath(options.Output);
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
