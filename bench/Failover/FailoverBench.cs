@@ -18,7 +18,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         "agent defaults (no --agent-arg): lease 15 s, renew deadline 10 s, retry period 2 s, fence budget 3 s, primary start timeout 30 s";
 
     public const string Method =
-        "failover: from the moment 'mysql-local freeze <holder>' returned (agent and mysqld stopped) to the first write acknowledged through mysql-primary after the first failed one (the writer gives up on a silent server after 5 s, reconnects at most every 100 ms); "
+        "failover: from the node's stop (the last write acknowledged before the writer's first failure, within the run of 'mysql-local freeze <holder>', which SIGSTOPs its agent and mysqld) to the first write acknowledged through mysql-primary after that failure (the writer gives up on a silent server after 5 s, reconnects at most every 100 ms); "
         + "switchover pause: the longest gap between two acknowledged writes from the 'switchover --to' request until the first write after the Lease moved; "
         + "lost: acknowledged ids missing, after replication caught up (2 min deadline), on the new primary or a pod following it (a thawed old primary marked errant by its agent follows no one and is not counted); "
         + "two writable: samples every 100 ms of each pod's @@read_only in which two pods answered writable within the last 1 s; a pod silent for longer (frozen) is not counted writable, and samples that would show two if its last answer stood are reported apart";
@@ -180,11 +180,18 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             (h, term) => term > moved.Term && h.Length > 0 && h != holder,
             ct
         );
-        state.FailoverLeaseMoved = (clock.Elapsed - frozenAt).TotalSeconds;
+        var leaseSeen = clock.Elapsed;
         state.NewPrimary = next.Holder;
         state.Term = next.Term;
-        var back = await writer.ResumedAfterOutageAsync(frozenAt, Step, ct);
-        state.Failover = (back.At - frozenAt).TotalSeconds;
+        // The node stopped somewhere in the freeze command's run (up to seconds under load), after
+        // the last write it acknowledged: that write's time, kept within the command's run.
+        var outage = await writer.OutageAfterAsync(freezing, Step, ct);
+        var stopped =
+            outage.LastBefore < freezing ? freezing
+            : outage.LastBefore > frozenAt ? frozenAt
+            : outage.LastBefore;
+        state.FailoverLeaseMoved = (leaseSeen - stopped).TotalSeconds;
+        state.Failover = (outage.Resumed.At - stopped).TotalSeconds;
         await writer.WaitForMoreAsync(100, Step, ct);
 
         var thawing = clock.Elapsed;

@@ -38,6 +38,12 @@ internal sealed class PrimaryWriter : IAsyncDisposable
     /// <summary>One acknowledged write: its id and when (on the run's clock) the COMMIT was acknowledged.</summary>
     public sealed record Write(long Id, TimeSpan At);
 
+    /// <summary>
+    /// A fault seen by the writer: the last write acknowledged before the first failure (the
+    /// server was alive then), the first failure, and the first acknowledged write after it.
+    /// </summary>
+    public sealed record Outage(TimeSpan LastBefore, TimeSpan FirstError, Write Resumed);
+
     public IReadOnlyList<Write> Acknowledged
     {
         get
@@ -125,15 +131,12 @@ internal sealed class PrimaryWriter : IAsyncDisposable
         );
 
     /// <summary>
-    /// The first acknowledged write after the first failed write at or after <paramref name="since"/>:
-    /// when writes came back after a fault. A reply already on its way when the fault hit may still
-    /// be acknowledged, so "the first write after the fault" could measure nothing.
+    /// The outage of a fault at or after <paramref name="since"/>: the first failed write, the last
+    /// write acknowledged before it, and the first acknowledged write after it (when writes came
+    /// back). A reply already on its way when the fault hit may still be acknowledged, so "the first
+    /// write after the fault" could measure nothing.
     /// </summary>
-    public Task<Write> ResumedAfterOutageAsync(
-        TimeSpan since,
-        TimeSpan limit,
-        CancellationToken ct
-    ) =>
+    public Task<Outage> OutageAfterAsync(TimeSpan since, TimeSpan limit, CancellationToken ct) =>
         Deadline.ValueAsync(
             $"writes through mysql-primary fail after {since.TotalSeconds:0.0} s, then succeed again (last error: {LastError})",
             limit,
@@ -145,9 +148,15 @@ internal sealed class PrimaryWriter : IAsyncDisposable
                     failed = _errors.Where(t => t >= since).Cast<TimeSpan?>().FirstOrDefault();
                 }
 
-                return Task.FromResult(
-                    failed is { } f ? Acknowledged.FirstOrDefault(w => w.At > f) : null
-                );
+                if (failed is not { } f)
+                {
+                    return Task.FromResult<Outage?>(null);
+                }
+
+                var acknowledged = Acknowledged;
+                var resumed = acknowledged.FirstOrDefault(w => w.At > f);
+                var before = acknowledged.LastOrDefault(w => w.At < f)?.At ?? since;
+                return Task.FromResult(resumed is null ? null : new Outage(before, f, resumed));
             },
             ct
         );
