@@ -20,6 +20,9 @@ internal sealed record BenchOptions
     public double DelayMs { get; init; }
     public IReadOnlyList<string> Compressions { get; init; } = ["none", "lz4", "zstd"];
     public bool CloneOnly { get; init; }
+    public bool Failover { get; init; }
+    public int FailoverRuns { get; init; } = 10;
+    public string LocalPath { get; init; } = "";
 
     public const string Usage = """
         Usage: mysql-bench --agent PATH --init PATH [options]   (normally through ./dev bench)
@@ -41,6 +44,10 @@ internal sealed record BenchOptions
           --delay-ms MS         with --link: add this round-trip delay (netem), e.g. 0.2
           --compressions LIST   agent stream compressions to measure (default none,lz4,zstd)
           --clone-only          measure clone throughput only (no replication, init, start-up figures)
+          --failover            measure failover only: a fresh local set (mysql-local up --failover,
+                                default election timings) per run, a switchover then a frozen primary
+          --failover-runs N     failover runs (default 10; quick 2)
+          --local PATH          built mysql-local (default local/bin/Release/net10.0/mysql-local)
         """;
 
     /// <exception cref="ArgumentException">Unknown option or bad value.</exception>
@@ -49,6 +56,7 @@ internal sealed record BenchOptions
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var quick = false;
         var cloneOnly = false;
+        var failover = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -61,6 +69,12 @@ internal sealed record BenchOptions
             if (arg == "--clone-only")
             {
                 cloneOnly = true;
+                continue;
+            }
+
+            if (arg == "--failover")
+            {
+                failover = true;
                 continue;
             }
 
@@ -101,7 +115,7 @@ internal sealed record BenchOptions
             ReplicationRuns = Math.Max(1, Number("replication-runs", quick ? 3 : 5)),
             InitRuns = Math.Max(1, Number("init-runs", quick ? 20 : 50)),
             StartupRuns = Math.Max(1, Number("startup-runs", quick ? 3 : 5)),
-            TouchMemoryBytes = Number("touch-memory-mb", 4000) * 1000L * 1000L,
+            TouchMemoryBytes = Number("touch-memory-mb", failover ? 0 : 4000) * 1000L * 1000L,
             Output = Take("output", Path.Combine("artifacts", "bench-results.json")),
             Links = Take("link", "loopback")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -119,7 +133,19 @@ internal sealed record BenchOptions
             Compressions = Take("compressions", "none,lz4,zstd")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             CloneOnly = cloneOnly,
+            Failover = failover,
+            FailoverRuns = Math.Max(1, Number("failover-runs", quick ? 2 : 10)),
+            LocalPath = Path.GetFullPath(
+                Take("local", Path.Combine("local", "bin", "Release", "net10.0", "mysql-local"))
+            ),
         };
+        if (failover && cloneOnly)
+        {
+            throw new ArgumentException(
+                "--failover and --clone-only measure different things: use one"
+            );
+        }
+
         foreach (var link in options.Links)
         {
             if (link is not ("loopback" or "1gbit" or "10gbit"))
@@ -133,14 +159,16 @@ internal sealed record BenchOptions
         }
 
         foreach (
-            var path in cloneOnly
-                ? [options.AgentPath]
-                : new[] { options.AgentPath, options.InitPath }
+            var path in cloneOnly ? [options.AgentPath]
+            : failover ? [options.AgentPath, options.InitPath, options.LocalPath]
+            : new[] { options.AgentPath, options.InitPath }
         )
         {
             if (!File.Exists(path))
             {
-                throw new ArgumentException($"{path} does not exist (./dev bench publishes it)");
+                throw new ArgumentException(
+                    $"{path} does not exist (./dev bench publishes and builds it)"
+                );
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MysqlAgent.TestSupport;
 using MysqlBench;
+using MysqlBench.Failover;
 
 BenchOptions options;
 try
@@ -46,6 +47,7 @@ IReadOnlyList<ReplicationMethodResult> replication = [];
 InitResult? init = null;
 IdleFootprint? idle = null;
 StartupResult? startup = null;
+FailoverResult? failover = null;
 long donorBytes = 0;
 
 async Task Section(string title, Func<Task> body)
@@ -70,131 +72,137 @@ async Task Section(string title, Func<Task> body)
     }
 }
 
-await Section(
-    $"donor: {options.SizeMb} MB of sysbench-like InnoDB rows, its agent idle",
-    async () =>
-    {
-        await using var donor = await MariaDbServer.StartAsync(
-            new MariaDbServerOptions
-            {
-                ServerId = 100,
-                InnodbBufferPoolSize = "256M",
-                InnodbLogFileSize = "64M",
-            },
-            ct
-        );
-        donorBytes = await DataGenerator.FillAsync(donor, options.SizeMb * 1_000_000L, log, ct);
-        var all = new List<CloneMethodResult>();
-        foreach (var linkKind in options.Links)
+if (!options.Failover)
+{
+    await Section(
+        $"donor: {options.SizeMb} MB of sysbench-like InnoDB rows, its agent idle",
+        async () =>
         {
-            await using var link = await Link.CreateAsync(linkKind, options.DelayMs, log, ct);
-            log.WriteLine($"\n== link {link.Name}: {link.Description}");
-            // On an emulated link the donor's agent and backup tool run in the donor's namespace and
-            // reach the server through its unix socket, at the same 127.0.0.1 port.
-            await link.RelayMysqlAsync(donor.Port, donor.SocketPath, ct);
-            var (agent, http, backupPort) = agents.Serve(
-                0,
-                donor.Port,
-                donor.DataDir,
-                donor.RootPassword,
-                donor.Port,
-                link.IsEmulated ? link : null
+            await using var donor = await MariaDbServer.StartAsync(
+                new MariaDbServerOptions
+                {
+                    ServerId = 100,
+                    InnodbBufferPoolSize = "256M",
+                    InnodbLogFileSize = "64M",
+                },
+                ct
             );
-            // The same donor behind a second agent whose backup port serves HTTPS only: the TLS clone
-            // runs in the same turns as the plain ones.
-            using var ca = TestCertificateAuthority.Create("mysql-agent bench CA");
-            using var donorCertificate = ca.Issue(["mysql-0.mysql"]);
-            var donorTls = ca.Write(work.NewPath("tls-donor"), donorCertificate);
-            var (tlsAgent, _, tlsBackupPort) = agents.Serve(
-                0,
-                donor.Port,
-                donor.DataDir,
-                donor.RootPassword,
-                donor.Port,
-                link.IsEmulated ? link : null,
-                donorTls.Arguments
-            );
-            await using var tlsAgentScope = tlsAgent;
-            await using (agent)
+            donorBytes = await DataGenerator.FillAsync(donor, options.SizeMb * 1_000_000L, log, ct);
+            var all = new List<CloneMethodResult>();
+            foreach (var linkKind in options.Links)
             {
-                if (link.IsEmulated)
-                {
-                    await Link.WaitListeningAsync(agent, backupPort, ct);
-                }
-                else
-                {
-                    await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
-                }
-
-                await Link.WaitListeningAsync(tlsAgent, tlsBackupPort, ct);
-
-                await Agents.WaitForPrimaryUsersAsync(donor, agent, ct);
-                if (idle is null)
-                {
-                    idle = await AgentFootprint.MeasureIdleAsync(agent, ct);
-                    log.WriteLine(
-                        $"  idle after {idle.AfterSeconds:F0} s: RSS {Goals.Mb(idle.RssBytes)}, CPU {idle.IdleCpuPercent:F2} % over {idle.IdleWindowSeconds:F0} s"
-                    );
-                }
-
-                // The datadir as the clones see it (binlogs and all), after the agent's own users were created.
-                donorBytes = Stats.DirectoryBytes(donor.DataDir);
-                var throughput = new CloneThroughput(
-                    options,
-                    work,
-                    agents,
-                    donor,
-                    agent,
-                    backupPort,
-                    donorBytes,
-                    log,
-                    link,
-                    new CloneThroughput.TlsDonor(tlsBackupPort, ["--tls-ca-file", donorTls.CaFile])
+                await using var link = await Link.CreateAsync(linkKind, options.DelayMs, log, ct);
+                log.WriteLine($"\n== link {link.Name}: {link.Description}");
+                // On an emulated link the donor's agent and backup tool run in the donor's namespace and
+                // reach the server through its unix socket, at the same 127.0.0.1 port.
+                await link.RelayMysqlAsync(donor.Port, donor.SocketPath, ct);
+                var (agent, http, backupPort) = agents.Serve(
+                    0,
+                    donor.Port,
+                    donor.DataDir,
+                    donor.RootPassword,
+                    donor.Port,
+                    link.IsEmulated ? link : null
                 );
-                if (link.IsEmulated)
-                {
-                    // The link's real rate before anything else: the figure every clone is held against.
-                    var rawSeconds = await throughput.RawLinkAsync(work.NewPath("raw"), ct);
-                    log.WriteLine(
-                        $"  raw link check: {donorBytes / 1e6 / rawSeconds:F0} MB/s ({donorBytes / 1e6 / rawSeconds * 8 / 1000:F2} Gbit/s) over {link.Name}"
-                    );
-                }
-
-                log.WriteLine(
-                    $"\n== clone throughput over {link.Name} ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each, in turns)"
+                // The same donor behind a second agent whose backup port serves HTTPS only: the TLS clone
+                // runs in the same turns as the plain ones.
+                using var ca = TestCertificateAuthority.Create("mysql-agent bench CA");
+                using var donorCertificate = ca.Issue(["mysql-0.mysql"]);
+                var donorTls = ca.Write(work.NewPath("tls-donor"), donorCertificate);
+                var (tlsAgent, _, tlsBackupPort) = agents.Serve(
+                    0,
+                    donor.Port,
+                    donor.DataDir,
+                    donor.RootPassword,
+                    donor.Port,
+                    link.IsEmulated ? link : null,
+                    donorTls.Arguments
                 );
-                try
+                await using var tlsAgentScope = tlsAgent;
+                await using (agent)
                 {
-                    all.AddRange(await throughput.RunAsync(ct));
-                }
-                finally
-                {
-                    var memory = throughput.Memory;
-                    streaming = streaming is null
-                        ? memory
-                        : memory with
-                        {
-                            DonorPeakRssSampledBytes = Math.Max(
-                                memory.DonorPeakRssSampledBytes,
-                                streaming.DonorPeakRssSampledBytes
-                            ),
-                            ClonePeakRssSampledBytes = Math.Max(
-                                memory.ClonePeakRssSampledBytes,
-                                streaming.ClonePeakRssSampledBytes
-                            ),
-                            DonorPeakVmHwmBytes = Math.Max(
-                                memory.DonorPeakVmHwmBytes ?? 0,
-                                streaming.DonorPeakVmHwmBytes ?? 0
-                            ),
-                        };
-                    clone = all;
+                    if (link.IsEmulated)
+                    {
+                        await Link.WaitListeningAsync(agent, backupPort, ct);
+                    }
+                    else
+                    {
+                        await Agents.WaitForHealthzAsync(agent, http, TimeSpan.FromSeconds(60), ct);
+                    }
+
+                    await Link.WaitListeningAsync(tlsAgent, tlsBackupPort, ct);
+
+                    await Agents.WaitForPrimaryUsersAsync(donor, agent, ct);
+                    if (idle is null)
+                    {
+                        idle = await AgentFootprint.MeasureIdleAsync(agent, ct);
+                        log.WriteLine(
+                            $"  idle after {idle.AfterSeconds:F0} s: RSS {Goals.Mb(idle.RssBytes)}, CPU {idle.IdleCpuPercent:F2} % over {idle.IdleWindowSeconds:F0} s"
+                        );
+                    }
+
+                    // The datadir as the clones see it (binlogs and all), after the agent's own users were created.
+                    donorBytes = Stats.DirectoryBytes(donor.DataDir);
+                    var throughput = new CloneThroughput(
+                        options,
+                        work,
+                        agents,
+                        donor,
+                        agent,
+                        backupPort,
+                        donorBytes,
+                        log,
+                        link,
+                        new CloneThroughput.TlsDonor(
+                            tlsBackupPort,
+                            ["--tls-ca-file", donorTls.CaFile]
+                        )
+                    );
+                    if (link.IsEmulated)
+                    {
+                        // The link's real rate before anything else: the figure every clone is held against.
+                        var rawSeconds = await throughput.RawLinkAsync(work.NewPath("raw"), ct);
+                        log.WriteLine(
+                            $"  raw link check: {donorBytes / 1e6 / rawSeconds:F0} MB/s ({donorBytes / 1e6 / rawSeconds * 8 / 1000:F2} Gbit/s) over {link.Name}"
+                        );
+                    }
+
+                    log.WriteLine(
+                        $"\n== clone throughput over {link.Name} ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each, in turns)"
+                    );
+                    try
+                    {
+                        all.AddRange(await throughput.RunAsync(ct));
+                    }
+                    finally
+                    {
+                        var memory = throughput.Memory;
+                        streaming = streaming is null
+                            ? memory
+                            : memory with
+                            {
+                                DonorPeakRssSampledBytes = Math.Max(
+                                    memory.DonorPeakRssSampledBytes,
+                                    streaming.DonorPeakRssSampledBytes
+                                ),
+                                ClonePeakRssSampledBytes = Math.Max(
+                                    memory.ClonePeakRssSampledBytes,
+                                    streaming.ClonePeakRssSampledBytes
+                                ),
+                                DonorPeakVmHwmBytes = Math.Max(
+                                    memory.DonorPeakVmHwmBytes ?? 0,
+                                    streaming.DonorPeakVmHwmBytes ?? 0
+                                ),
+                            };
+                        clone = all;
+                    }
                 }
             }
         }
-    }
-);
+    );
+}
 
-if (!options.CloneOnly)
+if (!options.CloneOnly && !options.Failover)
 {
     await Section(
         "time to replication running, from mysqld's first answer",
@@ -245,7 +253,20 @@ if (!options.CloneOnly)
     );
 }
 
+if (options.Failover)
+{
+    await Section(
+        $"failover on the local set: {options.FailoverRuns} runs, each a fresh 'mysql-local up --failover', a switchover, then the primary frozen",
+        async () => failover = await new FailoverBench(options, work, log).RunAsync(ct)
+    );
+}
+
 var goals = Goals.Check(clone, streaming, replication, init, idle, startup);
+if (failover is not null)
+{
+    goals.AddRange(FailoverGoals.Check(failover));
+}
+
 var results = new BenchResults(
     "1",
     options.Quick,
@@ -263,6 +284,7 @@ var results = new BenchResults(
     init,
     idle,
     startup,
+    failover,
     goals,
     errors
 );
@@ -270,21 +292,33 @@ var results = new BenchResults(
 log.WriteLine(
     $"\n== results: agent published as {options.AgentBuild} ({Goals.Mb(results.AgentBinaryBytes)}); load average {machine.LoadAverageBefore} before, {results.Machine.LoadAverageAfter} after{(options.Quick ? "; --quick" : "")}"
 );
-Goals.PrintTable(log, goals);
+if (goals.Count > 0)
+{
+    Goals.PrintTable(log, goals);
+}
+
 CloneTable.Print(log, clone, results.Machine);
-log.WriteLine("\nWhat each clone figure includes:");
-foreach (var c in clone)
+if (failover is not null)
 {
-    log.WriteLine($"  {c.Method}: {c.Includes}");
+    FailoverGoals.PrintTable(log, failover);
 }
 
-foreach (var r in replication)
+if (!options.Failover)
 {
-    log.WriteLine($"  replication, {r.Method}: {r.Includes}");
-}
+    log.WriteLine("\nWhat each clone figure includes:");
+    foreach (var c in clone)
+    {
+        log.WriteLine($"  {c.Method}: {c.Includes}");
+    }
 
-log.WriteLine($"  mysql-init: {InitTiming.Includes}");
-log.WriteLine($"  {results.MbDefinition}");
+    foreach (var r in replication)
+    {
+        log.WriteLine($"  replication, {r.Method}: {r.Includes}");
+    }
+
+    log.WriteLine($"  mysql-init: {InitTiming.Includes}");
+    log.WriteLine($"  {results.MbDefinition}");
+}
 
 var output = Path.GetFullPath(options.Output);
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);

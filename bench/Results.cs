@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MysqlBench.Failover;
 
 namespace MysqlBench;
 
@@ -25,12 +26,14 @@ internal sealed record BenchResults(
     InitResult? Init,
     IdleFootprint? Idle,
     StartupResult? Startup,
+    FailoverResult? Failover,
     IReadOnlyList<GoalCheck> Goals,
     IReadOnlyList<string> Errors
 );
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase
 )]
 [JsonSerializable(typeof(BenchResults))]

@@ -1,0 +1,86 @@
+namespace MysqlBench.Failover;
+
+/// <summary>Issue 15's goals for the failover figures, and the table of them.</summary>
+internal static class FailoverGoals
+{
+    public const double FailoverMedianSeconds = 20;
+    public const double FailoverWorstSeconds = 30;
+    public const double SwitchoverPauseMedianSeconds = 2;
+
+    public static List<GoalCheck> Check(FailoverResult r)
+    {
+        var failover = r.FailoverSeconds;
+        var pause = r.SwitchoverPauseSeconds;
+        var measured = r.Runs.Count(x => x.Error is null);
+        return
+        [
+            new(
+                "failover time, median",
+                $"{Goals.F(failover.Median, 1)} s",
+                $"<= {Goals.F(FailoverMedianSeconds, 0)} s",
+                failover.Runs > 0 ? failover.Median <= FailoverMedianSeconds : null,
+                $"of {failover.Runs} runs; best {Goals.F(failover.Best, 1)} s; freeze to first acknowledged write through mysql-primary"
+            ),
+            new(
+                "failover time, worst",
+                $"{Goals.F(failover.Worst, 1)} s",
+                $"<= {Goals.F(FailoverWorstSeconds, 0)} s",
+                failover.Runs > 0 ? failover.Worst <= FailoverWorstSeconds : null,
+                $"of {failover.Runs} runs"
+            ),
+            new(
+                "switchover write pause, median",
+                $"{Goals.F(pause.Median, 2)} s",
+                $"<= {Goals.F(SwitchoverPauseMedianSeconds, 0)} s",
+                pause.Runs > 0 ? pause.Median <= SwitchoverPauseMedianSeconds : null,
+                $"of {pause.Runs} runs; worst {Goals.F(pause.Worst, 2)} s, best {Goals.F(pause.Best, 2)} s"
+            ),
+            new(
+                "acknowledged writes lost",
+                r.LostWrites.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "0",
+                measured > 0 ? r.LostWrites == 0 : null,
+                $"{r.Runs.Sum(x => x.Acknowledged)} acknowledged in {measured} complete runs"
+            ),
+            new(
+                "samples with two writable pods",
+                r.TwoWritableSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "0",
+                measured > 0 ? r.TwoWritableSamples == 0 : null,
+                $"of {r.Samples}; {r.Runs.Sum(x => x.TwoWritableAfterThaw)} of them after the thaw; {r.SamplesWithSilentPod} with a silent (frozen) pod, not counted writable; counting its last answer: {r.TwoWritableCountingSilent}"
+            ),
+        ];
+    }
+
+    /// <summary>Per figure: median, worst, best of the runs, beside its goal.</summary>
+    public static void PrintTable(TextWriter log, FailoverResult r)
+    {
+        log.WriteLine(
+            $"\nFailover figures, {r.Runs.Count(x => x.Error is null)} of {r.RunsAsked} runs complete; {r.Timings}; load average {r.LoadAverageBefore} at start, {r.LoadAverageAfter} at end:\n"
+        );
+        log.WriteLine("| figure | median | worst | best | goal |");
+        log.WriteLine("|---|---|---|---|---|");
+        log.WriteLine(
+            $"| failover time (freeze to first acknowledged write) | {S(r.FailoverSeconds.Median)} | {S(r.FailoverSeconds.Worst)} | {S(r.FailoverSeconds.Best)} | median <= {Goals.F(FailoverMedianSeconds, 0)} s, worst <= {Goals.F(FailoverWorstSeconds, 0)} s |"
+        );
+        log.WriteLine(
+            $"| switchover write pause | {S(r.SwitchoverPauseSeconds.Median)} | {S(r.SwitchoverPauseSeconds.Worst)} | {S(r.SwitchoverPauseSeconds.Best)} | median <= {Goals.F(SwitchoverPauseMedianSeconds, 0)} s |"
+        );
+        log.WriteLine($"| acknowledged writes lost | {r.LostWrites} in all runs | | | 0 |");
+        log.WriteLine(
+            $"| samples with two writable pods | {r.TwoWritableSamples} of {r.Samples} ({r.Runs.Sum(x => x.TwoWritableAfterThaw)} after the thaw) | | | 0 |"
+        );
+        log.WriteLine(
+            $"\n  silent pods: {r.SamplesWithSilentPod} samples had a pod that had not answered for over {WritableSampler.Fresh.TotalSeconds:0} s (frozen); it is not counted writable (a stopped server commits nothing); counting its last answer instead, {r.TwoWritableCountingSilent} samples show two writable pods"
+        );
+        foreach (var run in r.Runs.Where(x => x.Error is not null))
+        {
+            log.WriteLine($"  run {run.Run} failed: {run.Error}");
+        }
+
+        log.WriteLine($"  how: {r.Method}");
+    }
+
+    private static string S(double seconds) =>
+        double.IsNaN(seconds) ? "-" : $"{Goals.F(seconds, 2)} s";
+}

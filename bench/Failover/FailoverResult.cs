@@ -1,0 +1,18 @@
+namespace MysqlBench.Failover;
+
+/// <summary>The failover figures of <c>./dev bench --failover</c>, as written to the bench JSON.</summary>
+internal sealed record FailoverResult(
+    int RunsAsked,
+    string Timings,
+    string Method,
+    string LoadAverageBefore,
+    string LoadAverageAfter,
+    FigureSummary FailoverSeconds,
+    FigureSummary SwitchoverPauseSeconds,
+    int LostWrites,
+    int Samples,
+    int TwoWritableSamples,
+    int SamplesWithSilentPod,
+    int TwoWritableCountingSilent,
+    IReadOnlyList<FailoverRun> Runs
+);
