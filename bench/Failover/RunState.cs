@@ -18,6 +18,7 @@ internal sealed class RunState(int run, double upSeconds)
     public string OldPrimary { get; set; } = "not checked";
     public int Samples { get; set; }
     public int TwoWritable { get; set; }
+    public int TwoAcknowledging { get; set; }
     public int TwoWritableAfterThaw { get; set; }
     public int SamplesWithSilentPod { get; set; }
     public int TwoWritableCountingSilent { get; set; }
@@ -42,6 +43,7 @@ internal sealed class RunState(int run, double upSeconds)
             OldPrimary,
             Samples,
             TwoWritable,
+            TwoAcknowledging,
             TwoWritableAfterThaw,
             SamplesWithSilentPod,
             TwoWritableCountingSilent,
