@@ -22,10 +22,13 @@ public static class CandidateRules
             reasons.Add("it has errant transactions");
         }
 
-        if (candidate.FollowedTerm != lease.Term)
+        var required = LastPrimaryTerm(lease);
+        if (candidate.FollowedTerm < required || candidate.FollowedTerm > lease.Term)
         {
             reasons.Add(
-                $"it followed term {candidate.FollowedTerm}, the current term is {lease.Term}"
+                required == lease.Term
+                    ? $"it followed term {candidate.FollowedTerm}, the current term is {lease.Term}"
+                    : $"it followed term {candidate.FollowedTerm}, the last primary's term is {required}"
             );
         }
 
@@ -105,6 +108,12 @@ public static class CandidateRules
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(peers);
         ArgumentNullException.ThrowIfNull(lease);
+        if (self.Progress is null)
+        {
+            // Its own mysqld does not answer: nothing to compare; the holder's start timeout decides.
+            return null;
+        }
+
         var best = self;
         foreach (var peer in peers.Where(p => p.Name != self.Name))
         {
@@ -121,6 +130,17 @@ public static class CandidateRules
         }
 
         return ReferenceEquals(best, self) ? null : best;
+    }
+
+    /// <summary>
+    /// The term whose primary a candidate must have followed: the current one, unless its holder
+    /// never promoted (no fork point recorded: it was lost between winning and promoting, and
+    /// nobody could follow it); then the latest term that had a primary.
+    /// </summary>
+    private static long LastPrimaryTerm(LeaseRecord lease)
+    {
+        var promoted = lease.History.Where(h => h.Term <= lease.Term).Select(h => h.Term).ToList();
+        return promoted.Count == 0 || promoted.Contains(lease.Term) ? lease.Term : promoted.Max();
     }
 
     private static bool Preferred(CandidateStatus a, CandidateStatus b) =>

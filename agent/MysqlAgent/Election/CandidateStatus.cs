@@ -18,4 +18,12 @@ public sealed record CandidateStatus(
     long FollowedTerm,
     GtidProgress? Progress,
     int Priority = 1
-);
+)
+{
+    /// <summary>
+    /// What it has applied, without its relay log: a switchover target has caught up only when this
+    /// holds the primary's position (a received but unapplied transaction would hold its promotion
+    /// back with writes paused). Null when unknown.
+    /// </summary>
+    public GtidProgress? Applied { get; init; }
+}

@@ -117,7 +117,7 @@ public sealed partial class ElectionService
         }
     }
 
-    /// <summary>Asks the target's /status until its position holds <paramref name="own"/>.</summary>
+    /// <summary>Asks the target's /status until what it has applied holds <paramref name="own"/>.</summary>
     private async Task<bool> CatchUpAsync(
         CandidateStatus target,
         GtidProgress own,
@@ -145,7 +145,7 @@ public sealed partial class ElectionService
                         var answer = await _peers
                             .ReadAsync([target.Ordinal], ct)
                             .ConfigureAwait(false);
-                        return answer is [{ Progress: { } progress }] && progress.Contains(own);
+                        return answer is [{ Applied: { } applied }] && applied.Contains(own);
                     },
                     cancellationToken
                 )

@@ -60,6 +60,7 @@ public sealed partial class ElectionService : BackgroundService
     private long _heldTerm;
     private long _followedTerm;
     private long _acquiredTerm;
+    private long _promotedTerm;
     private long _failoverCountedTerm;
     private bool _handedToMe;
     private SwitchoverRequest? _switchoverSeen;
@@ -347,10 +348,12 @@ public sealed partial class ElectionService : BackgroundService
                 && lease.History.Any(h => h.Term == lease.Term - 1);
         }
 
-        // Only a race winner hands over: a created or resumed Lease has no more advanced replica.
+        // Only a race winner that has not promoted in this term hands over: a created or resumed
+        // Lease has no more advanced replica, and after its promotion the peers follow it.
         if (
             !_promoted
             && _acquiredTerm == lease.Term
+            && _promotedTerm != lease.Term
             && CandidateRules.BetterPeer(self, peers, lease) is { } better
         )
         {
@@ -446,6 +449,7 @@ public sealed partial class ElectionService : BackgroundService
         }
 
         SetPromoted(true);
+        _promotedTerm = lease.Term;
         _followedTerm = lease.Term;
         if (_acquiredTerm == lease.Term && !_handedToMe && _failoverCountedTerm != lease.Term)
         {

@@ -190,12 +190,15 @@ public static class CandidateReports
             document.MysqldUp,
             document.Errant,
             document.FollowedTerm,
-            Progress(document),
+            Progress(document, document.Received ?? ""),
             document.Priority
-        );
+        )
+        {
+            Applied = Progress(document, ""),
+        };
     }
 
-    private static GtidProgress? Progress(CandidateDocument document)
+    private static GtidProgress? Progress(CandidateDocument document, string received)
     {
         if (!document.MysqldUp || document.Executed is null)
         {
@@ -207,13 +210,13 @@ public static class CandidateReports
             case "mariadb":
                 return
                     MariaDbGtidPosition.TryParse(document.Executed, out var current, out _)
-                    && MariaDbGtidPosition.TryParse(document.Received ?? "", out var io, out _)
+                    && MariaDbGtidPosition.TryParse(received, out var io, out _)
                     ? GtidProgress.MariaDb(current!, io!)
                     : null;
             case "mysql":
                 return
                     MysqlGtidSet.TryParse(document.Executed, out var executed, out _)
-                    && MysqlGtidSet.TryParse(document.Received ?? "", out var retrieved, out _)
+                    && MysqlGtidSet.TryParse(received, out var retrieved, out _)
                     ? GtidProgress.MySql(executed!, retrieved!)
                     : null;
             default:

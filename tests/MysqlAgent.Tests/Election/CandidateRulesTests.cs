@@ -188,4 +188,71 @@ public sealed class CandidateRulesTests
         );
         Assert.Null(CandidateRules.BetterPeer(Pods.Status(1, 14), [Pods.Status(2, 14)], won));
     }
+
+    [Fact]
+    public void A_holder_lost_before_it_promoted_leaves_the_followers_of_the_last_primary_eligible()
+    {
+        TermStart[] history = [new(1, "mysql-0", "0-100-10")];
+        // mysql-1 won term 2 and was lost while applying its relay log: no fork point for term 2.
+        var unpromoted = Term1 with
+        {
+            Holder = "mysql-1",
+            Term = 2,
+            History = history,
+        };
+
+        Assert.Empty(CandidateRules.Ineligibility(Pods.Status(2, followedTerm: 1), unpromoted));
+        Assert.True(
+            CandidateRules.ShouldRace(Pods.Status(2, followedTerm: 1), [], unpromoted).Race
+        );
+
+        // Once term 2 had a primary, only its followers qualify.
+        var promoted = unpromoted with
+        {
+            History = [.. history, new(2, "mysql-1", "0-100-12")],
+        };
+        Assert.Equal(
+            ["it followed term 1, the current term is 2"],
+            CandidateRules.Ineligibility(Pods.Status(2, followedTerm: 1), promoted)
+        );
+        Assert.Equal(
+            ["it followed term 1, the last primary's term is 2"],
+            CandidateRules.Ineligibility(
+                Pods.Status(2, followedTerm: 1),
+                promoted with
+                {
+                    Term = 3,
+                }
+            )
+        );
+    }
+
+    [Fact]
+    public void A_winner_whose_own_mysqld_is_down_has_no_better_peer_to_name()
+    {
+        var won = Term1 with { Holder = "mysql-1", Term = 2 };
+        var down = Pods.Status(1, up: false) with { Progress = null };
+
+        Assert.Null(CandidateRules.BetterPeer(down, [Pods.Status(2, 14)], won));
+    }
+
+    [Fact]
+    public void A_report_says_apart_what_is_applied_and_what_is_only_received()
+    {
+        var status = CandidateReports.ToStatus(
+            "mysql-2",
+            2,
+            new MysqlAgent.Health.CandidateDocument
+            {
+                MysqldUp = true,
+                FollowedTerm = 1,
+                Flavor = "mariadb",
+                Executed = "0-100-10",
+                Received = "0-100-14",
+            }
+        );
+
+        Assert.Equal(ProgressOrder.Same, GtidProgress.Compare(status.Progress!, Maria("0-100-14")));
+        Assert.Equal(ProgressOrder.Same, GtidProgress.Compare(status.Applied!, Maria("0-100-10")));
+    }
 }
