@@ -43,6 +43,9 @@ public sealed class WritableSampler : IAsyncDisposable
         }
     }
 
+    /// <summary>The sampler's clock, the one <see cref="Sample.At"/> is on.</summary>
+    public TimeSpan Now => _clock.Elapsed;
+
     public IReadOnlyList<Sample> TwoWritable => Samples.Where(s => s.Writable.Count > 1).ToList();
 
     public static WritableSampler Start(LocalSet set, int pods)
