@@ -42,9 +42,7 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
         await writer.WaitForMoreAsync(100);
 
         await set.MustRunAsync("heal", "mysql-0");
-        await writer.WaitForMoreAsync(100);
-        var acknowledged = await run.StopWritingAsync();
-        await run.AssertOnPodsAsync(acknowledged, OthersThan(0));
+        var acknowledged = await run.FinishWritingAsync(OthersThan(0));
         await run.RejoinedOrErrantAsync(0, acknowledged);
         Assert.True(await run.ReadOnlyAsync(0), "the healed old primary is read-only");
         Assert.Equal(next, set.LeaseFromFile());
@@ -72,10 +70,9 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
             $"mysql-0 cut off from the Lease store for {(writer.Now - isolatedAt).TotalSeconds:0.0} s"
         );
 
-        await writer.WaitForMoreAsync(200);
+        await writer.WaitForMoreAsync(100);
         Assert.False(await run.ReadOnlyAsync(0), "mysql-0 is still the writable primary");
-        var acknowledged = await run.StopWritingAsync();
-        await run.AssertOnPodsAsync(acknowledged, [0, 1, 2]);
+        await run.FinishWritingAsync([0, 1, 2]);
         var lease = set.LeaseFromFile()!;
         Assert.Equal(("mysql-0", run.First.Term), (lease.Holder, lease.Term));
         output.WriteLine(
@@ -101,6 +98,12 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
             output.WriteLine(
                 $"switchover to the lagging mysql-2 ended after {(writer.Now - asked).TotalSeconds:0.0} s with exit code {switchover.ExitCode}"
             );
+            if (switchover.ExitCode == 0)
+            {
+                // The evidence of the agents' side before the case fails.
+                await set.DumpLogsAsync();
+            }
+
             Assert.NotEqual(0, switchover.ExitCode);
             Assert.Contains(
                 switchover.StandardError.Split('\n'),
@@ -119,11 +122,9 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
             output.WriteLine(
                 $"write pause of the failed switchover: {writer.LongestPause(asked, resumed.At).TotalMilliseconds:0} ms"
             );
-            await writer.WaitForMoreAsync(100);
         }
 
-        var acknowledged = await run.StopWritingAsync();
-        await run.AssertOnPodsAsync(acknowledged, [0, 1, 2]);
+        await run.FinishWritingAsync([0, 1, 2]);
         Assert.Equal(run.First, set.LeaseFromFile());
 
         Assert.Empty(await run.StopSamplingAsync());
@@ -143,25 +144,20 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
         }
 
         await writer.WaitForMoreAsync(200);
-        await set.MustRunAsync("freeze", "mysql-0");
-        var frozenAt = writer.Now;
-        var next = await run.WaitForNewPrimaryAsync(run.First);
-        var (_, resumed) = await writer.OutageAfterAsync(frozenAt);
-        output.WriteLine(
-            $"failover: {next.Holder} in term {next.Term}; writes came back {(resumed.At - frozenAt).TotalSeconds:0.0} s after the freeze"
+        var (next, _) = await run.FailOverAsync(
+            run.First,
+            "mysql-0 frozen with mysql-1 behind",
+            () => set.MustRunAsync("freeze", "mysql-0")
         );
         Assert.Equal("mysql-2", next.Holder);
-        await writer.WaitForMoreAsync(100);
-        var acknowledged = await run.StopWritingAsync();
-        await run.AssertOnPodsAsync(acknowledged, [2, 1]);
+        var acknowledged = await run.FinishWritingAsync([2, 1]);
 
         await set.MustRunAsync("thaw", "mysql-0");
         await run.RejoinedOrErrantAsync(0, acknowledged);
         Assert.True(await run.ReadOnlyAsync(0));
         Assert.Equal(next, set.LeaseFromFile());
 
-        await run.StopSamplingAsync();
-        AssertNeverTwoWritableBesides(run, frozen: 0);
+        await AssertNeverTwoWritableBesidesAsync(run, frozen: 0);
     }
 
     [Fact(Timeout = Patient)]
@@ -206,9 +202,7 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
                 $"failover: {next.Holder} in term {next.Term}; writes came back {(resumed.At - lostAt).TotalSeconds:0.0} s after the winner froze"
             );
             Assert.Equal($"mysql-{other}", next.Holder);
-            await writer.WaitForMoreAsync(100);
-            var acknowledged = await run.StopWritingAsync();
-            await run.AssertOnPodsAsync(acknowledged, [other]);
+            await run.FinishWritingAsync([other]);
             Assert.Equal(
                 [other],
                 (await run.WritableNowAsync()).Where(o => o == other || o == winner.HolderOrdinal)
@@ -222,8 +216,7 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
             }
         }
 
-        await run.StopSamplingAsync();
-        AssertNeverTwoWritableBesides(run, frozen: 0);
+        await AssertNeverTwoWritableBesidesAsync(run, frozen: 0);
     }
 
     [Fact(Timeout = Patient)]
@@ -240,13 +233,11 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
             // The primary's mysqld goes down and stays down until a replica has taken over.
             var old = current.HolderOrdinal;
             var blocker = run.KeepMysqldDown(current.Holder);
-            var mysqld = (await set.PodAsync(current.Holder)).Pid("mysql")!.Value;
-            Processes.Kill9(mysqld);
-            var killedAt = writer.Now;
-            var next = await run.WaitForNewPrimaryAsync(current);
-            var (_, resumed) = await writer.OutageAfterAsync(killedAt);
-            output.WriteLine(
-                $"round {round}: killed {current.Holder}'s mysqld; {next.Holder} holds term {next.Term}; writes came back {(resumed.At - killedAt).TotalSeconds:0.0} s after the kill"
+            var (next, _) = await run.FailOverAsync(
+                current,
+                $"round {round}: {current.Holder}'s mysqld killed, kept down",
+                async () =>
+                    Processes.Kill9((await set.PodAsync(current.Holder)).Pid("mysql")!.Value)
             );
             Assert.Equal(current.Term + 1, next.Term);
             await writer.WaitForMoreAsync(100);
@@ -284,10 +275,11 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
 
     /// <summary>
     /// A frozen pod answers nothing, so its last answer (writable) stands in the samples until it
-    /// is thawed; apart from it, no sample may show two writable pods.
+    /// is thawed; apart from it, no sample may show two writable pods. Stops the sampler.
     /// </summary>
-    private void AssertNeverTwoWritableBesides(FailoverRun run, int frozen)
+    private async Task AssertNeverTwoWritableBesidesAsync(FailoverRun run, int frozen)
     {
+        await run.StopSamplingAsync();
         var others = run
             .Sampler.Samples.Where(s => s.Writable.Count(o => o != frozen) > 1)
             .ToList();

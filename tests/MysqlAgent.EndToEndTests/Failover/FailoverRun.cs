@@ -10,35 +10,26 @@ namespace MysqlAgent.EndToEndTests.Failover;
 /// <see cref="PrimaryWriter"/> through mysql-primary with 100 writes acknowledged. Disposing stops
 /// the writer and the sampler, then takes the set down. The checks the cases share are here too.
 /// </summary>
-public sealed class FailoverRun : IAsyncDisposable
+public sealed class FailoverRun(
+    ITestOutputHelper output,
+    LocalSet set,
+    LeaseView first,
+    WritableSampler sampler,
+    PrimaryWriter writer
+) : IAsyncDisposable
 {
     public const int Pods = 3;
 
-    private readonly ITestOutputHelper _output;
+    private readonly ITestOutputHelper _output = output;
 
-    private FailoverRun(
-        ITestOutputHelper output,
-        LocalSet set,
-        LeaseView first,
-        WritableSampler sampler,
-        PrimaryWriter writer
-    )
-    {
-        _output = output;
-        Set = set;
-        First = first;
-        Sampler = sampler;
-        Writer = writer;
-    }
-
-    public LocalSet Set { get; }
+    public LocalSet Set { get; } = set;
 
     /// <summary>The Lease once mysql-0 held it, before any fault.</summary>
-    public LeaseView First { get; }
+    public LeaseView First { get; } = first;
 
-    public WritableSampler Sampler { get; }
+    public WritableSampler Sampler { get; } = sampler;
 
-    public PrimaryWriter Writer { get; }
+    public PrimaryWriter Writer { get; } = writer;
 
     public static async Task<FailoverRun> StartAsync(ITestOutputHelper output, int writes = 100)
     {
@@ -105,6 +96,36 @@ public sealed class FailoverRun : IAsyncDisposable
             $"a pod other than {old.Holder} holds the Lease in a term after {old.Term}",
             l => l.Term > old.Term && l.Holder is { Length: > 0 } h && h != old.Holder
         );
+
+    /// <summary>
+    /// Puts a fault on the primary (<paramref name="apply"/>), then waits for another pod to hold
+    /// the Lease in a later term and for writes through mysql-primary to fail and come back;
+    /// prints the times. Returns the new Lease and when (on the writer's clock) the fault began.
+    /// </summary>
+    public async Task<(LeaseView Next, TimeSpan FaultAt)> FailOverAsync(
+        LeaseView from,
+        string fault,
+        Func<Task> apply
+    )
+    {
+        await apply();
+        var at = Writer.Now;
+        var next = await WaitForNewPrimaryAsync(from);
+        var (failed, resumed) = await Writer.OutageAfterAsync(at);
+        _output.WriteLine(
+            $"{fault}: {next.Holder} holds term {next.Term}; writes failed from {(failed - at).TotalSeconds:0.0} s after it and came back {(resumed.At - at).TotalSeconds:0.0} s after it"
+        );
+        return (next, at);
+    }
+
+    /// <summary>Waits for 100 more acknowledged writes, stops the writer and checks every acknowledged write is on each of <paramref name="ordinals"/>; returns them.</summary>
+    public async Task<IReadOnlyList<long>> FinishWritingAsync(IReadOnlyList<int> ordinals)
+    {
+        await Writer.WaitForMoreAsync(100);
+        var acknowledged = await StopWritingAsync();
+        await AssertOnPodsAsync(acknowledged, ordinals);
+        return acknowledged;
+    }
 
     /// <summary>Each restart of the pod's mysqld fails at once, on an option it does not know, until the file goes.</summary>
     public string KeepMysqldDown(string pod)

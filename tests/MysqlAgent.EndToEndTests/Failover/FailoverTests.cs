@@ -23,21 +23,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         // Kept down as a broken config keeps a pod in CrashLoopBackOff: each restart fails at once.
         var blocker = run.KeepMysqldDown("mysql-0");
-        var mysqld = (await set.PodAsync("mysql-0")).Pid("mysql")!.Value;
-        Processes.Kill9(mysqld);
-        var killedAt = writer.Now;
-        output.WriteLine(
-            $"killed mysql-0's mysqld {mysqld} at {killedAt.TotalSeconds:0.0} s; it stays down"
+        var (next, _) = await run.FailOverAsync(
+            run.First,
+            "mysql-0's mysqld killed, kept down",
+            async () => Processes.Kill9((await set.PodAsync("mysql-0")).Pid("mysql")!.Value)
         );
-
-        var next = await run.WaitForNewPrimaryAsync(run.First);
-        var (failed, resumed) = await writer.OutageAfterAsync(killedAt);
-        output.WriteLine(
-            $"failover: {next.Holder} in term {next.Term}; writes failed from {(failed - killedAt).TotalSeconds:0.0} s after the kill and came back {(resumed.At - killedAt).TotalSeconds:0.0} s after it"
-        );
-        await writer.WaitForMoreAsync(100);
-        var acknowledged = await run.StopWritingAsync();
-        await run.AssertOnPodsAsync(acknowledged, [1, 2]);
+        var acknowledged = await run.FinishWritingAsync([1, 2]);
 
         // Back with its old data: it must follow the new primary and catch up, read-only.
         File.Delete(blocker);
@@ -56,12 +47,11 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await using var run = await FailoverRun.StartAsync(output);
         var (set, writer) = (run.Set, run.Writer);
 
-        await set.MustRunAsync("freeze", "mysql-0");
-        var frozenAt = writer.Now;
-        var next = await run.WaitForNewPrimaryAsync(run.First);
-        var (_, resumed) = await writer.OutageAfterAsync(frozenAt);
-        output.WriteLine(
-            $"failover: {next.Holder} in term {next.Term}; writes came back {(resumed.At - frozenAt).TotalSeconds:0.0} s after the freeze (the writer gives up on a silent server after 5 s)"
+        // The writer gives up on a silent server after 5 s.
+        var (next, _) = await run.FailOverAsync(
+            run.First,
+            "mysql-0 frozen",
+            () => set.MustRunAsync("freeze", "mysql-0")
         );
         await writer.WaitForMoreAsync(100);
 
@@ -71,9 +61,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         output.WriteLine(
             $"mysql-0 read-only {(writer.Now - thawedAt).TotalSeconds:0.0} s after the thaw (or sooner)"
         );
-        await writer.WaitForMoreAsync(100);
-        var acknowledged = await run.StopWritingAsync();
-        await run.AssertOnPodsAsync(acknowledged, [1, 2]);
+        var acknowledged = await run.FinishWritingAsync([1, 2]);
 
         // It rejoins as a replica of the new primary, or its agent says its GTIDs are errant.
         await run.RejoinedOrErrantAsync(0, acknowledged);
@@ -102,9 +90,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             $"writes failed from {(failed - killedAt).TotalSeconds:0.0} s after the kill and came back {(resumed.At - killedAt).TotalSeconds:0.0} s after it"
         );
         Assert.True((await set.PodAsync("mysql-0")).Restarts("mysql") >= 1);
-        await writer.WaitForMoreAsync(100);
-        var acknowledged = await run.StopWritingAsync();
-        await run.AssertOnPodsAsync(acknowledged, [0, 1, 2]);
+        await run.FinishWritingAsync([0, 1, 2]);
 
         Assert.Equal(run.First, set.LeaseFromFile());
         Assert.Empty(await run.StopSamplingAsync());
@@ -132,9 +118,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 $"switchover to {next.Holder} in term {next.Term}: write pause {pause.TotalMilliseconds:0} ms (longest gap between acknowledged writes from the request until writes came back); {(done - asked).TotalSeconds:0.0} s until the Lease moved"
             )
         );
-        await writer.WaitForMoreAsync(100);
-        var acknowledged = await run.StopWritingAsync();
-        await run.AssertOnPodsAsync(acknowledged, [0, 1, 2]);
+        await run.FinishWritingAsync([0, 1, 2]);
         Assert.True(await run.ReadOnlyAsync(0), "the old primary is read-only");
 
         Assert.Empty(await run.StopSamplingAsync());
