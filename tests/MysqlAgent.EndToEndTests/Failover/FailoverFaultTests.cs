@@ -30,10 +30,12 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
             "the isolated mysql-0 turns itself read-only",
             () => run.ReadOnlyAsync(0)
         );
-        var fencedAt = run.Sampler.Now;
         output.WriteLine(
             $"mysql-0 read-only {(writer.Now - isolatedAt).TotalSeconds:0.0} s after the cut (or sooner)"
         );
+
+        // From the sampler's first answer asked after this, mysql-0 must never be writable again.
+        var fresh = await run.Sampler.FreshAnswerAsync(0, run.Sampler.Now);
         var next = await run.WaitForNewPrimaryAsync(run.First);
         var (failed, resumed) = await writer.OutageAfterAsync(isolatedAt);
         output.WriteLine(
@@ -48,7 +50,7 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
         Assert.Equal(next, set.LeaseFromFile());
 
         Assert.Empty(await run.StopSamplingAsync());
-        Assert.DoesNotContain(run.Sampler.Samples, s => s.At > fencedAt && s.Writable.Contains(0));
+        Assert.DoesNotContain(run.Sampler.Samples, s => s.At > fresh && s.Writable.Contains(0));
     }
 
     [Fact(Timeout = Patient)]
