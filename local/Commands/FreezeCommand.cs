@@ -1,6 +1,5 @@
 using System.Globalization;
 using MysqlLocal.Failover;
-using MysqlLocal.State;
 
 namespace MysqlLocal.Commands;
 
@@ -10,48 +9,19 @@ namespace MysqlLocal.Commands;
 /// </summary>
 public static class FreezeCommand
 {
-    public static async Task<int> RunAsync(LocalCommandLine line, TextWriter output)
-    {
-        if (line.Positional is not [var pod])
-        {
-            throw new UsageException(
-                $"{line.Command} needs one pod name, for example '{line.Command} mysql-0'"
-            );
-        }
+    private static readonly PodFault Fault = new(
+        "freeze",
+        NeedsFailover: false,
+        Apply: (store, ordinal, pod) =>
+            $"froze {pod}: SIGSTOP to {Ids(PodFreezer.Freeze(store, ordinal))}; 'thaw {pod}' resumes them",
+        Undo: (store, ordinal, pod) =>
+            PodFreezer.Thaw(store, ordinal) is { Count: > 0 } resumed
+                ? $"thawed {pod}: SIGCONT to {Ids(resumed)}"
+                : $"{pod} had no process to resume"
+    );
 
-        var ordinal = DeletePodCommand.OrdinalOf(pod);
-        var store = new SetStore(line.StatePaths());
-        var desired = store.ReadDesired();
-        if (ordinal >= desired.Replicas)
-        {
-            throw new LocalSetException(
-                $"{pod} is not in the set of {desired.Replicas} pods (see 'status')"
-            );
-        }
-
-        if (line.Command == "freeze")
-        {
-            var stopped = PodFreezer.Freeze(store, ordinal);
-            await output
-                .WriteLineAsync(
-                    $"froze {pod}: SIGSTOP to {Ids(stopped)}; 'thaw {pod}' resumes them"
-                )
-                .ConfigureAwait(false);
-        }
-        else
-        {
-            var resumed = PodFreezer.Thaw(store, ordinal);
-            await output
-                .WriteLineAsync(
-                    resumed.Count == 0
-                        ? $"{pod} had no process to resume"
-                        : $"thawed {pod}: SIGCONT to {Ids(resumed)}"
-                )
-                .ConfigureAwait(false);
-        }
-
-        return 0;
-    }
+    public static Task<int> RunAsync(LocalCommandLine line, TextWriter output) =>
+        PodFaultCommand.RunAsync(line, output, Fault);
 
     private static string Ids(IReadOnlyList<int> pids) =>
         (pids.Count == 1 ? "pid " : "pids ")

@@ -1,5 +1,4 @@
 using MysqlLocal.Failover;
-using MysqlLocal.State;
 
 namespace MysqlLocal.Commands;
 
@@ -10,50 +9,22 @@ namespace MysqlLocal.Commands;
 /// </summary>
 public static class IsolateCommand
 {
-    public static async Task<int> RunAsync(LocalCommandLine line, TextWriter output)
-    {
-        if (line.Positional is not [var pod])
+    private static readonly PodFault Fault = new(
+        "isolate",
+        NeedsFailover: true,
+        Apply: (store, ordinal, pod) =>
         {
-            throw new UsageException(
-                $"{line.Command} needs one pod name, for example '{line.Command} mysql-0'"
-            );
-        }
-
-        var ordinal = DeletePodCommand.OrdinalOf(pod);
-        var store = new SetStore(line.StatePaths());
-        var desired = store.ReadDesired();
-        if (!desired.Failover)
-        {
-            throw new LocalSetException(
-                $"the set in {store.Paths.StateDir} runs without failover, so it has no Lease store to cut {pod} off from: make it with 'up --failover'"
-            );
-        }
-
-        if (ordinal >= desired.Replicas)
-        {
-            throw new LocalSetException(
-                $"{pod} is not in the set of {desired.Replicas} pods (see 'status')"
-            );
-        }
-
-        var paths = store.Paths.Pod(ordinal);
-        if (line.Command == "isolate")
-        {
+            var paths = store.Paths.Pod(ordinal);
             LeaseLinks.Isolate(paths);
-            await output
-                .WriteLineAsync(
-                    $"isolated {pod}: its agent's Lease calls fail ({paths.LeaseLink} points at a link to itself); 'heal {pod}' restores them"
-                )
-                .ConfigureAwait(false);
-        }
-        else
+            return $"isolated {pod}: its agent's Lease calls fail ({paths.LeaseLink} points at a link to itself); 'heal {pod}' restores them";
+        },
+        Undo: (store, ordinal, pod) =>
         {
-            LeaseLinks.Heal(store.Paths, paths);
-            await output
-                .WriteLineAsync($"healed {pod}: its agent reaches the Lease store again")
-                .ConfigureAwait(false);
+            LeaseLinks.Heal(store.Paths, store.Paths.Pod(ordinal));
+            return $"healed {pod}: its agent reaches the Lease store again";
         }
+    );
 
-        return 0;
-    }
+    public static Task<int> RunAsync(LocalCommandLine line, TextWriter output) =>
+        PodFaultCommand.RunAsync(line, output, Fault);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MySqlConnector;
 
 namespace MysqlAgent.EndToEndTests.Harness;
 
@@ -30,10 +29,37 @@ public sealed class PrimaryWriter : IAsyncDisposable
     private readonly List<string> _errors = [];
     private readonly List<TimeSpan> _errorTimes = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly WriteLoop _loop;
     private Task _run = Task.CompletedTask;
-    private long _nextId;
 
-    private PrimaryWriter(LocalSet set) => _set = set;
+    // A write every 10 ms, and after an error a new connection every 100 ms at most; a frozen
+    // primary answers nothing: give up on it after 5 s, as a client's timeout would.
+    private PrimaryWriter(LocalSet set)
+    {
+        _set = set;
+        _loop = new WriteLoop
+        {
+            Connect = token => _set.ConnectPrimaryAsync(Account, token),
+            Acknowledged = id =>
+            {
+                lock (_acknowledged)
+                {
+                    _acknowledged.Add(new Write(id, _clock.Elapsed));
+                }
+            },
+            Failed = e =>
+            {
+                lock (_errors)
+                {
+                    _errors.Add($"{_clock.Elapsed.TotalSeconds:0.00} s: {e.Message}");
+                    _errorTimes.Add(_clock.Elapsed);
+                }
+            },
+            Pace = TimeSpan.FromMilliseconds(10),
+            AfterError = TimeSpan.FromMilliseconds(100),
+            WriteTimeout = TimeSpan.FromSeconds(5),
+        };
+    }
 
     /// <summary>One acknowledged write: its id and when (since the writer started) the COMMIT was acknowledged.</summary>
     public sealed record Write(long Id, TimeSpan At);
@@ -63,7 +89,7 @@ public sealed class PrimaryWriter : IAsyncDisposable
     }
 
     /// <summary>Ids sent, acknowledged or not: every id on a pod must be one of 1..this.</summary>
-    public long Attempted => Interlocked.Read(ref _nextId);
+    public long Attempted => _loop.Attempted;
 
     /// <summary>Creates the table through mysql-primary (once it takes writes) and starts writing.</summary>
     public static async Task<PrimaryWriter> StartAsync(LocalSet set)
@@ -90,7 +116,7 @@ public sealed class PrimaryWriter : IAsyncDisposable
             }
         );
         var writer = new PrimaryWriter(set);
-        writer._run = Task.Run(writer.RunAsync);
+        writer._run = Task.Run(() => writer._loop.RunAsync(writer._stop.Token));
         return writer;
     }
 
@@ -169,69 +195,5 @@ public sealed class PrimaryWriter : IAsyncDisposable
     {
         await StopAsync();
         _stop.Dispose();
-    }
-
-    // Paced by timers, not sleeps: a write every 10 ms, and after an error a new connection every 100 ms at most.
-    private async Task RunAsync()
-    {
-        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-        using var afterError = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        MySqlConnection? connection = null;
-        try
-        {
-            while (await pace.WaitForNextTickAsync(_stop.Token))
-            {
-                var id = Interlocked.Increment(ref _nextId);
-                try
-                {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(
-                        _stop.Token
-                    );
-                    // A frozen primary answers nothing: give up on it, as a client's timeout would.
-                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                    connection ??= await _set.ConnectPrimaryAsync(Account, timeout.Token);
-                    await using var insert = new MySqlCommand(
-                        $"INSERT INTO {Table} (id, payload) VALUES (@id, SHA2(@id, 256))",
-                        connection
-                    );
-                    insert.Parameters.AddWithValue("@id", id);
-                    await insert.ExecuteNonQueryAsync(timeout.Token);
-                    lock (_acknowledged)
-                    {
-                        _acknowledged.Add(new Write(id, _clock.Elapsed));
-                    }
-                }
-                catch (Exception e)
-                    when (e is MySqlException or InvalidOperationException or IOException
-                        || (e is OperationCanceledException && !_stop.IsCancellationRequested)
-                    )
-                {
-                    lock (_errors)
-                    {
-                        _errors.Add($"{_clock.Elapsed.TotalSeconds:0.00} s: {e.Message}");
-                        _errorTimes.Add(_clock.Elapsed);
-                    }
-
-                    if (connection is not null)
-                    {
-                        await connection.DisposeAsync();
-                        connection = null;
-                    }
-
-                    await afterError.WaitForNextTickAsync(_stop.Token);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // Stopped.
-        }
-        finally
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
     }
 }

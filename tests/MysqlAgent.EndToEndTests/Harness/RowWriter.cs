@@ -1,5 +1,3 @@
-using MySqlConnector;
-
 namespace MysqlAgent.EndToEndTests.Harness;
 
 /// <summary>
@@ -14,12 +12,31 @@ public sealed class RowWriter : IAsyncDisposable
     private readonly LocalSet _set;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<long> _acknowledged = [];
+    private readonly WriteLoop _loop;
     private Task _run = Task.CompletedTask;
-    private long _nextId;
+    private int _errors;
 
-    private RowWriter(LocalSet set) => _set = set;
+    // A row every 5 ms, and after an error (a killed primary) a new connection every 200 ms at most.
+    private RowWriter(LocalSet set)
+    {
+        _set = set;
+        _loop = new WriteLoop
+        {
+            Connect = _ => _set.ConnectAsync(0),
+            Acknowledged = id =>
+            {
+                lock (_acknowledged)
+                {
+                    _acknowledged.Add(id);
+                }
+            },
+            Failed = _ => Interlocked.Increment(ref _errors),
+            Pace = TimeSpan.FromMilliseconds(5),
+            AfterError = TimeSpan.FromMilliseconds(200),
+        };
+    }
 
-    public int Errors { get; private set; }
+    public int Errors => Volatile.Read(ref _errors);
 
     public IReadOnlyList<long> Acknowledged
     {
@@ -44,7 +61,7 @@ public sealed class RowWriter : IAsyncDisposable
         }
 
         var writer = new RowWriter(set);
-        writer._run = Task.Run(writer.RunAsync);
+        writer._run = Task.Run(() => writer._loop.RunAsync(writer._stop.Token));
         return writer;
     }
 
@@ -69,58 +86,5 @@ public sealed class RowWriter : IAsyncDisposable
     {
         await StopAsync();
         _stop.Dispose();
-    }
-
-    // Paced by timers, not sleeps: a row every 5 ms, and after an error (a killed primary) a new
-    // connection every 200 ms at most.
-    private async Task RunAsync()
-    {
-        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
-        using var afterError = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-        MySqlConnection? connection = null;
-        try
-        {
-            while (await pace.WaitForNextTickAsync(_stop.Token))
-            {
-                var id = ++_nextId;
-                try
-                {
-                    connection ??= await _set.ConnectAsync(0);
-                    await using var insert = new MySqlCommand(
-                        $"INSERT INTO {Table} (id, payload) VALUES (@id, SHA2(@id, 256))",
-                        connection
-                    );
-                    insert.Parameters.AddWithValue("@id", id);
-                    await insert.ExecuteNonQueryAsync();
-                    lock (_acknowledged)
-                    {
-                        _acknowledged.Add(id);
-                    }
-                }
-                catch (Exception e)
-                    when (e is MySqlException or InvalidOperationException or IOException)
-                {
-                    Errors++;
-                    if (connection is not null)
-                    {
-                        await connection.DisposeAsync();
-                        connection = null;
-                    }
-
-                    await afterError.WaitForNextTickAsync(_stop.Token);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // Stopped.
-        }
-        finally
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
     }
 }

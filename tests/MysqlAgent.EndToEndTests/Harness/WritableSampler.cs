@@ -16,6 +16,7 @@ public sealed class WritableSampler : IAsyncDisposable
     private readonly LocalSet _set;
     private readonly int _pods;
     private readonly bool?[] _writable;
+    private readonly TimeSpan[] _askedAt;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Sample> _samples = [];
     private readonly Stopwatch _clock;
@@ -26,6 +27,7 @@ public sealed class WritableSampler : IAsyncDisposable
         _set = set;
         _pods = pods;
         _writable = new bool?[pods];
+        _askedAt = new TimeSpan[pods];
         _clock = clock;
     }
 
@@ -43,6 +45,9 @@ public sealed class WritableSampler : IAsyncDisposable
         }
     }
 
+    /// <summary>The sampler's clock, the one <see cref="Sample.At"/> is on.</summary>
+    public TimeSpan Now => _clock.Elapsed;
+
     public IReadOnlyList<Sample> TwoWritable => Samples.Where(s => s.Writable.Count > 1).ToList();
 
     public static WritableSampler Start(LocalSet set, int pods)
@@ -55,6 +60,26 @@ public sealed class WritableSampler : IAsyncDisposable
                 .Append(Task.Run(sampler.SampleAsync))
         );
         return sampler;
+    }
+
+    /// <summary>
+    /// Waits until the pod's answer that samples use comes from a question asked after
+    /// <paramref name="since"/> (each pod's loop lags by up to a query); returns when, on this
+    /// clock. Every sample after that time reflects the pod as it was after <paramref name="since"/>.
+    /// </summary>
+    public async Task<TimeSpan> FreshAnswerAsync(int ordinal, TimeSpan since)
+    {
+        await _set.WaitUntilAsync(
+            $"the sampler has an answer from mysql-{ordinal} asked after {since.TotalSeconds:0.0} s",
+            () =>
+            {
+                lock (_writable)
+                {
+                    return Task.FromResult(_askedAt[ordinal] > since);
+                }
+            }
+        );
+        return _clock.Elapsed;
     }
 
     /// <summary>"412 samples, 0 with two writable pods; writable: mysql-0 until 12.3 s, then mysql-1".</summary>
@@ -131,6 +156,7 @@ public sealed class WritableSampler : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
                 bool? writable;
+                var asked = _clock.Elapsed;
                 try
                 {
                     connection ??= await _set.ConnectAsync(ordinal);
@@ -157,6 +183,7 @@ public sealed class WritableSampler : IAsyncDisposable
                 lock (_writable)
                 {
                     _writable[ordinal] = writable;
+                    _askedAt[ordinal] = asked;
                 }
             }
         }
