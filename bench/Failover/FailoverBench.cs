@@ -60,7 +60,6 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             runs.Sum(r => r.Lost),
             runs.Sum(r => r.Samples),
             runs.Sum(r => r.TwoWritable),
-            runs.Sum(r => r.TwoAcknowledging),
             runs.Sum(r => r.SamplesWithSilentPod),
             runs.Sum(r => r.TwoWritableCountingSilent),
             runs
@@ -71,7 +70,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         $"up {r.UpSeconds:0} s; switchover to {r.SwitchoverTo}: pause {Seconds(r.SwitchoverPauseSeconds)} (Lease moved after {Seconds(r.SwitchoverLeaseMovedSeconds)}); "
         + $"{r.FrozenPod} frozen: Lease moved after {Seconds(r.FailoverLeaseMovedSeconds)}, writes back after {Seconds(r.FailoverSeconds)} through {(r.NewPrimary.Length > 0 ? r.NewPrimary : "?")} (term {r.Term}); "
         + $"{r.Acknowledged} acknowledged, {r.Lost} lost{(r.LostOn.Length > 0 ? $" ({r.LostOn})" : "")}; old primary {r.OldPrimary}; "
-        + $"{r.Samples} samples, {r.TwoWritable} with two writable ({r.TwoWritableAfterThaw} of them after the thaw, {r.TwoAcknowledging} both able to acknowledge; {r.SamplesWithSilentPod} with a silent pod, {r.TwoWritableCountingSilent} two writable counting its last answer); "
+        + $"{r.Samples} samples, {r.TwoWritable} with two writable ({r.TwoWritableAfterThaw} of them after the thaw; {r.SamplesWithSilentPod} with a silent pod, {r.TwoWritableCountingSilent} two writable counting its last answer); "
         + $"{r.RunSeconds:0} s{(r.Error is null ? "" : $"; FAILED: {r.Error}")}";
 
     private static string Seconds(double? value) => value is { } v ? $"{v:0.00} s" : "-";
@@ -204,7 +203,6 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         var counts = await sampler.StopAsync();
         state.Samples = counts.Samples;
         state.TwoWritable = counts.TwoWritable;
-        state.TwoAcknowledging = counts.TwoAcknowledging;
         state.TwoWritableAfterThaw = counts.TwoWritableAt.Count(t => t >= thawing);
         state.SamplesWithSilentPod = counts.WithSilentPod;
         state.TwoWritableCountingSilent = counts.TwoWritableCountingSilent;

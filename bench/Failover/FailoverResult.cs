@@ -12,7 +12,6 @@ internal sealed record FailoverResult(
     int LostWrites,
     int Samples,
     int TwoWritableSamples,
-    int TwoAcknowledgingSamples,
     int SamplesWithSilentPod,
     int TwoWritableCountingSilent,
     IReadOnlyList<FailoverRun> Runs

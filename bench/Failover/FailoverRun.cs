@@ -5,8 +5,6 @@ namespace MysqlBench.Failover;
 /// run's clock; a figure is null when its step failed (<see cref="Error"/> says why).
 /// <see cref="TwoWritableAfterThaw"/>: the samples with two writable pods taken after the frozen
 /// pod was thawed (its mysqld answers writable until its agent fences it).
-/// <see cref="TwoAcknowledging"/>: samples with two writable pods that could both acknowledge a
-/// commit (see <see cref="WritableSampler"/>).
 /// </summary>
 internal sealed record FailoverRun(
     int Run,
@@ -26,7 +24,6 @@ internal sealed record FailoverRun(
     string OldPrimary,
     int Samples,
     int TwoWritable,
-    int TwoAcknowledging,
     int TwoWritableAfterThaw,
     int SamplesWithSilentPod,
     int TwoWritableCountingSilent,

@@ -18,7 +18,6 @@ internal sealed class RunState(int run, double upSeconds)
     public string OldPrimary { get; set; } = "not checked";
     public int Samples { get; set; }
     public int TwoWritable { get; set; }
-    public int TwoAcknowledging { get; set; }
     public int TwoWritableAfterThaw { get; set; }
     public int SamplesWithSilentPod { get; set; }
     public int TwoWritableCountingSilent { get; set; }
@@ -43,7 +42,6 @@ internal sealed class RunState(int run, double upSeconds)
             OldPrimary,
             Samples,
             TwoWritable,
-            TwoAcknowledging,
             TwoWritableAfterThaw,
             SamplesWithSilentPod,
             TwoWritableCountingSilent,

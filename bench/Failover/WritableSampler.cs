@@ -1,13 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using MySqlConnector;
 
 namespace MysqlBench.Failover;
 
 /// <summary>
-/// Every 100 ms, which pods are writable (<c>@@read_only = 0</c>) and which of those could
-/// acknowledge a commit: not a server whose semi-sync is on with no replica connected to
-/// acknowledge (a thawed old primary before its agent fences it: its commits wait, and its agent
-/// kills them unacknowledged). Each pod is asked by a loop of
+/// Every 100 ms, which pods are writable (<c>@@read_only = 0</c>). Each pod is asked by a loop of
 /// its own, so a frozen pod stalls only its own answers. A pod counts by its last answer while that
 /// answer is fresh (at most <see cref="Fresh"/> old); a pod that has not answered for longer is
 /// silent (a frozen or dead server) and is not counted as writable, whatever it last said: a
@@ -17,24 +15,17 @@ namespace MysqlBench.Failover;
 internal sealed class WritableSampler : IAsyncDisposable
 {
     public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
-
-    /// <summary>read_only, and 1 unless semi-sync is on with no replica to acknowledge (MariaDB).</summary>
-    private const string AnswerQuery =
-        "SELECT @@read_only, NOT (@@rpl_semi_sync_master_enabled = 1 AND (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_CLIENTS') = 0)";
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 
     private readonly LocalSet _set;
     private readonly Stopwatch _clock;
-    private readonly (bool Writable, bool Acknowledging, TimeSpan At)?[] _answers = new (
-        bool,
-        bool,
-        TimeSpan
-    )?[LocalSet.Pods];
+    private readonly (bool Writable, TimeSpan At)?[] _answers = new (bool, TimeSpan)?[
+        LocalSet.Pods
+    ];
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
     private int _samples;
     private int _twoWritable;
-    private int _twoAcknowledging;
     private int _withSilentPod;
     private int _twoWritableCountingSilent;
     private readonly List<TimeSpan> _twoWritableAt = [];
@@ -49,7 +40,6 @@ internal sealed class WritableSampler : IAsyncDisposable
     public sealed record Counts(
         int Samples,
         int TwoWritable,
-        int TwoAcknowledging,
         int WithSilentPod,
         int TwoWritableCountingSilent,
         IReadOnlyList<TimeSpan> TwoWritableAt
@@ -74,7 +64,6 @@ internal sealed class WritableSampler : IAsyncDisposable
         return new Counts(
             _samples,
             _twoWritable,
-            _twoAcknowledging,
             _withSilentPod,
             _twoWritableCountingSilent,
             _twoWritableAt
@@ -96,7 +85,6 @@ internal sealed class WritableSampler : IAsyncDisposable
             {
                 var now = _clock.Elapsed;
                 int writable = 0,
-                    acknowledging = 0,
                     silentWritable = 0,
                     silent = 0;
                 lock (_answers)
@@ -106,7 +94,6 @@ internal sealed class WritableSampler : IAsyncDisposable
                         if (answer is { } a && now - a.At <= Fresh)
                         {
                             writable += a.Writable ? 1 : 0;
-                            acknowledging += a.Acknowledging ? 1 : 0;
                         }
                         else
                         {
@@ -123,7 +110,6 @@ internal sealed class WritableSampler : IAsyncDisposable
                     _twoWritableAt.Add(now);
                 }
 
-                _twoAcknowledging += acknowledging >= 2 ? 1 : 0;
                 _withSilentPod += silent > 0 ? 1 : 0;
                 _twoWritableCountingSilent += writable + silentWritable >= 2 ? 1 : 0;
             }
@@ -145,14 +131,15 @@ internal sealed class WritableSampler : IAsyncDisposable
                 try
                 {
                     connection ??= await _set.ConnectAsync(ordinal, _stop.Token);
-                    await using var query = new MySqlCommand(AnswerQuery, connection);
-                    await using var reader = await query.ExecuteReaderAsync(_stop.Token);
-                    await reader.ReadAsync(_stop.Token);
-                    var writable = reader.GetInt64(0) == 0;
-                    var acknowledging = writable && reader.GetInt64(1) == 1;
+                    await using var query = new MySqlCommand("SELECT @@read_only", connection);
+                    var writable =
+                        Convert.ToInt64(
+                            await query.ExecuteScalarAsync(_stop.Token),
+                            CultureInfo.InvariantCulture
+                        ) == 0;
                     lock (_answers)
                     {
-                        _answers[ordinal] = (writable, acknowledging, _clock.Elapsed);
+                        _answers[ordinal] = (writable, _clock.Elapsed);
                     }
                 }
                 catch (Exception e)
