@@ -229,4 +229,11 @@ public static partial class ElectionLog
         "the pod stops without a switchover: {Why}; the others take over when its Lease expires"
     )]
     public static partial void PreStopSwitchoverFailed(ILogger logger, string why);
+
+    [LoggerMessage(
+        5027,
+        LogLevel.Warning,
+        "term {Term}: no replica that acknowledges connected within {Seconds} s; writable without semi-sync until one does (what is written until then is on this server only)"
+    )]
+    public static partial void PromotedWithoutReplica(ILogger logger, long term, double seconds);
 }

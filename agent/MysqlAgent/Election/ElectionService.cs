@@ -52,7 +52,7 @@ public sealed partial class ElectionService : BackgroundService
     private readonly ResiliencePipeline _stepTimeout;
     private TimeSpan _stepBudget;
 
-    /// <summary>A follower's step interval while a switchover is pending (at most the retry period).</summary>
+    /// <summary>A follower's step interval while a switchover is pending or it must rejoin a new primary (at most the retry period).</summary>
     public static readonly TimeSpan SwitchoverStep = TimeSpan.FromMilliseconds(200);
 
     private LocalServerState _local = LocalServerState.Down("not read yet");
@@ -107,7 +107,7 @@ public sealed partial class ElectionService : BackgroundService
                 : TimeSpan.FromSeconds(2);
         _peers = new PeerCandidates(options, _http, time, peerTimeout);
         _fence = new SelfFence(server, options, metrics, time, logger);
-        _promotion = new Promotion(server, options, logger);
+        _promotion = new Promotion(server, options, time, logger);
         _rejoin = new Rejoin(server, options, logger);
         _localTimeout = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(peerTimeout)
@@ -157,10 +157,11 @@ public sealed partial class ElectionService : BackgroundService
 
     /// <summary>
     /// Waits for the next step; a holder whose renew deadline falls before it is woken at the
-    /// deadline and fences if it has not renewed by then. While a switchover is pending a follower
-    /// steps every <see cref="SwitchoverStep"/> instead: the primary judges the target's catch-up by
-    /// its published report, and the target must see the Lease handed to it, both without waiting
-    /// for a whole retry period while writes are paused.
+    /// deadline and fences if it has not renewed by then. While a switchover is pending, or while it
+    /// must rejoin a new primary, a follower steps every <see cref="SwitchoverStep"/> instead: the
+    /// primary judges the target's catch-up by its published report, the target must see the Lease
+    /// handed to it, and a new primary waits for a replica to connect before it takes writes, none
+    /// of which should wait for a whole retry period while writes are paused.
     /// </summary>
     private async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
@@ -168,7 +169,8 @@ public sealed partial class ElectionService : BackgroundService
         var deadline =
             _elector.UntilRenewDeadline is { } left && left < retry ? left : (TimeSpan?)null;
         var fast =
-            _elector.Role != ElectorRole.Leader && _elector.Lease?.Switchover is not null
+            _elector.Role != ElectorRole.Leader
+            && (_elector.Lease?.Switchover is not null || MustRejoin(_elector.Lease))
                 ? (TimeSpan?)(SwitchoverStep < retry ? SwitchoverStep : retry)
                 : null;
         var wake = (deadline, fast) switch
@@ -457,6 +459,20 @@ public sealed partial class ElectionService : BackgroundService
             _metrics.Failovers.Inc();
         }
     }
+
+    /// <summary>
+    /// A follower whose server is up, not errant and not being set up still follows an older term
+    /// than the Lease's: it rejoins the new primary as soon as it sees its fork point, which the new
+    /// primary waits for (up to a retry period) before it takes writes with semi-sync.
+    /// </summary>
+    private bool MustRejoin(LeaseRecord? lease) =>
+        lease is { IsHeld: true }
+        && lease.Holder != _options.Pod.PodName
+        && _local.Up
+        && !_errant
+        && _setup.Current.State
+            is not (ReplicationSetupState.Pending or ReplicationSetupState.Running)
+        && FollowedTerm(lease) < lease.Term;
 
     /// <summary>The promoted primary turns semi-sync on once a replica would acknowledge (<see cref="SemiSyncSource"/>).</summary>
     private async Task SemiSyncAsync(long term, CancellationToken cancellationToken)

@@ -17,7 +17,12 @@ namespace MysqlAgent.Election;
 /// become writable. Nothing is writable before the fork point is recorded, so no transaction of
 /// the new term can hide an old primary's errant ones behind a higher sequence number.
 /// </summary>
-public sealed class Promotion(LocalServer server, AgentOptions options, ILogger logger)
+public sealed class Promotion(
+    LocalServer server,
+    AgentOptions options,
+    TimeProvider time,
+    ILogger logger
+)
 {
     // MySQL without the semi-sync plugins loaded has no rpl_semi_sync_* variables.
     private const int UnknownSystemVariable = 1193;
@@ -115,6 +120,34 @@ public sealed class Promotion(LocalServer server, AgentOptions options, ILogger 
                 return (null, "the fork point could not be recorded in the Lease");
             }
 
+            // Semi-sync from the first write of the term: the followers rejoin as soon as they see
+            // the fork point; a primary that took writes before one was connected would acknowledge
+            // them with no replica holding them, and lose them if it died in its first seconds.
+            var acknowledged =
+                options.SemiSync
+                && await SemiSyncSource
+                    .WaitForReplicaAsync(
+                        connection,
+                        server,
+                        options.ElectionTimings.RetryPeriod,
+                        time,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
+            if (options.SemiSync && !acknowledged)
+            {
+                ElectionLog.PromotedWithoutReplica(
+                    logger,
+                    term,
+                    options.ElectionTimings.RetryPeriod.TotalSeconds
+                );
+            }
+
+            plan = FailoverStatementRenderer.RenderPromotion(
+                server,
+                target,
+                new PromotionOptions(1, SemiSync: acknowledged, applyTimeout)
+            );
             foreach (var statement in plan.Finish)
             {
                 try

@@ -2,12 +2,16 @@ using System.Globalization;
 using MysqlAgent.Replication.Dialects;
 using MysqlAgent.Replication.Setup;
 using MySqlConnector;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace MysqlAgent.Election;
 
 /// <summary>
 /// Turns the primary's side of semi-synchronous replication on once a replica that acknowledges is
-/// connected, and never off again in the term: from then on a commit is acknowledged to its client
+/// connected (a promotion waits up to a retry period for one before the server becomes writable;
+/// later steps turn it on when the first one connects), and never off again in the term: from then on a commit is acknowledged to its client
 /// only after a replica has it, so a failover to the most advanced replica loses no acknowledged
 /// write. Not before the first replica connects, because a primary with semi-sync on and no
 /// replica would hold every commit for the whole 24 h timeout, its first one (the users the
@@ -61,6 +65,58 @@ public static class SemiSyncSource
         catch (MySqlException e) when (e.Number == UnknownSystemVariable)
         {
             return (SemiSyncSourceState.Unavailable, false);
+        }
+    }
+
+    /// <summary>
+    /// Waits, at most <paramref name="wait"/>, until a replica that would acknowledge is connected;
+    /// false at once when the server has no semi-sync.
+    /// </summary>
+    public static async Task<bool> WaitForReplicaAsync(
+        MySqlConnection connection,
+        ServerVersionInfo server,
+        TimeSpan wait,
+        TimeProvider time,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(server);
+        var poll = new ResiliencePipelineBuilder<bool> { TimeProvider = time }
+            .AddTimeout(wait)
+            .AddRetry(
+                new RetryStrategyOptions<bool>
+                {
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is false),
+                    BackoffType = DelayBackoffType.Constant,
+                    Delay = TimeSpan.FromMilliseconds(100),
+                    MaxRetryAttempts = int.MaxValue,
+                }
+            )
+            .Build();
+        try
+        {
+            await SqlExecution
+                .ScalarAsync(
+                    connection,
+                    FailoverStatementRenderer.RenderSourceSemiSyncEnabledQuery(server),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            return await poll.ExecuteAsync(
+                    async ct =>
+                        await ReplicasAsync(connection, server, ct).ConfigureAwait(false) > 0,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (MySqlException e) when (e.Number == UnknownSystemVariable)
+        {
+            return false;
+        }
+        catch (TimeoutRejectedException)
+        {
+            return false;
         }
     }
 
