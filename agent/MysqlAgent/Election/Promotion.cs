@@ -12,8 +12,9 @@ namespace MysqlAgent.Election;
 /// <summary>
 /// Makes the local mysqld the primary of a term this pod holds, idempotently (a restarted agent or
 /// a restarted mysqld runs it again): stop fetching, wait until the relay log is applied up to what
-/// was received, read the fork point and have it recorded in the Lease, then forget the source,
-/// turn semi-sync to the source role (off for now: see docs/failover.md), ensure the users and
+/// was received, read the fork point and have it recorded in the Lease, wait (up to a retry
+/// period) for a replica that acknowledges, then forget the source, take the source's semi-sync
+/// role (when a replica acknowledges; else asynchronous until one does), ensure the users and
 /// become writable. Nothing is writable before the fork point is recorded, so no transaction of
 /// the new term can hide an old primary's errant ones behind a higher sequence number.
 /// </summary>
