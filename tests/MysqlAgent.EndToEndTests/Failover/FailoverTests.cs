@@ -30,10 +30,16 @@ public sealed class FailoverTests(ITestOutputHelper output)
         );
         var acknowledged = await run.FinishWritingAsync([1, 2]);
 
-        // Back with its old data: it must follow the new primary and catch up, read-only.
+        // Back with its old data: it follows the new primary and catches up, or, when the write in
+        // flight at the kill reached its binary log and no replica (semi-sync AFTER_SYNC: written,
+        // not acknowledged), its agent reports that errant transaction; read-only either way.
         File.Delete(blocker);
         output.WriteLine("mysql-0's mysqld may start again");
-        await run.AssertOnPodsAsync(acknowledged, [0]);
+        if (!await run.RejoinedOrErrantAsync(0, acknowledged))
+        {
+            await run.AssertOnPodsAsync(acknowledged, [0]);
+        }
+
         Assert.True(await run.ReadOnlyAsync(0), "the returning old primary is read-only");
         Assert.Equal(next, set.LeaseFromFile());
 
