@@ -61,7 +61,18 @@ public sealed class ReadinessTests
             StringComparison.Ordinal
         );
         // Replication was configured by hand on a pod that was not cloned: the setup adopts it.
-        Assert.Equal("done", root.GetProperty("replicationSetup").GetProperty("state").GetString());
+        // Readiness does not wait for the setup (CI saw "running" here under load), so this does.
+        var setup = await agent.WaitForSetupAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(ReplicationSetupState.Done, setup.State);
+        (_, json) = await agent.GetTextAsync("/status");
+        Assert.Equal(
+            "done",
+            JsonDocument
+                .Parse(json)
+                .RootElement.GetProperty("replicationSetup")
+                .GetProperty("state")
+                .GetString()
+        );
     }
 
     [Fact(Timeout = Generous)]
