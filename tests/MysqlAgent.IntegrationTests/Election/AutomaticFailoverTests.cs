@@ -115,12 +115,20 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
         await client.OpenAsync();
 
         // Holding the store's lock makes every write unavailable, as a partitioned API server would.
+        // An agent may hold it for a moment when the test asks for it (CI saw that): wait for it.
         using (
-            new FileStream(
-                Path.Combine(set.LeaseFolder, "lease.lock"),
-                FileMode.OpenOrCreate,
-                FileAccess.ReadWrite,
-                FileShare.None
+            await Eventually.ValueAsync(
+                () =>
+                    Task.FromResult(
+                        new FileStream(
+                            Path.Combine(set.LeaseFolder, "lease.lock"),
+                            FileMode.OpenOrCreate,
+                            FileAccess.ReadWrite,
+                            FileShare.None
+                        )
+                    ),
+                _ => true,
+                "the test holds the Lease store's lock"
             )
         )
         {
