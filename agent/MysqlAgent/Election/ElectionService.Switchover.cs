@@ -63,7 +63,7 @@ public sealed partial class ElectionService
         // Not primary first: no heartbeat starts after this, so none lands after the fence.
         SetPromoted(false);
         await _fence
-            .FenceAsync($"switchover to {target.Name}", cancellationToken)
+            .FenceAsync($"switchover to {target.Name}", planned: true, cancellationToken)
             .ConfigureAwait(false);
         _local = await ReadLocalAsync(cancellationToken).ConfigureAwait(false);
         var own = CandidateReports

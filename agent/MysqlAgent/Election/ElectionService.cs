@@ -52,8 +52,14 @@ public sealed partial class ElectionService : BackgroundService
     private readonly ResiliencePipeline _stepTimeout;
     private TimeSpan _stepBudget;
 
-    /// <summary>A follower's step interval while a switchover is pending or it must rejoin a new primary (at most the retry period).</summary>
-    public static readonly TimeSpan SwitchoverStep = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// A follower's step interval while the primary changes (at most the retry period): a switchover
+    /// is pending, it must rejoin a new primary, or the Lease has expired and another pod is taking it.
+    /// </summary>
+    public static readonly TimeSpan FastStep = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long after the Lease's expiry by its clock a follower steps, so that the step sees it expired.</summary>
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMilliseconds(10);
 
     private LocalServerState _local = LocalServerState.Down("not read yet");
     private bool _promoted;
@@ -157,29 +163,47 @@ public sealed partial class ElectionService : BackgroundService
 
     /// <summary>
     /// Waits for the next step; a holder whose renew deadline falls before it is woken at the
-    /// deadline and fences if it has not renewed by then. While a switchover is pending, or while it
-    /// must rejoin a new primary, a follower steps every <see cref="SwitchoverStep"/> instead: the
-    /// primary judges the target's catch-up by its published report, the target must see the Lease
-    /// handed to it, and a new primary waits for a replica to connect before it takes writes, none
-    /// of which should wait for a whole retry period while writes are paused.
+    /// deadline and fences if it has not renewed by then, and a follower is woken when the Lease
+    /// expires by its clock, so that it races at once rather than up to a retry period later. While
+    /// the primary changes, a follower steps every <see cref="FastStep"/> instead: during a
+    /// switchover the primary judges the target's catch-up by its published report and the target
+    /// must see the Lease handed to it; after a failover the pods that did not race must see the new
+    /// term and rejoin, because the new primary waits for a replica to connect before it takes
+    /// writes. None of this should wait for a whole retry period while writes are paused. A Lease
+    /// that stays expired longer than another lease duration (nobody eligible) or is paused goes
+    /// back to the retry period.
     /// </summary>
     private async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
-        var retry = _options.ElectionTimings.RetryPeriod;
-        var deadline =
-            _elector.UntilRenewDeadline is { } left && left < retry ? left : (TimeSpan?)null;
-        var fast =
-            _elector.Role != ElectorRole.Leader
-            && (_elector.Lease?.Switchover is not null || MustRejoin(_elector.Lease))
-                ? (TimeSpan?)(SwitchoverStep < retry ? SwitchoverStep : retry)
-                : null;
-        var wake = (deadline, fast) switch
+        var timings = _options.ElectionTimings;
+        TimeSpan? wake = null;
+        void Earlier(TimeSpan? at)
         {
-            ({ } d, { } f) => d < f ? d : f,
-            ({ } d, null) => d,
-            (null, { } f) => f,
-            _ => (TimeSpan?)null,
-        };
+            if (at is { } t && t < timings.RetryPeriod && (wake is null || t < wake))
+            {
+                wake = t;
+            }
+        }
+
+        Earlier(_elector.UntilRenewDeadline);
+        var lease = _elector.Lease;
+        if (_elector.Role != ElectorRole.Leader)
+        {
+            if (lease?.Switchover is not null || MustRejoin(lease))
+            {
+                Earlier(FastStep);
+            }
+
+            if (_elector.UntilExpiry is { } expiry && lease is { Paused: false })
+            {
+                Earlier(
+                    expiry > TimeSpan.Zero ? expiry + ExpiryMargin
+                    : expiry > -timings.LeaseDuration ? FastStep
+                    : null
+                );
+            }
+        }
+
         try
         {
             if (wake is not { } early)
@@ -218,6 +242,14 @@ public sealed partial class ElectionService : BackgroundService
 
     private async Task TurnAsync(CancellationToken cancellationToken)
     {
+        // A holder woken past its renew deadline (a frozen pod thawed, a starved process) fences
+        // before anything else: reading mysqld and the peers first would leave it writable longer.
+        if (_elector.CheckRenewDeadline() is { } overdue)
+        {
+            Publish(overdue);
+            await LoseLeaseAsync(overdue, cancellationToken).ConfigureAwait(false);
+        }
+
         _local = await ReadLocalAsync(cancellationToken).ConfigureAwait(false);
         var lease = _elector.Lease;
         var self = CandidateReports.ToStatus(
@@ -543,7 +575,7 @@ public sealed partial class ElectionService : BackgroundService
             _local.Up
             && (wasPromoted || _local.Writable)
             && await _fence
-                .FenceAsync(step.Detail ?? "lost the Lease", cancellationToken)
+                .FenceAsync(step.Detail ?? "lost the Lease", planned: false, cancellationToken)
                 .ConfigureAwait(false)
         )
         {
@@ -564,7 +596,7 @@ public sealed partial class ElectionService : BackgroundService
             ElectionLog.WritableWithoutLease(_logger, lease?.Holder ?? "", lease?.Term ?? 0);
             if (
                 await _fence
-                    .FenceAsync("writable without the Lease", cancellationToken)
+                    .FenceAsync("writable without the Lease", planned: false, cancellationToken)
                     .ConfigureAwait(false)
             )
             {

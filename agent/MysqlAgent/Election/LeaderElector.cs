@@ -66,6 +66,17 @@ public sealed class LeaderElector
             ? _timings.RenewDeadline - _time.GetElapsedTime(_lastRenewAt)
             : null;
 
+    /// <summary>
+    /// For a follower: the time left, on this agent's clock, before the Lease it last read may be
+    /// taken (a whole lease duration without a new version). Once it may be, zero or less: minus
+    /// how long it has been takeable (a released Lease since it was seen released). Null for the
+    /// holder or before the first read.
+    /// </summary>
+    public TimeSpan? UntilExpiry =>
+        Role == ElectorRole.Leader || _seen is null ? null
+        : _seen.Record.IsHeld ? _timings.LeaseDuration - _time.GetElapsedTime(_seenChangedAt)
+        : -_time.GetElapsedTime(_seenChangedAt);
+
     /// <summary>One step: read, then acquire, follow or renew as the rules say.</summary>
     /// <param name="self">This pod's own report.</param>
     /// <param name="peers">The reports of the peers that answered.</param>

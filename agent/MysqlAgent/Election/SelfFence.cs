@@ -13,9 +13,12 @@ namespace MysqlAgent.Election;
 /// <summary>
 /// Layer 1 of fencing: the local mysqld becomes read-only and its client connections are killed,
 /// within the fence budget. Setting read-only can block behind commits that wait for an
-/// acknowledgement (MySQL bugs 104015/101056), so it runs as its own task and the kill starts after
-/// a third of the budget whatever it is doing; the kill spares the server's threads, replicas'
-/// binlog dump threads and the agent's own users.
+/// acknowledgement (MySQL bugs 104015/101056), so it runs as its own task beside the kill. A pod
+/// that lost the Lease kills at once: its term is over, and a commit waiting for an acknowledgement
+/// no replica will send would hold read-only back while the server still answers writable. A
+/// planned switchover first gives the commits in flight a third of the budget to be acknowledged.
+/// The connections are listed again once read-only holds, for those that came meanwhile. The kill
+/// spares the server's threads, replicas' binlog dump threads and the agent's own users.
 /// </summary>
 public sealed class SelfFence
 {
@@ -45,16 +48,25 @@ public sealed class SelfFence
     }
 
     /// <summary>Fences now; true when read-only was set and the connections were killed within the budget.</summary>
-    public async Task<bool> FenceAsync(string why, CancellationToken cancellationToken)
+    /// <param name="why">For the log.</param>
+    /// <param name="planned">A switchover: commits in flight may finish first (see the summary).</param>
+    /// <param name="cancellationToken">Stops the fence.</param>
+    public async Task<bool> FenceAsync(
+        string why,
+        bool planned,
+        CancellationToken cancellationToken
+    )
     {
+        var killAfter = planned ? _options.ElectionTimings.FenceBudget / 3 : TimeSpan.Zero;
         ElectionLog.Fencing(_logger, why);
         var started = Stopwatch.GetTimestamp();
         try
         {
             var killed = await _budget
                 .ExecuteAsync(
-                    static async (self, ct) => await self.RunAsync(ct).ConfigureAwait(false),
-                    this,
+                    static async (state, ct) =>
+                        await state.Self.RunAsync(state.KillAfter, ct).ConfigureAwait(false),
+                    (Self: this, KillAfter: killAfter),
                     cancellationToken
                 )
                 .ConfigureAwait(false);
@@ -77,23 +89,29 @@ public sealed class SelfFence
         }
     }
 
-    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    private async Task<int> RunAsync(TimeSpan killAfter, CancellationToken cancellationToken)
     {
         var readOnly = SetReadOnlyAsync(cancellationToken);
-        try
+        if (killAfter > TimeSpan.Zero)
         {
-            await readOnly
-                .WaitAsync(_options.ElectionTimings.FenceBudget / 3, _time, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Blocked behind commits: killing their connections below lets it through.
+            try
+            {
+                await readOnly.WaitAsync(killAfter, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Blocked behind commits: killing their connections below lets it through.
+            }
         }
 
-        var killed = await KillClientsAsync(cancellationToken).ConfigureAwait(false);
+        var killed = 0;
+        if (!readOnly.IsCompleted)
+        {
+            killed += await KillClientsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await readOnly.ConfigureAwait(false);
-        return killed;
+        return killed + await KillClientsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SetReadOnlyAsync(CancellationToken cancellationToken)

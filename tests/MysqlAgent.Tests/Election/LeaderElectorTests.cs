@@ -129,6 +129,54 @@ public sealed class LeaderElectorTests
     }
 
     [Fact]
+    public async Task A_follower_can_step_at_the_moment_the_Lease_expires_by_its_clock_and_not_a_retry_period_later()
+    {
+        var (a, b, _) = await ThreePodsWithAPrimary();
+        Assert.Null(a.Elector.UntilExpiry);
+        Assert.Equal(Timings.LeaseDuration, b.Elector.UntilExpiry);
+
+        // A renewal seen restarts the count; silence runs it down past zero.
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        await Step(a);
+        await Step(b, a);
+        Assert.Equal(Timings.LeaseDuration, b.Elector.UntilExpiry);
+        a.Alive = false;
+        _time.Advance(Timings.LeaseDuration - TimeSpan.FromMilliseconds(300));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), b.Elector.UntilExpiry);
+        Assert.Equal(ElectionEvent.Following, (await Step(b)).Event);
+
+        // Stepping at that moment (the service adds a margin), not at the next retry tick, takes it.
+        _time.Advance(b.Elector.UntilExpiry!.Value + TimeSpan.FromMilliseconds(10));
+        Assert.Equal(ElectionEvent.Acquired, (await Step(b)).Event);
+        Assert.Null(b.Elector.UntilExpiry);
+    }
+
+    [Fact]
+    public async Task A_released_Lease_counts_as_expired_since_it_was_seen_released()
+    {
+        var (a, b, _) = await ThreePodsWithAPrimary();
+        await a.Elector.ReleaseAsync(CancellationToken.None);
+        var paused = await _store.GetAsync(CancellationToken.None);
+        Assert.True(
+            (
+                await _store.ReplaceAsync(
+                    paused.Lease!.Record with
+                    {
+                        Paused = true,
+                    },
+                    paused.Lease.Version,
+                    CancellationToken.None
+                )
+            ).Outcome == LeaseOutcome.Ok
+        );
+
+        Assert.Equal(ElectionEvent.Paused, (await Step(b)).Event);
+        Assert.Equal(TimeSpan.Zero, b.Elector.UntilExpiry);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(TimeSpan.FromSeconds(-4), b.Elector.UntilExpiry);
+    }
+
+    [Fact]
     public async Task A_fresh_agent_waits_a_whole_lease_duration_whatever_time_the_record_says()
     {
         var a = NewPod(0);
