@@ -236,4 +236,11 @@ public static partial class ElectionLog
         "term {Term}: no replica that acknowledges connected within {Seconds} s; writable without semi-sync until one does (what is written until then is on this server only)"
     )]
     public static partial void PromotedWithoutReplica(ILogger logger, long term, double seconds);
+
+    [LoggerMessage(
+        5028,
+        LogLevel.Information,
+        "term {Term}: took the primary label off {Pod}, which held the Lease before (labelled demoted until its own agent writes its role)"
+    )]
+    public static partial void DemotedOldHolder(ILogger logger, string pod, long term);
 }

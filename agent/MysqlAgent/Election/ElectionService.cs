@@ -68,6 +68,7 @@ public sealed partial class ElectionService : BackgroundService
     private long _acquiredTerm;
     private long _promotedTerm;
     private long _failoverCountedTerm;
+    private long _demotedTerm;
     private bool _handedToMe;
     private SwitchoverRequest? _switchoverSeen;
     private SemiSyncSourceState? _semiSync;
@@ -290,6 +291,46 @@ public sealed partial class ElectionService : BackgroundService
         await LabelAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Layer 3 of fencing (Kubernetes store only): before it promotes in a new term, the holder takes
+    /// the primary label off the pods that held the Lease before it, once per term. A failure is
+    /// logged and tried again at the next step; it does not hold the promotion back (the old
+    /// primary cannot commit anyway: it fenced itself or has no replica to acknowledge).
+    /// </summary>
+    private async Task DemoteOldHoldersAsync(LeaseRecord lease, CancellationToken cancellationToken)
+    {
+        if (_label is null || _demotedTerm == lease.Term)
+        {
+            return;
+        }
+
+        var done = true;
+        var oldHolders = lease
+            .History.Where(h => h.Term < lease.Term && h.Holder != _options.Pod.PodName)
+            .Select(h => h.Holder)
+            .Distinct(StringComparer.Ordinal);
+        foreach (var pod in oldHolders)
+        {
+            var (demoted, error) = await _label
+                .DemoteAsync(pod, cancellationToken)
+                .ConfigureAwait(false);
+            if (error is not null)
+            {
+                ElectionLog.ActionFailed(_logger, $"taking the primary label off {pod}", error);
+                done = false;
+            }
+            else if (demoted)
+            {
+                ElectionLog.DemotedOldHolder(_logger, pod, lease.Term);
+            }
+        }
+
+        if (done)
+        {
+            _demotedTerm = lease.Term;
+        }
+    }
+
     /// <summary>The pod label <c>mysql-agent.io/role</c> (Kubernetes store only) follows the role.</summary>
     private async Task LabelAsync(CancellationToken cancellationToken)
     {
@@ -448,6 +489,7 @@ public sealed partial class ElectionService : BackgroundService
             return;
         }
 
+        await DemoteOldHoldersAsync(lease, cancellationToken).ConfigureAwait(false);
         var timings = _options.ElectionTimings;
         var applyTimeout = timings.RenewDeadline - timings.RetryPeriod * 2;
         if (applyTimeout < TimeSpan.FromSeconds(1))

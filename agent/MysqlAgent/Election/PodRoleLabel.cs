@@ -1,3 +1,4 @@
+using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -10,10 +11,19 @@ namespace MysqlAgent.Election;
 /// Writes this pod's role into its label <c>mysql-agent.io/role</c> (primary, replica, errant) with
 /// a merge patch, so that a <c>mysql-primary</c> Service can select the primary. Only a change is
 /// written; a failed write is answered as an error line and tried again at the next change or step.
+/// A new primary also takes the label off the pods that held the Lease before it
+/// (<see cref="DemoteAsync"/>): a frozen or cut-off old primary cannot do it itself, and while it
+/// keeps the label the Service sends part of the new connections to it.
 /// </summary>
 public sealed class PodRoleLabel : IDisposable
 {
     public const string LabelKey = "mysql-agent.io/role";
+
+    /// <summary>What a new primary writes on an old primary's pod until that pod's own agent writes its role.</summary>
+    public const string Demoted = "demoted";
+
+    // JSON Pointer of the label: '/' in the key is written "~1" (RFC 6901).
+    private const string LabelPointer = "/metadata/labels/mysql-agent.io~1role";
 
     private readonly IKubernetes _client;
     private readonly bool _ownsClient;
@@ -104,6 +114,55 @@ public sealed class PodRoleLabel : IDisposable
             "{\"metadata\":{\"labels\":{\"" + LabelKey + "\":\"" + role + "\"}}}",
             V1Patch.PatchType.MergePatch
         );
+        var (_, error) = await PatchAsync(_pod, patch, cancellationToken).ConfigureAwait(false);
+        if (error is null)
+        {
+            _written = role;
+        }
+
+        return error;
+    }
+
+    /// <summary>
+    /// Relabels <paramref name="pod"/> <see cref="Demoted"/> if it is still labelled primary, in one
+    /// JSON patch whose first operation tests that, so a role its own agent wrote since (replica,
+    /// errant) is left alone. Demoted is true when the label changed; a pod that is gone or not
+    /// labelled primary is not an error.
+    /// </summary>
+    public async Task<(bool Demoted, string? Error)> DemoteAsync(
+        string pod,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pod);
+        var patch = new V1Patch(
+            "[{\"op\":\"test\",\"path\":\""
+                + LabelPointer
+                + "\",\"value\":\""
+                + Health.HealthRoles.Primary
+                + "\"},{\"op\":\"replace\",\"path\":\""
+                + LabelPointer
+                + "\",\"value\":\""
+                + Demoted
+                + "\"}]",
+            V1Patch.PatchType.JsonPatch
+        );
+        var (status, error) = await PatchAsync(pod, patch, cancellationToken).ConfigureAwait(false);
+        return status switch
+        {
+            // Gone, or the test failed: not labelled primary (any more).
+            HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity => (false, null),
+            _ => (error is null, error),
+        };
+    }
+
+    /// <summary>One patch within the call timeout: the status of a refusal and the error line, or (null, null).</summary>
+    private async Task<(HttpStatusCode? Status, string? Error)> PatchAsync(
+        string pod,
+        V1Patch patch,
+        CancellationToken cancellationToken
+    )
+    {
         try
         {
             await _timeout
@@ -112,7 +171,7 @@ public sealed class PodRoleLabel : IDisposable
                         await _client
                             .CoreV1.PatchNamespacedPodAsync(
                                 patch,
-                                _pod,
+                                pod,
                                 _namespace,
                                 cancellationToken: token
                             )
@@ -120,20 +179,22 @@ public sealed class PodRoleLabel : IDisposable
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            _written = role;
-            return null;
+            return (null, null);
         }
         catch (HttpOperationException e)
         {
-            return $"patch pod {_namespace}/{_pod}: HTTP {(int)e.Response.StatusCode} {e.Response.ReasonPhrase}";
+            return (
+                e.Response.StatusCode,
+                $"patch pod {_namespace}/{pod}: HTTP {(int)e.Response.StatusCode} {e.Response.ReasonPhrase}"
+            );
         }
         catch (TimeoutRejectedException)
         {
-            return $"patch pod {_namespace}/{_pod}: timed out";
+            return (null, $"patch pod {_namespace}/{pod}: timed out");
         }
         catch (HttpRequestException e)
         {
-            return $"patch pod {_namespace}/{_pod}: {e.Message}";
+            return (null, $"patch pod {_namespace}/{pod}: {e.Message}");
         }
     }
 

@@ -74,7 +74,7 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
             async (string ns, string name, HttpContext c) =>
             {
                 var contentType = c.Request.ContentType ?? "";
-                var body = await ReadBody(c);
+                var body = (await JsonNode.ParseAsync(c.Request.Body))!;
                 return await server.Answer(c, () => server.PatchPod(ns, name, contentType, body));
             }
         );
@@ -163,23 +163,78 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
         }
     }
 
-    // Only what a label patch needs: a merge patch of metadata.labels on any pod name.
-    private IResult PatchPod(string ns, string name, string contentType, JsonObject body)
+    /// <summary>Puts a pod with these labels (namespace/name), as if its agent had labelled it.</summary>
+    public void SetPodLabel(string ns, string name, string label, string value)
     {
-        if (!contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
+        lock (_gate)
+        {
+            var key = Key(ns, name);
+            if (!_podLabels.TryGetValue(key, out var labels))
+            {
+                _podLabels[key] = labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            labels[label] = value;
+        }
+    }
+
+    // Only what the label writes need: a merge patch of metadata.labels on any pod name (the pod
+    // comes into being), and a JSON patch of test and replace operations on one label of a pod
+    // that exists (404 otherwise; a failed test is 422, as the API server answers).
+    private IResult PatchPod(string ns, string name, string contentType, JsonNode body)
+    {
+        var key = Key(ns, name);
+        Dictionary<string, string>? labels;
+        if (contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal))
+        {
+            if (!_podLabels.TryGetValue(key, out labels))
+            {
+                return Status(404, "NotFound", $"pods \"{name}\" not found");
+            }
+
+            var changed = new Dictionary<string, string>(labels, StringComparer.Ordinal);
+            foreach (var operation in body.AsArray())
+            {
+                const string prefix = "/metadata/labels/";
+                var path = (string)operation!["path"]!;
+                if (!path.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return Status(400, "BadRequest", $"unsupported path {path}");
+                }
+
+                var label = path[prefix.Length..].Replace("~1", "/").Replace("~0", "~");
+                var value = (string)operation["value"]!;
+                switch ((string)operation["op"]!)
+                {
+                    case "test" when changed.GetValueOrDefault(label) != value:
+                        return Status(422, "Invalid", $"testing value {path} failed");
+                    case "test":
+                        break;
+                    case "replace" when changed.ContainsKey(label):
+                        changed[label] = value;
+                        break;
+                    default:
+                        return Status(422, "Invalid", $"cannot apply {operation.ToJsonString()}");
+                }
+            }
+
+            _podLabels[key] = labels = changed;
+        }
+        else if (contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
+        {
+            if (!_podLabels.TryGetValue(key, out labels))
+            {
+                _podLabels[key] = labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            foreach (var (label, value) in body["metadata"]?["labels"]?.AsObject() ?? [])
+            {
+                labels[label] = (string?)value ?? "";
+            }
+        }
+        else
         {
             return Status(415, "UnsupportedMediaType", $"unsupported patch type {contentType}");
-        }
-
-        var key = Key(ns, name);
-        if (!_podLabels.TryGetValue(key, out var labels))
-        {
-            _podLabels[key] = labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        }
-
-        foreach (var (label, value) in body["metadata"]?["labels"]?.AsObject() ?? [])
-        {
-            labels[label] = (string?)value ?? "";
         }
 
         var pod = new JsonObject

@@ -35,4 +35,37 @@ public sealed class PodRoleLabelTests
         Assert.Null(await label.SetAsync("replica", CancellationToken.None));
         Assert.Equal("replica", api.PodLabels("db", "mysql-1")[PodRoleLabel.LabelKey]);
     }
+
+    [Fact]
+    public async Task A_new_primary_takes_the_primary_label_off_an_old_holder_and_leaves_any_other_role_alone()
+    {
+        await using var api = await FakeLeaseApiServer.StartAsync();
+        using var label = PodRoleLabel.ForHost(
+            api.Address,
+            "db",
+            "mysql-1",
+            TimeSpan.FromSeconds(60),
+            TimeProvider.System
+        );
+        api.SetPodLabel("db", "mysql-0", PodRoleLabel.LabelKey, "primary");
+        api.SetPodLabel("db", "mysql-2", PodRoleLabel.LabelKey, "errant");
+
+        Assert.Equal((true, null), await label.DemoteAsync("mysql-0", CancellationToken.None));
+        Assert.Equal("demoted", api.PodLabels("db", "mysql-0")[PodRoleLabel.LabelKey]);
+
+        // Not labelled primary (any more), or gone: nothing to do, and no error.
+        Assert.Equal((false, null), await label.DemoteAsync("mysql-0", CancellationToken.None));
+        Assert.Equal((false, null), await label.DemoteAsync("mysql-2", CancellationToken.None));
+        Assert.Equal("errant", api.PodLabels("db", "mysql-2")[PodRoleLabel.LabelKey]);
+        Assert.Equal((false, null), await label.DemoteAsync("mysql-7", CancellationToken.None));
+        Assert.Empty(api.PodLabels("db", "mysql-7"));
+
+        api.SetPodLabel("db", "mysql-0", PodRoleLabel.LabelKey, "primary");
+        api.FailWith = HttpStatusCode.Forbidden;
+        Assert.Equal(
+            (false, "patch pod db/mysql-0: HTTP 403 Forbidden"),
+            await label.DemoteAsync("mysql-0", CancellationToken.None)
+        );
+        Assert.Equal("primary", api.PodLabels("db", "mysql-0")[PodRoleLabel.LabelKey]);
+    }
 }
