@@ -132,18 +132,21 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
             )
         )
         {
-            await Eventually.UntilAsync(
-                async () => !await ElectedSet.WritableAsync(primary),
-                "mysql-0 fenced itself: read-only",
+            // The fence's metric, observed once read-only holds and the connections are killed: read-only
+            // alone shows before the kill has ended (CI saw the client's SELECT answered then).
+            var metrics = await Eventually.ValueAsync(
+                () => set.Agents[0].MetricsAsync(),
+                m => m.Value("mysql_agent_fence_seconds_count", ("result", "done")) >= 1,
+                "mysql-0 fenced itself (mysql_agent_fence_seconds_count{result=\"done\"})",
                 FailoverWait
             );
+            Assert.False(await ElectedSet.WritableAsync(primary));
             Assert.False(set.Role(0).IsPrimary);
             await Assert.ThrowsAnyAsync<Exception>(async () =>
             {
                 await using var command = new MySqlCommand("SELECT 1", client);
                 await command.ExecuteScalarAsync();
             });
-            var metrics = await set.Agents[0].MetricsAsync();
             output.WriteLine(
                 $"fence count {metrics.Value("mysql_agent_fence_seconds_count", ("result", "done"))}, renew failures {metrics.Value("mysql_agent_lease_renew_failures_total")}"
             );
