@@ -7,8 +7,6 @@ using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
 using MysqlAgent.Replication;
 using MysqlAgent.Replication.Setup;
-using Polly;
-using Polly.Timeout;
 using Endpoint = MysqlAgent.Configuration.Endpoint;
 
 namespace MysqlAgent.Election;
@@ -125,36 +123,17 @@ public sealed partial class ElectionService
         CancellationToken cancellationToken
     )
     {
-        var poll = new ResiliencePipelineBuilder<bool> { TimeProvider = _time }
-            .AddTimeout(budget)
-            .AddRetry(
-                new Polly.Retry.RetryStrategyOptions<bool>
+        return await Poll.UntilTrueAsync(
+                async ct =>
                 {
-                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is false),
-                    BackoffType = DelayBackoffType.Constant,
-                    Delay = TimeSpan.FromMilliseconds(100),
-                    MaxRetryAttempts = int.MaxValue,
-                }
+                    var answer = await _peers.ReadAsync([target.Ordinal], ct).ConfigureAwait(false);
+                    return answer is [{ Applied: { } applied }] && applied.Contains(own);
+                },
+                budget,
+                _time,
+                cancellationToken
             )
-            .Build();
-        try
-        {
-            return await poll.ExecuteAsync(
-                    async ct =>
-                    {
-                        var answer = await _peers
-                            .ReadAsync([target.Ordinal], ct)
-                            .ConfigureAwait(false);
-                        return answer is [{ Applied: { } applied }] && applied.Contains(own);
-                    },
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-        }
-        catch (TimeoutRejectedException)
-        {
-            return false;
-        }
+            .ConfigureAwait(false);
     }
 
     private async Task DropSwitchoverAsync(CancellationToken cancellationToken)

@@ -2,9 +2,6 @@ using System.Globalization;
 using MysqlAgent.Replication.Dialects;
 using MysqlAgent.Replication.Setup;
 using MySqlConnector;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace MysqlAgent.Election;
 
@@ -82,18 +79,6 @@ public static class SemiSyncSource
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(server);
-        var poll = new ResiliencePipelineBuilder<bool> { TimeProvider = time }
-            .AddTimeout(wait)
-            .AddRetry(
-                new RetryStrategyOptions<bool>
-                {
-                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is false),
-                    BackoffType = DelayBackoffType.Constant,
-                    Delay = TimeSpan.FromMilliseconds(100),
-                    MaxRetryAttempts = int.MaxValue,
-                }
-            )
-            .Build();
         try
         {
             await SqlExecution
@@ -103,18 +88,16 @@ public static class SemiSyncSource
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            return await poll.ExecuteAsync(
+            return await Poll.UntilTrueAsync(
                     async ct =>
                         await ReplicasAsync(connection, server, ct).ConfigureAwait(false) > 0,
+                    wait,
+                    time,
                     cancellationToken
                 )
                 .ConfigureAwait(false);
         }
         catch (MySqlException e) when (e.Number == UnknownSystemVariable)
-        {
-            return false;
-        }
-        catch (TimeoutRejectedException)
         {
             return false;
         }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace MysqlAgent.Election;
 
@@ -61,39 +60,21 @@ public sealed class SwitchoverClient
             asked.Term,
             target ?? "the most advanced replica"
         );
-        var poll = new ResiliencePipelineBuilder<LeaseRecord?> { TimeProvider = _time }
-            .AddTimeout(wait)
-            .AddRetry(
-                new RetryStrategyOptions<LeaseRecord?>
+        // Until the holder changed or the request is gone.
+        var (done, after) = await Poll.UntilAsync<LeaseRecord?>(
+                async ct =>
                 {
-                    // Until the holder changed or the request is gone.
-                    ShouldHandle = args =>
-                        ValueTask.FromResult(
-                            args.Outcome.Exception is null
-                                && args.Outcome.Result is { } r
-                                && r.Holder == asked.Holder
-                                && r.Switchover is not null
-                        ),
-                    BackoffType = DelayBackoffType.Constant,
-                    Delay = TimeSpan.FromMilliseconds(200),
-                    MaxRetryAttempts = int.MaxValue,
-                }
+                    var read = await _store.GetAsync(ct).ConfigureAwait(false);
+                    return read.Outcome == LeaseOutcome.Ok ? read.Lease!.Record : asked;
+                },
+                r => r is null || r.Holder != asked.Holder || r.Switchover is null,
+                TimeSpan.FromMilliseconds(200),
+                wait,
+                _time,
+                cancellationToken
             )
-            .Build();
-        LeaseRecord? after;
-        try
-        {
-            after = await poll.ExecuteAsync(
-                    async ct =>
-                    {
-                        var read = await _store.GetAsync(ct).ConfigureAwait(false);
-                        return read.Outcome == LeaseOutcome.Ok ? read.Lease!.Record : asked;
-                    },
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-        }
-        catch (TimeoutRejectedException)
+            .ConfigureAwait(false);
+        if (!done)
         {
             throw new SwitchoverException(
                 $"{asked.Holder} did not carry out the switchover within {wait.TotalSeconds:0} s; the request stays in the Lease for term {asked.Term}: check its agent's log"
