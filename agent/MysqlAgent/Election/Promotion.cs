@@ -66,19 +66,15 @@ public sealed class Promotion(
             }
 
             var target = Received(local);
-            var plan = FailoverStatementRenderer.RenderPromotion(
-                server,
-                target,
-                new PromotionOptions(1, SemiSync: false, applyTimeout)
-            );
             if (local.Source is not null && target.Length > 0)
             {
                 ElectionLog.Promoting(logger, term, target);
-                await using var wait = new MySqlCommand(plan.Wait.Sql, connection)
+                var applied = FailoverStatementRenderer.RenderWaitFor(server, target, applyTimeout);
+                await using var wait = new MySqlCommand(applied.Sql, connection)
                 {
                     CommandTimeout = (int)Math.Ceiling(applyTimeout.TotalSeconds) + 5,
                 };
-                var done = plan.Wait.IsDone(
+                var done = applied.IsDone(
                     await wait.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
                 );
                 // The received position can name a transaction that never arrived whole: the old
@@ -144,7 +140,7 @@ public sealed class Promotion(
                 );
             }
 
-            plan = FailoverStatementRenderer.RenderPromotion(
+            var plan = FailoverStatementRenderer.RenderPromotion(
                 server,
                 target,
                 new PromotionOptions(1, SemiSync: acknowledged, applyTimeout)
