@@ -18,6 +18,8 @@ public static class AgentCommandLine
         new ServeCommand(),
         new CloneCommand(),
         new SwitchoverCommand(),
+        new PauseCommand(pause: true),
+        new PauseCommand(pause: false),
     ];
 
     public static string Version { get; } =

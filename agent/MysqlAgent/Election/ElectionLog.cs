@@ -243,4 +243,18 @@ public static partial class ElectionLog
         "term {Term}: took the primary label off {Pod}, which held the Lease before (labelled demoted until its own agent writes its role)"
     )]
     public static partial void DemotedOldHolder(ILogger logger, string pod, long term);
+
+    [LoggerMessage(
+        5029,
+        LogLevel.Warning,
+        "automatic failover {State} (term {Term}, holder '{Holder}'){Already}: {Meaning}"
+    )]
+    public static partial void PauseSet(
+        ILogger logger,
+        string state,
+        long term,
+        string holder,
+        string already,
+        string meaning
+    );
 }

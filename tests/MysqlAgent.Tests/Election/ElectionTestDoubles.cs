@@ -84,3 +84,40 @@ internal static class Pods
         int priority = 1
     ) => new($"mysql-{ordinal}", ordinal, up, errant, followedTerm, At(sequence), priority);
 }
+
+/// <summary>
+/// After each of the first <paramref name="renewals"/> reads, the holder renews (a new version), so
+/// that a compare-and-swap based on that read loses, as an operator's write can lose to a renewal.
+/// </summary>
+internal sealed class RenewingStore(ILeaseStore inner, int renewals) : ILeaseStore
+{
+    public int Renewals { get; private set; }
+
+    public async Task<LeaseResult> GetAsync(CancellationToken cancellationToken)
+    {
+        var read = await inner.GetAsync(cancellationToken);
+        if (Renewals < renewals && read.Outcome == LeaseOutcome.Ok)
+        {
+            Renewals++;
+            var renewed = read.Lease!.Record with
+            {
+                RenewedAt = read.Lease.Record.RenewedAt.AddSeconds(2),
+            };
+            Assert.Equal(
+                LeaseOutcome.Ok,
+                (await inner.ReplaceAsync(renewed, read.Lease.Version, cancellationToken)).Outcome
+            );
+        }
+
+        return read;
+    }
+
+    public Task<LeaseResult> CreateAsync(LeaseRecord record, CancellationToken cancellationToken) =>
+        inner.CreateAsync(record, cancellationToken);
+
+    public Task<LeaseResult> ReplaceAsync(
+        LeaseRecord record,
+        string expectedVersion,
+        CancellationToken cancellationToken
+    ) => inner.ReplaceAsync(record, expectedVersion, cancellationToken);
+}
