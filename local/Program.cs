@@ -26,6 +26,7 @@ try
         "freeze" or "thaw" => await FreezeCommand.RunAsync(line, output),
         "isolate" or "heal" => await IsolateCommand.RunAsync(line, output),
         "switchover" => await SwitchoverCommand.RunAsync(line, time, output, cancel.Token),
+        "pause" or "resume" => await PauseCommand.RunAsync(line, output, cancel.Token),
         KubeletProcess.CommandName => await KubeletCommand.RunAsync(line, time),
         _ => throw new UsageException(
             $"unknown command '{line.Command}': use {LocalCommandLine.CommandList} (see --help)"

@@ -18,7 +18,7 @@ public sealed class LocalCommandLine
 
     /// <summary>The user's commands, for messages.</summary>
     public const string CommandList =
-        "up, scale, status, logs, delete-pod, down, freeze, thaw, isolate, heal or switchover";
+        "up, scale, status, logs, delete-pod, down, freeze, thaw, isolate, heal, switchover, pause or resume";
 
     private static readonly Option<string> StateDir = new("--state-dir")
     {
@@ -303,6 +303,11 @@ public sealed class LocalCommandLine
             {
                 To,
             },
+            new Command(
+                "pause",
+                "With --failover: no automatic failover until 'resume' (switchover still works)"
+            ),
+            new Command("resume", "With --failover: automatic failover again after 'pause'"),
             new Command(KubeletProcess.CommandName, "The set's supervisor, started by 'up'")
             {
                 Hidden = true,

@@ -1,4 +1,4 @@
-using CliWrap;
+using MysqlLocal.Failover;
 using MysqlLocal.State;
 using Polly;
 using Polly.Retry;
@@ -7,8 +7,8 @@ namespace MysqlLocal.Commands;
 
 /// <summary>
 /// <c>switchover [--to POD]</c>: runs the agent's own <c>mysql-agent switchover</c> against the
-/// set's Lease store, as an operator would run it in a pod (or as the primary's preStop hook
-/// does). The agent's output is printed as it comes; its exit code is the command's.
+/// set's Lease store (<see cref="AgentLeaseCommand"/>), as an operator would run it in a pod (or
+/// as the primary's preStop hook does). The agent's output is printed as it comes.
 /// </summary>
 public static class SwitchoverCommand
 {
@@ -22,15 +22,7 @@ public static class SwitchoverCommand
         CancellationToken cancellationToken
     )
     {
-        var store = new SetStore(line.StatePaths());
-        var desired = store.ReadDesired();
-        if (!desired.Failover)
-        {
-            throw new LocalSetException(
-                $"the set in {store.Paths.StateDir} runs without failover: its primary is always mysql-0 (make a set with 'up --failover')"
-            );
-        }
-
+        var (store, desired) = AgentLeaseCommand.FailoverSet(line.StatePaths());
         var to = line.Value("to");
         if (to is not null && DeletePodCommand.OrdinalOf(to) >= desired.Replicas)
         {
@@ -39,16 +31,7 @@ public static class SwitchoverCommand
             );
         }
 
-        // As from inside a pod of the set (the agent takes the set's name from HOSTNAME), with the
-        // agents' own extra arguments, so that shortened election timings apply to its wait too.
-        string[] arguments =
-        [
-            "switchover",
-            .. (to is null ? Array.Empty<string>() : ["--to", to]),
-            "--service=" + SetPaths.ServiceName,
-            "--lease-store=file:" + store.Paths.LeaseDir,
-            .. desired.AgentArguments,
-        ];
+        string[] command = ["switchover", .. (to is null ? Array.Empty<string>() : ["--to", to])];
         // The request is a compare-and-swap on the Lease, which the primary renews every retry
         // period: when the renewal wins the race, the agent says to run it again, and so we do.
         var retry = new ResiliencePipelineBuilder<(int ExitCode, bool Again)>
@@ -74,21 +57,20 @@ public static class SwitchoverCommand
                 async token =>
                 {
                     var again = false;
-                    var run = await Cli.Wrap(desired.AgentBinary)
-                        .WithArguments(arguments)
-                        .WithEnvironmentVariables(env => env.Set("HOSTNAME", SetPaths.PodName(0)))
-                        .WithStandardOutputPipe(
-                            PipeTarget.ToDelegate(text =>
+                    var exitCode = await AgentLeaseCommand
+                        .RunAsync(
+                            store,
+                            desired,
+                            command,
+                            text =>
                             {
                                 again |= text.Contains(RunAgain, StringComparison.Ordinal);
                                 output.WriteLine(text);
-                            })
+                            },
+                            token
                         )
-                        .WithStandardErrorPipe(PipeTarget.ToDelegate(Console.Error.WriteLine))
-                        .WithValidation(CommandResultValidation.None)
-                        .ExecuteAsync(token)
                         .ConfigureAwait(false);
-                    return (run.ExitCode, Again: run.ExitCode != 0 && again);
+                    return (ExitCode: exitCode, Again: exitCode != 0 && again);
                 },
                 cancellationToken
             )

@@ -47,11 +47,14 @@ public sealed class LocalCommandLineTests
         var switchover = LocalCommandLine.Parse(["switchover", "--to", "mysql-2"]);
         Assert.Equal(("switchover", "mysql-2"), (switchover.Command, switchover.Value("to")));
         Assert.False(LocalCommandLine.Parse(["switchover"]).Has("to"));
+        Assert.Equal("pause", LocalCommandLine.Parse(["pause"]).Command);
+        Assert.Equal("resume", LocalCommandLine.Parse(["resume"]).Command);
     }
 
     [Theory]
     [InlineData("unknown option --failover for 'scale'", "scale", "3", "--failover")]
     [InlineData("unknown option --to for 'freeze'", "freeze", "mysql-0", "--to", "mysql-1")]
+    [InlineData("unexpected argument 'mysql-0' for 'pause'", "pause", "mysql-0")]
     [InlineData("unknown option --colour for 'status'", "status", "--colour")]
     [InlineData("unknown option --json for 'up'", "up", "--json")]
     [InlineData("unknown command 'upp'", "upp")]
