@@ -7,7 +7,7 @@ namespace MysqlAgent.EndToEndTests.Failover;
 /// <summary>
 /// The fault cases of issue 15 beyond the four of <see cref="FailoverTests"/>: isolation from the
 /// Lease store, a short flap, a switchover to a lagging target, a replica ahead of the one that
-/// would race, a winner lost before it promotes, and three failovers in a row. Same writer and
+/// would race, a winner lost before it promotes, three failovers in a row, and a paused set. Same writer and
 /// sampler; afterwards every acknowledged write is on every pod that should hold it. Times are
 /// printed, never asserted.
 /// </summary>
@@ -271,6 +271,58 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
         Assert.Equal([current.HolderOrdinal], await run.WritableNowAsync());
 
         Assert.Empty(await run.StopSamplingAsync());
+    }
+
+    [Fact(Timeout = Patient)]
+    [Trait("Category", "Slow")]
+    public async Task With_failover_paused_a_frozen_primary_keeps_the_Lease_until_resume()
+    {
+        await using var run = await FailoverRun.StartAsync(output);
+        var (set, writer) = (run.Set, run.Writer);
+
+        await set.MustRunAsync("pause");
+        Assert.Contains(
+            "failover paused",
+            (await set.MustRunAsync("status")).StandardOutput,
+            StringComparison.Ordinal
+        );
+        await set.MustRunAsync("freeze", "mysql-0");
+        var frozenAt = writer.Now;
+
+        // The event that stands for "the Lease expired and nobody took it": both replicas' agents
+        // log the paused step, which they reach only once the Lease has been silent a whole lease.
+        foreach (var replica in new[] { "mysql-1", "mysql-2" })
+        {
+            await set.WaitUntilAsync(
+                $"{replica}'s agent sees the Lease expired with failover paused",
+                () =>
+                    Task.FromResult(
+                        set.Log(replica, "agent")
+                            .Contains("failover is paused", StringComparison.Ordinal)
+                    )
+            );
+        }
+
+        output.WriteLine(
+            $"both replicas saw the expired Lease paused {(writer.Now - frozenAt).TotalSeconds:0.0} s after the freeze"
+        );
+        Assert.Equal(run.First, set.LeaseFromFile());
+
+        await set.MustRunAsync("resume");
+        var resumedAt = writer.Now;
+        var next = await run.WaitForNewPrimaryAsync(run.First);
+        var (_, back) = await writer.OutageAfterAsync(frozenAt);
+        output.WriteLine(
+            $"resumed: {next.Holder} holds term {next.Term}; writes came back {(back.At - resumedAt).TotalSeconds:0.0} s after the resume"
+        );
+        await writer.WaitForMoreAsync(100);
+
+        await set.MustRunAsync("thaw", "mysql-0");
+        var acknowledged = await run.FinishWritingAsync(OthersThan(0));
+        await run.RejoinedOrErrantAsync(0, acknowledged);
+        Assert.True(await run.ReadOnlyAsync(0), "the thawed old primary is read-only");
+        Assert.Equal(next, set.LeaseFromFile());
+        await AssertNeverTwoWritableBesidesAsync(run, frozen: 0);
     }
 
     private static List<int> OthersThan(int ordinal) =>
