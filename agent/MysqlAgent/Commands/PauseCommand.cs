@@ -18,23 +18,8 @@ public sealed class PauseCommand(bool pause) : IAgentCommand
             ? "Pause automatic failover for the set (switchover still works) until resume."
             : "Resume automatic failover after pause.";
 
-    public IEnumerable<string> Validate(AgentOptions options)
-    {
-        if (!options.LeaseStore.Enabled)
-        {
-            yield return $"{Name} needs the set's --lease-store (file:<folder> or kubernetes), as serve has it";
-        }
-
-        foreach (
-            var problem in ElectionRegistration.Validate(
-                options,
-                Environment.GetEnvironmentVariable
-            )
-        )
-        {
-            yield return problem;
-        }
-    }
+    public IEnumerable<string> Validate(AgentOptions options) =>
+        ElectionRegistration.ValidateLeaseCommand(Name, options);
 
     public async Task<int> RunAsync(
         AgentOptions options,
@@ -43,27 +28,23 @@ public sealed class PauseCommand(bool pause) : IAgentCommand
     )
     {
         var time = TimeProvider.System;
-        var store = ElectionRegistration.CreateStore(options, time);
-        try
-        {
-            var (lease, changed) = await new FailoverPause(store, time)
-                .SetAsync(pause, cancellationToken)
-                .ConfigureAwait(false);
-            ElectionLog.PauseSet(
-                loggerFactory.CreateLogger("MysqlAgent.Election.Pause"),
-                pause ? "paused" : "resumed",
-                lease.Term,
-                lease.Holder,
-                changed ? "" : " already",
-                pause
-                    ? "nobody takes the Lease if the primary stops renewing it; switchover still works; run resume to end it"
-                    : "a replica takes over when the primary stops renewing the Lease"
-            );
-            return ExitCodes.Success;
-        }
-        finally
-        {
-            (store as IDisposable)?.Dispose();
-        }
+        var (lease, changed) = await ElectionRegistration
+            .WithStoreAsync(
+                options,
+                time,
+                store => new FailoverPause(store, time).SetAsync(pause, cancellationToken)
+            )
+            .ConfigureAwait(false);
+        ElectionLog.PauseSet(
+            loggerFactory.CreateLogger("MysqlAgent.Election.Pause"),
+            pause ? "paused" : "resumed",
+            lease.Term,
+            lease.Holder,
+            changed ? "" : " already",
+            pause
+                ? "nobody takes the Lease if the primary stops renewing it; switchover still works; run resume to end it"
+                : "a replica takes over when the primary stops renewing the Lease"
+        );
+        return ExitCodes.Success;
     }
 }

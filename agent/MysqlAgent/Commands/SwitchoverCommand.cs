@@ -15,9 +15,9 @@ public sealed class SwitchoverCommand : IAgentCommand
 
     public IEnumerable<string> Validate(AgentOptions options)
     {
-        if (!options.LeaseStore.Enabled)
+        foreach (var problem in ElectionRegistration.ValidateLeaseCommand(Name, options))
         {
-            yield return "switchover needs the set's --lease-store (file:<folder> or kubernetes), as serve has it";
+            yield return problem;
         }
 
         if (options.SwitchoverTo is { } to)
@@ -34,16 +34,6 @@ public sealed class SwitchoverCommand : IAgentCommand
                 yield return $"--to '{to}' is not a pod of this set ({options.Pod.StatefulSetName})";
             }
         }
-
-        foreach (
-            var problem in ElectionRegistration.Validate(
-                options,
-                Environment.GetEnvironmentVariable
-            )
-        )
-        {
-            yield return problem;
-        }
     }
 
     public async Task<int> RunAsync(
@@ -53,27 +43,23 @@ public sealed class SwitchoverCommand : IAgentCommand
     )
     {
         var time = TimeProvider.System;
-        var store = ElectionRegistration.CreateStore(options, time);
-        try
-        {
-            var logger = loggerFactory.CreateLogger("MysqlAgent.Election.Switchover");
-            var client = new SwitchoverClient(store, time, logger);
-            // The primary acts at its second step after the request (the followers see it at the
-            // first), then waits at most its renew deadline for the target.
-            var timings = options.ElectionTimings;
-            var (holder, term) = await client
-                .RunAsync(
-                    options.SwitchoverTo,
-                    timings.LeaseDuration + timings.RenewDeadline + timings.RetryPeriod * 3,
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            ElectionLog.SwitchoverConfirmed(logger, holder, term);
-            return ExitCodes.Success;
-        }
-        finally
-        {
-            (store as IDisposable)?.Dispose();
-        }
+        var logger = loggerFactory.CreateLogger("MysqlAgent.Election.Switchover");
+        // The primary acts at its second step after the request (the followers see it at the
+        // first), then waits at most its renew deadline for the target.
+        var timings = options.ElectionTimings;
+        var (holder, term) = await ElectionRegistration
+            .WithStoreAsync(
+                options,
+                time,
+                store =>
+                    new SwitchoverClient(store, time, logger).RunAsync(
+                        options.SwitchoverTo,
+                        timings.LeaseDuration + timings.RenewDeadline + timings.RetryPeriod * 3,
+                        cancellationToken
+                    )
+            )
+            .ConfigureAwait(false);
+        ElectionLog.SwitchoverConfirmed(logger, holder, term);
+        return ExitCodes.Success;
     }
 }

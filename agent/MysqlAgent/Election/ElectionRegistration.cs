@@ -107,6 +107,43 @@ public static class ElectionRegistration
         return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
     }
 
+    /// <summary>
+    /// Problems with the options of a command on the set's Lease (switchover, pause, resume): it
+    /// needs the store that serve has, with the same checks.
+    /// </summary>
+    public static IEnumerable<string> ValidateLeaseCommand(string command, AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.LeaseStore.Enabled)
+        {
+            yield return $"{command} needs the set's --lease-store (file:<folder> or kubernetes), as serve has it";
+        }
+
+        foreach (var problem in Validate(options, Environment.GetEnvironmentVariable))
+        {
+            yield return problem;
+        }
+    }
+
+    /// <summary>Runs <paramref name="use"/> with the store <c>--lease-store</c> names, then lets it go.</summary>
+    public static async Task<T> WithStoreAsync<T>(
+        AgentOptions options,
+        TimeProvider time,
+        Func<ILeaseStore, Task<T>> use
+    )
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        var store = CreateStore(options, time);
+        try
+        {
+            return await use(store).ConfigureAwait(false);
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+
     /// <summary>The store <c>--lease-store</c> names (not none).</summary>
     public static ILeaseStore CreateStore(AgentOptions options, TimeProvider time)
     {

@@ -1,20 +1,15 @@
-using Polly;
-using Polly.Retry;
-
 namespace MysqlAgent.Election;
 
 /// <summary>
 /// The operator's pause of automatic failover (<c>mysql-agent pause</c> and <c>resume</c>): sets or
 /// clears the Lease's <c>mysql-agent.io/paused</c> annotation in one compare-and-swap, read again
-/// and retried when the primary's renewal wins the race. While paused nobody takes an expired
+/// and retried when the primary's renewal wins the race (<see cref="CompareAndSwapRetry"/>). While
+/// paused nobody takes an expired
 /// Lease; the holder keeps renewing, a planned switchover still works, and a primary that cannot
 /// renew still fences itself.
 /// </summary>
 public sealed class FailoverPause(ILeaseStore store, TimeProvider time)
 {
-    /// <summary>Read-and-write attempts before the command gives up.</summary>
-    private const int Attempts = 10;
-
     /// <summary>Sets the pause to <paramref name="paused"/>.</summary>
     /// <returns>The Lease as it now is, and whether this call changed it (false: it said so already).</returns>
     /// <exception cref="PauseException">No Lease, the store did not answer, or every write lost the race.</exception>
@@ -23,28 +18,10 @@ public sealed class FailoverPause(ILeaseStore store, TimeProvider time)
         CancellationToken cancellationToken
     )
     {
-        var retry = new ResiliencePipelineBuilder<(
-            LeaseRecord? Lease,
-            bool Changed,
-            string? Conflict
-        )>
-        {
-            TimeProvider = time,
-        }
-            .AddRetry(
-                new RetryStrategyOptions<(LeaseRecord? Lease, bool Changed, string? Conflict)>
-                {
-                    ShouldHandle = args =>
-                        ValueTask.FromResult(
-                            args.Outcome.Exception is null
-                                && args.Outcome.Result.Conflict is not null
-                        ),
-                    BackoffType = DelayBackoffType.Constant,
-                    Delay = TimeSpan.FromMilliseconds(50),
-                    MaxRetryAttempts = Attempts - 1,
-                }
-            )
-            .Build();
+        var retry = CompareAndSwapRetry.Build<(LeaseRecord? Lease, bool Changed, string? Conflict)>(
+            time,
+            attempt => attempt.Conflict is not null
+        );
         var (lease, changed, conflict) = await retry
             .ExecuteAsync(
                 async ct => await TrySetAsync(paused, ct).ConfigureAwait(false),
@@ -54,7 +31,7 @@ public sealed class FailoverPause(ILeaseStore store, TimeProvider time)
         return conflict is null
             ? (lease!, changed)
             : throw new PauseException(
-                $"the Lease changed while it was written, {Attempts} times ({conflict}); run the command again"
+                $"the Lease changed while it was written, {CompareAndSwapRetry.Attempts} times ({conflict}); run the command again"
             );
     }
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace MysqlAgent.Election;
 
@@ -14,9 +12,6 @@ public sealed class SwitchoverClient
     private readonly ILeaseStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-
-    /// <summary>Read-and-write attempts of the request before the command gives up.</summary>
-    private const int RequestAttempts = 10;
 
     public SwitchoverClient(ILeaseStore store, TimeProvider time, ILogger logger)
     {
@@ -102,24 +97,10 @@ public sealed class SwitchoverClient
         CancellationToken cancellationToken
     )
     {
-        var retry = new ResiliencePipelineBuilder<(LeaseRecord? Asked, string? Conflict)>
-        {
-            TimeProvider = _time,
-        }
-            .AddRetry(
-                new RetryStrategyOptions<(LeaseRecord? Asked, string? Conflict)>
-                {
-                    ShouldHandle = args =>
-                        ValueTask.FromResult(
-                            args.Outcome.Exception is null
-                                && args.Outcome.Result.Conflict is not null
-                        ),
-                    BackoffType = DelayBackoffType.Constant,
-                    Delay = TimeSpan.FromMilliseconds(50),
-                    MaxRetryAttempts = RequestAttempts - 1,
-                }
-            )
-            .Build();
+        var retry = CompareAndSwapRetry.Build<(LeaseRecord? Asked, string? Conflict)>(
+            _time,
+            attempt => attempt.Conflict is not null
+        );
         var (asked, conflict) = await retry
             .ExecuteAsync(
                 async ct => await TryRequestAsync(target, onlyFrom, ct).ConfigureAwait(false),
@@ -129,7 +110,7 @@ public sealed class SwitchoverClient
         return conflict is null
             ? asked
             : throw new SwitchoverException(
-                $"the Lease changed while the request was written, {RequestAttempts} times ({conflict}); run the command again"
+                $"the Lease changed while the request was written, {CompareAndSwapRetry.Attempts} times ({conflict}); run the command again"
             );
     }
 

@@ -10,15 +10,7 @@ public sealed class PodRoleLabelTests
     public async Task The_role_label_is_merge_patched_only_when_it_changes_and_a_failure_is_reported_not_thrown()
     {
         await using var api = await FakeLeaseApiServer.StartAsync();
-        // Generous: this is about what is patched, not how fast. The first call runs the client's
-        // code for the first time, which took over 5 s on the loaded 2-core machine.
-        using var label = PodRoleLabel.ForHost(
-            api.Address,
-            "db",
-            "mysql-1",
-            TimeSpan.FromSeconds(60),
-            TimeProvider.System
-        );
+        using var label = Mysql1Label(api);
 
         Assert.Null(await label.SetAsync("primary", CancellationToken.None));
         Assert.Equal("primary", api.PodLabels("db", "mysql-1")[PodRoleLabel.LabelKey]);
@@ -40,13 +32,7 @@ public sealed class PodRoleLabelTests
     public async Task A_new_primary_takes_the_primary_label_off_an_old_holder_and_leaves_any_other_role_alone()
     {
         await using var api = await FakeLeaseApiServer.StartAsync();
-        using var label = PodRoleLabel.ForHost(
-            api.Address,
-            "db",
-            "mysql-1",
-            TimeSpan.FromSeconds(60),
-            TimeProvider.System
-        );
+        using var label = Mysql1Label(api);
         api.SetPodLabel("db", "mysql-0", PodRoleLabel.LabelKey, "primary");
         api.SetPodLabel("db", "mysql-2", PodRoleLabel.LabelKey, "errant");
 
@@ -68,4 +54,15 @@ public sealed class PodRoleLabelTests
         );
         Assert.Equal("primary", api.PodLabels("db", "mysql-0")[PodRoleLabel.LabelKey]);
     }
+
+    // Generous: this is about what is patched, not how fast. The first call runs the client's code
+    // for the first time, which took over 5 s on the loaded 2-core machine.
+    private static PodRoleLabel Mysql1Label(FakeLeaseApiServer api) =>
+        PodRoleLabel.ForHost(
+            api.Address,
+            "db",
+            "mysql-1",
+            TimeSpan.FromSeconds(60),
+            TimeProvider.System
+        );
 }
