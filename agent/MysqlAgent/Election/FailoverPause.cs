@@ -4,9 +4,8 @@ namespace MysqlAgent.Election;
 /// The operator's pause of automatic failover (<c>mysql-agent pause</c> and <c>resume</c>): sets or
 /// clears the Lease's <c>mysql-agent.io/paused</c> annotation in one compare-and-swap, read again
 /// and retried when the primary's renewal wins the race (<see cref="CompareAndSwapRetry"/>). While
-/// paused nobody takes an expired
-/// Lease; the holder keeps renewing, a planned switchover still works, and a primary that cannot
-/// renew still fences itself.
+/// paused nobody takes an expired Lease; the holder keeps renewing, a planned switchover still
+/// works, and a primary that cannot renew still fences itself.
 /// </summary>
 public sealed class FailoverPause(ILeaseStore store, TimeProvider time)
 {
