@@ -21,6 +21,12 @@ public static class FailoverStatementRenderer
     /// <summary>MySQL's and MariaDB's "unknown thread id": the connection ended by itself; ignore it.</summary>
     public const int UnknownThreadError = 1094;
 
+    /// <summary>
+    /// "Unknown system variable": MySQL without the semi-sync plugins loaded has no
+    /// <c>rpl_semi_sync_*</c> variables.
+    /// </summary>
+    public const int UnknownSystemVariable = 1193;
+
     /// <summary>24 h, in the unit of <c>rpl_semi_sync_*_timeout</c> (milliseconds).</summary>
     public const long SemiSyncTimeoutMilliseconds = 86_400_000;
 

@@ -25,9 +25,6 @@ public sealed class Promotion(
     ILogger logger
 )
 {
-    // MySQL without the semi-sync plugins loaded has no rpl_semi_sync_* variables.
-    private const int UnknownSystemVariable = 1193;
-
     /// <summary>
     /// Promotes; returns the fork point when done, or null with <paramref name="pending"/> saying
     /// why not yet (the relay log takes longer than <paramref name="applyTimeout"/>, or the fork
@@ -154,7 +151,7 @@ public sealed class Promotion(
                         .ConfigureAwait(false);
                 }
                 catch (MySqlException e)
-                    when (e.Number == UnknownSystemVariable
+                    when (e.Number == FailoverStatementRenderer.UnknownSystemVariable
                         && statement.Sql.Contains("rpl_semi_sync", StringComparison.Ordinal)
                     ) { }
             }

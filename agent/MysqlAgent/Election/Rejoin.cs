@@ -18,8 +18,6 @@ namespace MysqlAgent.Election;
 /// </summary>
 public sealed class Rejoin(LocalServer server, AgentOptions options, ILogger logger)
 {
-    private const int UnknownSystemVariable = 1193;
-
     /// <summary>
     /// Rejoins <paramref name="holder"/> at <paramref name="source"/> (its stable name, before
     /// <c>--connect-to</c>); answers the errant GTIDs (and changes nothing) or an empty list.
@@ -86,7 +84,7 @@ public sealed class Rejoin(LocalServer server, AgentOptions options, ILogger log
                         .ConfigureAwait(false);
                 }
                 catch (MySqlException e)
-                    when (e.Number == UnknownSystemVariable
+                    when (e.Number == FailoverStatementRenderer.UnknownSystemVariable
                         && statement.Sql.Contains("rpl_semi_sync", StringComparison.Ordinal)
                     ) { }
             }

@@ -8,17 +8,14 @@ namespace MysqlAgent.Election;
 /// <summary>
 /// Turns the primary's side of semi-synchronous replication on once a replica that acknowledges is
 /// connected (a promotion waits up to a retry period for one before the server becomes writable;
-/// later steps turn it on when the first one connects), and never off again in the term: from then on a commit is acknowledged to its client
-/// only after a replica has it, so a failover to the most advanced replica loses no acknowledged
-/// write. Not before the first replica connects, because a primary with semi-sync on and no
+/// later steps turn it on when the first one connects), and never off again in the term: from
+/// then on a commit is acknowledged to its client only after a replica has it, so a failover to
+/// the most advanced replica loses no acknowledged write. Not before the first replica connects, because a primary with semi-sync on and no
 /// replica would hold every commit for the whole 24 h timeout, its first one (the users the
 /// replicas clone with) included.
 /// </summary>
 public static class SemiSyncSource
 {
-    // MySQL without the semi-sync plugins loaded has no rpl_semi_sync_* variables.
-    private const int UnknownSystemVariable = 1193;
-
     /// <summary>Reads the state and turns semi-sync on when it is off and a replica would acknowledge.</summary>
     /// <returns>The state after the call, and whether this call turned it on.</returns>
     public static async Task<(SemiSyncSourceState State, bool TurnedOn)> EnsureAsync(
@@ -59,7 +56,7 @@ public static class SemiSyncSource
 
             return (SemiSyncSourceState.On, true);
         }
-        catch (MySqlException e) when (e.Number == UnknownSystemVariable)
+        catch (MySqlException e) when (e.Number == FailoverStatementRenderer.UnknownSystemVariable)
         {
             return (SemiSyncSourceState.Unavailable, false);
         }
@@ -97,7 +94,7 @@ public static class SemiSyncSource
                 )
                 .ConfigureAwait(false);
         }
-        catch (MySqlException e) when (e.Number == UnknownSystemVariable)
+        catch (MySqlException e) when (e.Number == FailoverStatementRenderer.UnknownSystemVariable)
         {
             return false;
         }
