@@ -104,14 +104,16 @@ public sealed class SelfFence
             }
         }
 
-        var killed = 0;
+        // A thread killed by the first pass may still be listed (state "Killed") in the second.
+        var killed = new HashSet<long>();
         if (!readOnly.IsCompleted)
         {
-            killed += await KillClientsAsync(cancellationToken).ConfigureAwait(false);
+            await KillClientsAsync(killed, cancellationToken).ConfigureAwait(false);
         }
 
         await readOnly.ConfigureAwait(false);
-        return killed + await KillClientsAsync(cancellationToken).ConfigureAwait(false);
+        await KillClientsAsync(killed, cancellationToken).ConfigureAwait(false);
+        return killed.Count;
     }
 
     private async Task SetReadOnlyAsync(CancellationToken cancellationToken)
@@ -132,7 +134,8 @@ public sealed class SelfFence
         }
     }
 
-    private async Task<int> KillClientsAsync(CancellationToken cancellationToken)
+    /// <summary>Kills the client connections not in <paramref name="killed"/>, and adds them to it.</summary>
+    private async Task KillClientsAsync(HashSet<long> killed, CancellationToken cancellationToken)
     {
         var connection = await _server.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -163,8 +166,7 @@ public sealed class SelfFence
                 }
             }
 
-            var killed = 0;
-            foreach (var id in ids)
+            foreach (var id in ids.Where(id => !killed.Contains(id)))
             {
                 try
                 {
@@ -175,7 +177,7 @@ public sealed class SelfFence
                             cancellationToken
                         )
                         .ConfigureAwait(false);
-                    killed++;
+                    killed.Add(id);
                 }
                 catch (MySqlException e)
                     when (e.Number == FailoverStatementRenderer.UnknownThreadError)
@@ -183,8 +185,6 @@ public sealed class SelfFence
                     // Ended by itself meanwhile.
                 }
             }
-
-            return killed;
         }
     }
 }
