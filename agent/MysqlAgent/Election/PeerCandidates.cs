@@ -20,6 +20,16 @@ namespace MysqlAgent.Election;
 /// the HTTP port, and DNS is not asked; otherwise DNS answers (the headless Service publishes
 /// not-ready addresses, so a pod in the middle of a promotion still resolves). A peer that does not
 /// answer within the time limit is left out of the list, as the elector expects.
+/// <para>
+/// A peer whose last read ran out of time (a frozen or cut-off pod) is silent: the next reads ask
+/// it again in the background, once at a time, and count its answer if it comes while the other
+/// peers are read, but do not wait for it. It stops being silent when such a read answers. Without
+/// this a frozen primary would cost every step the whole time limit: a failover would wait for it
+/// in the candidate's read before the race and again in the other replica's read before it
+/// rejoins, and a primary would renew behind a frozen replica. A peer is only ever left out after
+/// a read of the whole time limit, as before; it is left out a little longer, until a read
+/// answers.
+/// </para>
 /// </remarks>
 public sealed class PeerCandidates
 {
@@ -29,6 +39,10 @@ public sealed class PeerCandidates
     private readonly AgentOptions _options;
     private readonly HttpClient _http;
     private readonly ResiliencePipeline _timeout;
+    private readonly Lock _lock = new();
+
+    // The silent peers by ordinal, each with its latest read (running, or done and timed out).
+    private readonly Dictionary<int, Task<PeerRead>> _silent = [];
 
     public PeerCandidates(
         AgentOptions options,
@@ -71,16 +85,69 @@ public sealed class PeerCandidates
         return ordinals;
     }
 
-    /// <summary>The reports of the peers that answered, as candidates.</summary>
+    /// <summary>The reports of the peers that answered, as candidates, in the order of <paramref name="ordinals"/>.</summary>
     public async Task<IReadOnlyList<CandidateStatus>> ReadAsync(
         IReadOnlyList<int> ordinals,
         CancellationToken cancellationToken
     )
     {
-        var reads = ordinals.Select(o => ReadOneAsync(o, cancellationToken)).ToArray();
-        var answers = await Task.WhenAll(reads).ConfigureAwait(false);
-        return answers.OfType<CandidateStatus>().ToArray();
+        ArgumentNullException.ThrowIfNull(ordinals);
+        var reads = new (int Ordinal, Task<PeerRead> Read, bool Silent)[ordinals.Count];
+        lock (_lock)
+        {
+            for (var i = 0; i < ordinals.Count; i++)
+            {
+                var ordinal = ordinals[i];
+                if (_silent.TryGetValue(ordinal, out var last) && !Answered(last))
+                {
+                    if (last.IsCompleted)
+                    {
+                        last = ReadOneAsync(ordinal, cancellationToken);
+                        _silent[ordinal] = last;
+                    }
+
+                    reads[i] = (ordinal, last, true);
+                }
+                else
+                {
+                    _silent.Remove(ordinal);
+                    reads[i] = (ordinal, ReadOneAsync(ordinal, cancellationToken), false);
+                }
+            }
+        }
+
+        await Task.WhenAll(reads.Where(r => !r.Silent).Select(r => r.Read)).ConfigureAwait(false);
+        var answers = new List<CandidateStatus>();
+        lock (_lock)
+        {
+            foreach (var (ordinal, read, silent) in reads)
+            {
+                if (!read.IsCompletedSuccessfully)
+                {
+                    continue;
+                }
+
+                if (read.Result.TimedOut)
+                {
+                    _silent[ordinal] = read;
+                }
+                else if (silent && _silent.GetValueOrDefault(ordinal) == read)
+                {
+                    _silent.Remove(ordinal);
+                }
+
+                if (read.Result.Status is { } status)
+                {
+                    answers.Add(status);
+                }
+            }
+        }
+
+        return answers;
     }
+
+    private static bool Answered(Task<PeerRead> read) =>
+        read.IsCompletedSuccessfully && !read.Result.TimedOut;
 
     private async Task<bool> ResolvesAsync(int ordinal, CancellationToken cancellationToken)
     {
@@ -108,10 +175,11 @@ public sealed class PeerCandidates
         }
     }
 
-    private async Task<CandidateStatus?> ReadOneAsync(
-        int ordinal,
-        CancellationToken cancellationToken
-    )
+    /// <summary>
+    /// Reads one peer; never throws but for <paramref name="cancellationToken"/>. TimedOut: no
+    /// answer within the time limit (the peer becomes silent).
+    /// </summary>
+    private async Task<PeerRead> ReadOneAsync(int ordinal, CancellationToken cancellationToken)
     {
         var address = _options.ConnectTo.Resolve(_options.PeerHttpEndpoint(ordinal));
         try
@@ -146,16 +214,30 @@ public sealed class PeerCandidates
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            return status?.Candidate is { } candidate
-                ? CandidateReports.ToStatus(_options.Pod.PeerPodName(ordinal), ordinal, candidate)
-                : null;
+            return new PeerRead(
+                status?.Candidate is { } candidate
+                    ? CandidateReports.ToStatus(
+                        _options.Pod.PeerPodName(ordinal),
+                        ordinal,
+                        candidate
+                    )
+                    : null,
+                false
+            );
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new PeerRead(null, true);
         }
         catch (Exception e)
-            when (e is HttpRequestException or JsonException or TimeoutRejectedException
+            when (e is HttpRequestException or JsonException
                 || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             )
         {
-            return null;
+            return new PeerRead(null, false);
         }
     }
+
+    /// <summary>One read of a peer: its report when it answered with one, and whether it ran out of time.</summary>
+    private readonly record struct PeerRead(CandidateStatus? Status, bool TimedOut);
 }
