@@ -259,16 +259,18 @@ public sealed partial class ElectionService : BackgroundService
             PublishCandidate(lease)
         );
 
+        // The peers are read while the Lease is: the elector waits for them only to decide a race.
         var ordinals = await _peers.OrdinalsAsync(cancellationToken).ConfigureAwait(false);
-        var peers = await _peers.ReadAsync(ordinals, cancellationToken).ConfigureAwait(false);
-        LogPeers(ordinals, peers);
-
-        var step = await StepAsync(self, peers, cancellationToken).ConfigureAwait(false);
+        var reading = _peers.ReadAsync(ordinals, cancellationToken);
+        var step = await StepAsync(self, reading, cancellationToken).ConfigureAwait(false);
         Publish(step);
         if (step.Event == ElectionEvent.FenceNow)
         {
             await LoseLeaseAsync(step, cancellationToken).ConfigureAwait(false);
         }
+
+        var peers = await reading.ConfigureAwait(false);
+        LogPeers(ordinals, peers);
 
         if (
             step.Role == ElectorRole.Leader
@@ -355,7 +357,7 @@ public sealed partial class ElectionService : BackgroundService
     /// <summary>One step of the elector, cut short at the renew deadline for a holder.</summary>
     private async Task<ElectionStep> StepAsync(
         CandidateStatus self,
-        IReadOnlyList<CandidateStatus> peers,
+        Task<IReadOnlyList<CandidateStatus>> peers,
         CancellationToken cancellationToken
     )
     {

@@ -81,9 +81,28 @@ public sealed class LeaderElector
     /// <param name="self">This pod's own report.</param>
     /// <param name="peers">The reports of the peers that answered.</param>
     /// <param name="mayCreate">Only ordinal 0 on a fresh datadir may create the Lease.</param>
-    public async Task<ElectionStep> StepAsync(
+    /// <param name="cancellationToken">Stops the step.</param>
+    public Task<ElectionStep> StepAsync(
         CandidateStatus self,
         IReadOnlyList<CandidateStatus> peers,
+        bool mayCreate,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        return StepAsync(self, Task.FromResult(peers), mayCreate, cancellationToken);
+    }
+
+    /// <summary>
+    /// One step, with the peers' reports still being read: they are awaited only to decide a race,
+    /// after the Lease was read. A peer that does not answer (frozen) then delays neither the
+    /// holder's renewal nor a follower's reading of the Lease, whose new version starts its clock:
+    /// read after a slow peer read, a renewal made before it would be seen late, and the Lease
+    /// would expire by this agent's clock that much later.
+    /// </summary>
+    public async Task<ElectionStep> StepAsync(
+        CandidateStatus self,
+        Task<IReadOnlyList<CandidateStatus>> peers,
         bool mayCreate,
         CancellationToken cancellationToken
     )
@@ -151,7 +170,8 @@ public sealed class LeaderElector
             return Step(ElectionEvent.Paused, holderChanged, why + "; failover is paused");
         }
 
-        var race = CandidateRules.ShouldRace(self, peers, record);
+        // The write below compares the version read above: a renewal meanwhile makes it a conflict.
+        var race = CandidateRules.ShouldRace(self, await peers.ConfigureAwait(false), record);
         if (!race.Race)
         {
             return Step(ElectionEvent.NotRacing, holderChanged, why + "; " + race.Reason);

@@ -505,4 +505,32 @@ public sealed class LeaderElectorTests
         Assert.Equal([1L, 2L, 3L, 4L], holders.Select(h => h.Item2));
         Assert.Equal(4, holders.Select(h => h.Item1).Distinct().Count());
     }
+
+    [Fact]
+    public async Task Peers_still_being_read_hold_back_neither_a_renewal_nor_the_reading_of_the_Lease_only_a_race()
+    {
+        var (a, b, _) = await ThreePodsWithAPrimary();
+        var never = new TaskCompletionSource<IReadOnlyList<CandidateStatus>>();
+
+        // A frozen peer's read is pending: the holder renews and a follower reads the Lease anyway.
+        _time.Advance(Retry);
+        var renewed = await a.Elector.StepAsync(a.Status, never.Task, false, default);
+        Assert.Equal(ElectionEvent.Renewed, renewed.Event);
+        var followed = await b.Elector.StepAsync(b.Status, never.Task, false, default);
+        Assert.Equal(ElectionEvent.Following, followed.Event);
+
+        // That renewal started b's clock, though the peers never answered: a whole lease later
+        // (a renews no more), b waits for the peers only to decide its race, and races.
+        a = a with
+        {
+            Alive = false,
+        };
+        _time.Advance(Timings.LeaseDuration);
+        var peers = new TaskCompletionSource<IReadOnlyList<CandidateStatus>>();
+        var race = b.Elector.StepAsync(b.Status, peers.Task, false, default);
+        Assert.False(race.IsCompleted);
+        peers.SetResult([]);
+        Assert.Equal(ElectionEvent.Acquired, (await race).Event);
+        Assert.Equal(b.Status.Name, (await Stored()).Holder);
+    }
 }
