@@ -257,4 +257,17 @@ public static partial class ElectionLog
         string already,
         string meaning
     );
+
+    [LoggerMessage(
+        5030,
+        LogLevel.Information,
+        "term {Term}: stopped fetching from the old primary {Source} ({Milliseconds} ms), so that it gets no acknowledgement from this server; following {Holder} once it records its fork point"
+    )]
+    public static partial void StoppedFetching(
+        ILogger logger,
+        long term,
+        string source,
+        long milliseconds,
+        string holder
+    );
 }
