@@ -26,4 +26,7 @@ public sealed record CandidateStatus(
     /// back with writes paused). Null when unknown.
     /// </summary>
     public GtidProgress? Applied { get; init; }
+
+    /// <summary>Its mysqld takes writes from clients: the primary, and no other pod when fencing works.</summary>
+    public bool Writable { get; init; }
 }

@@ -270,4 +270,11 @@ public static partial class ElectionLog
         long milliseconds,
         string holder
     );
+
+    [LoggerMessage(
+        5031,
+        LogLevel.Error,
+        "two primaries: {Pods} report a writable mysqld while the Lease names '{Holder}' (term {Term}); a follower among them fences itself, an old primary whose agent is gone must be stopped by hand"
+    )]
+    public static partial void TwoPrimaries(ILogger logger, string pods, string holder, long term);
 }

@@ -78,6 +78,7 @@ public sealed partial class ElectionService : BackgroundService
     private string? _lastPeers;
     private string? _lastWaited;
     private long _stoppedFetchingTerm;
+    private string? _lastWritable;
     private string? _lastErrant;
     private string? _lastLabelError;
 
@@ -272,6 +273,7 @@ public sealed partial class ElectionService : BackgroundService
 
         var peers = await reading.ConfigureAwait(false);
         LogPeers(ordinals, peers);
+        CountWritable(self, peers);
 
         if (
             step.Role == ElectorRole.Leader
@@ -895,6 +897,35 @@ public sealed partial class ElectionService : BackgroundService
         }
 
         _lastLogged = key;
+    }
+
+    /// <summary>
+    /// Two primaries seen: this pod's own report and the peers' name two or more writable servers
+    /// (counted, and logged once per set of names). Fencing should make it impossible; a follower
+    /// that is one of them fences itself in this step. An old primary whose agent is gone does not
+    /// answer, so it is not seen here.
+    /// </summary>
+    private void CountWritable(CandidateStatus self, IReadOnlyList<CandidateStatus> peers)
+    {
+        var writable = peers.Prepend(self).Where(c => c.Writable).Select(c => c.Name).ToList();
+        if (writable.Count < 2)
+        {
+            _lastWritable = null;
+            return;
+        }
+
+        _metrics.TwoPrimariesSeen.Inc();
+        var text = string.Join(", ", writable);
+        if (text != _lastWritable)
+        {
+            ElectionLog.TwoPrimaries(
+                _logger,
+                text,
+                _elector.Lease?.Holder ?? "",
+                _elector.Lease?.Term ?? 0
+            );
+            _lastWritable = text;
+        }
     }
 
     private void LogPeers(IReadOnlyList<int> ordinals, IReadOnlyList<CandidateStatus> peers)

@@ -149,6 +149,7 @@ public sealed record LocalServerState(
         {
             MysqldUp = Up,
             Errant = errant,
+            Writable = Up && Writable,
             FollowedTerm = followedTerm,
             Flavor = Flavor,
             Executed = Up ? Executed : null,
@@ -195,6 +196,7 @@ public static class CandidateReports
         )
         {
             Applied = Progress(document, ""),
+            Writable = document.Writable,
         };
     }
 

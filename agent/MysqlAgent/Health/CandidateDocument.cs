@@ -11,6 +11,9 @@ public sealed record CandidateDocument
     public bool MysqldUp { get; init; }
     public bool Errant { get; init; }
 
+    /// <summary>mysqld takes writes from clients (<c>read_only</c> off); false while it is down.</summary>
+    public bool Writable { get; init; }
+
     /// <summary>The term of the primary it last replicated from (or held); 0 when unknown.</summary>
     public long FollowedTerm { get; init; }
 

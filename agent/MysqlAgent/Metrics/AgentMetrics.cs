@@ -123,6 +123,10 @@ public sealed class AgentMetrics
             "mysql_agent_lease_renew_failures_total",
             "Renewals of the Lease by this pod that failed (store unavailable or conflict)."
         );
+        TwoPrimariesSeen = factory.CreateCounter(
+            "mysql_agent_two_primaries_seen_total",
+            "Election steps of this agent that saw two or more writable pods (its own report and the peers'): a split brain."
+        );
     }
 
     public CollectorRegistry Registry { get; }
@@ -149,5 +153,6 @@ public sealed class AgentMetrics
     public Histogram FenceDuration { get; }
     public Gauge ErrantGtids { get; }
     public Counter LeaseRenewFailures { get; }
+    public Counter TwoPrimariesSeen { get; }
     public Counter Switchovers { get; }
 }

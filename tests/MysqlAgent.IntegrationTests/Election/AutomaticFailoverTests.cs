@@ -220,4 +220,32 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
         Assert.Equal(0, await set.Agents[1].MetricAsync("mysql_agent_failovers_total"));
         Assert.Equal(0, await set.Agents[2].MetricAsync("mysql_agent_failovers_total"));
     }
+
+    [Fact(Timeout = 400_000)]
+    public async Task A_replica_made_writable_by_hand_is_counted_as_two_primaries_and_fenced_by_its_agent()
+    {
+        await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 60);
+        await set.WaitUntilAllReadyAsync();
+        var replica = set.Servers[1];
+        var before = await set.Agents[1].MetricAsync("mysql_agent_two_primaries_seen_total") ?? 0;
+
+        await replica.ExecuteAsync("SET GLOBAL read_only = OFF");
+
+        await Eventually.UntilAsync(
+            async () =>
+                await set.Agents[1].MetricAsync("mysql_agent_two_primaries_seen_total") > before
+                && !await ElectedSet.WritableAsync(replica),
+            "mysql-1's agent counts two primaries and makes its mysqld read-only again",
+            FailoverWait
+        );
+        Assert.True(await ElectedSet.WritableAsync(set.Servers[0]), "the primary stays writable");
+        await Eventually.UntilAsync(
+            async () =>
+                !(await set.StatusAsync(1))
+                    .GetProperty("candidate")
+                    .GetProperty("writable")
+                    .GetBoolean(),
+            "mysql-1's /status reports its mysqld not writable again"
+        );
+    }
 }
