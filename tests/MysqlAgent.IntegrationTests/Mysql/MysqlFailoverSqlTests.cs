@@ -1,7 +1,12 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using MysqlAgent.Configuration;
 using MysqlAgent.Election;
+using MysqlAgent.IntegrationTests.Hosting;
+using MysqlAgent.Mysql;
 using MysqlAgent.Replication.Dialects;
 using MysqlAgent.Replication.Positions;
+using MysqlAgent.Replication.Setup;
 using MysqlAgent.Replication.Sql;
 using MysqlAgent.TestSupport;
 using MySqlConnector;
@@ -14,7 +19,8 @@ namespace MysqlAgent.IntegrationTests.Mysql;
 /// Fence, promote a replica once it applied what it received (WAIT_FOR_EXECUTED_GTID_SET), judge
 /// the old primary against the fork point (GTID_SUBTRACT), rejoin it, spot an errant write; and
 /// semi-sync: on only with a replica that acknowledges, then a commit waits while the replicas'
-/// IO threads are stopped (the ACK fence).
+/// IO threads are stopped (the ACK fence). And the agent's own <see cref="Promotion"/> and
+/// <see cref="Rejoin"/> around those statements, as the election runs them.
 /// </summary>
 [Collection(MysqlContainers.Name)]
 [Trait("Category", "Slow")]
@@ -167,12 +173,162 @@ public sealed class MysqlFailoverSqlTests(MysqlEngine engine)
         );
     }
 
+    [MysqlFact(Timeout = 900_000)]
+    public async Task The_agents_Rejoin_and_Promotion_follow_promote_and_rejoin_and_refuse_an_errant_server_on_MySQL()
+    {
+        var (first, second, version) = await StartPairAsync(25, AgentArguments.ReplicationPassword);
+        await using var _ = first;
+        await using var __ = second;
+        var folders = new[]
+        {
+            Directory.CreateTempSubdirectory("mysql-agent-mysql-failover-").FullName,
+            Directory.CreateTempSubdirectory("mysql-agent-mysql-failover-").FullName,
+        };
+        try
+        {
+            var firstOptions = AgentOptionsFor(0, first, second, folders[0]);
+            var secondOptions = AgentOptionsFor(1, second, first, folders[1]);
+            var logger = NullLogger.Instance;
+
+            // Term 1: mysql-1 joins mysql-0 through the agent's Rejoin (fork point: what mysql-0 has).
+            Assert.Empty(
+                await new Rejoin(new LocalServer(secondOptions), secondOptions, logger).RunAsync(
+                    "mysql-0",
+                    1,
+                    await first.GtidExecutedAsync() ?? "",
+                    new Endpoint("mysql-0.mysql", 3306),
+                    CancellationToken.None
+                )
+            );
+            await first.ExecuteAsync("INSERT INTO f.t VALUES (4), (5), (6)");
+            await Eventually.UntilAsync(
+                async () => await Rows(second) == 6,
+                "mysql-1 replicates rows 1-6 from mysql-0"
+            );
+            Assert.True(ReplicationSetupMarker.Done(secondOptions.DataDir).Exists);
+
+            // Term 2: mysql-0 fenced, mysql-1 promoted by the agent's Promotion.
+            await RunAsync(first, [FailoverStatementRenderer.RenderReadOnly(version)]);
+            string? recorded = null;
+            var (forkPoint, pending) = await new Promotion(
+                new LocalServer(secondOptions),
+                secondOptions,
+                TimeProvider.System,
+                logger
+            ).RunAsync(
+                2,
+                forkPointRecorded: false,
+                TimeSpan.FromSeconds(30),
+                (point, _) =>
+                {
+                    recorded = point;
+                    return Task.FromResult(true);
+                },
+                CancellationToken.None
+            );
+            Assert.True(forkPoint is not null, $"promotion pending: {pending}");
+            Assert.Equal(forkPoint, recorded);
+            // Everything mysql-0 had, read before the promotion's own writes (the Secret's users).
+            Assert.Equal(await first.GtidExecutedAsync(), forkPoint);
+            Assert.True(
+                GtidSets.IsSubset(
+                    MysqlGtidSet.Parse(forkPoint),
+                    MysqlGtidSet.Parse(await second.GtidExecutedAsync() ?? "")
+                )
+            );
+            Assert.Equal(6, await Rows(second));
+            Assert.Equal(0L, await second.ScalarAsync<long>("SELECT @@GLOBAL.super_read_only"));
+            Assert.Empty(await second.RowsAsync("SHOW REPLICA STATUS"));
+            await AppInsertAsync(second, 7);
+
+            // mysql-0 rejoins mysql-1 at term 2's fork point: nothing errant, it gets row 7.
+            var rejoin = new Rejoin(new LocalServer(firstOptions), firstOptions, logger);
+            Assert.Empty(
+                await rejoin.RunAsync(
+                    "mysql-1",
+                    2,
+                    forkPoint,
+                    new Endpoint("mysql-1.mysql", 3306),
+                    CancellationToken.None
+                )
+            );
+            await Eventually.UntilAsync(
+                async () => await Rows(first) == 7,
+                "mysql-0 replicates row 7 from mysql-1"
+            );
+            Assert.Equal(1L, await first.ScalarAsync<long>("SELECT @@GLOBAL.super_read_only"));
+
+            // A write mysql-1 never saw makes mysql-0 errant: Rejoin names it and changes nothing.
+            await first.ExecuteAsync(
+                "STOP REPLICA; SET GLOBAL super_read_only = OFF; INSERT INTO f.t VALUES (99); SET GLOBAL super_read_only = ON"
+            );
+            var errant = await rejoin.RunAsync(
+                "mysql-1",
+                3,
+                await second.GtidExecutedAsync() ?? "",
+                new Endpoint("mysql-1.mysql", 3306),
+                CancellationToken.None
+            );
+            var uuid = await first.ScalarAsync<string>("SELECT @@GLOBAL.server_uuid");
+            Assert.StartsWith(uuid + ":", Assert.Single(errant), StringComparison.Ordinal);
+            Assert.Equal(
+                "No",
+                (await first.RowsAsync("SHOW REPLICA STATUS")).Single()["Replica_IO_Running"]
+            );
+        }
+        finally
+        {
+            foreach (var folder in folders)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The agent's options for pod mysql-<paramref name="ordinal"/> on <paramref name="local"/>,
+    /// with the other pod's stable name mapped to its bridge address (as the peers' DNS would).
+    /// </summary>
+    private static AgentOptions AgentOptionsFor(
+        int ordinal,
+        MysqlServer local,
+        MysqlServer other,
+        string dataDir
+    )
+    {
+        var secrets = new AgentSecrets(
+            local.RootPassword,
+            AgentArguments.ReplicationPassword,
+            AgentArguments.BackupPassword
+        );
+        var otherName = string.Create(CultureInfo.InvariantCulture, $"mysql-{1 - ordinal}.mysql");
+        return AgentOptionsReader.Read(
+            OptionValues.Parse(
+                [
+                    "--hostname",
+                    string.Create(CultureInfo.InvariantCulture, $"mysql-{ordinal}"),
+                    "--data-dir",
+                    dataDir,
+                    "--mysql-host",
+                    MariaDbServer.Host,
+                    "--mysql-port",
+                    local.Port.ToString(CultureInfo.InvariantCulture),
+                    "--connect-to",
+                    $"{otherName}:3306:{other.BridgeAddress}:3306",
+                    "--connect-retry-seconds",
+                    "1",
+                ],
+                secrets.Environment
+            )
+        );
+    }
+
     /// <summary>Two MySQL servers with empty GTID histories, the users and rows 1-3 on the first.</summary>
     private async Task<(
         MysqlServer First,
         MysqlServer Second,
         ServerVersionInfo Version
-    )> StartPairAsync(int serverId)
+    )> StartPairAsync(int serverId, string replPassword = ReplPassword)
     {
         var starts = new[]
         {
@@ -200,7 +356,7 @@ public sealed class MysqlFailoverSqlTests(MysqlEngine engine)
         }
 
         await first.ExecuteAsync(
-            $"CREATE USER 'repl'@'%' IDENTIFIED BY '{ReplPassword}'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';"
+            $"CREATE USER 'repl'@'%' IDENTIFIED BY {SqlLiteral.Quote(replPassword)}; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';"
                 + $"CREATE USER 'app'@'%' IDENTIFIED BY '{AppPassword}'; GRANT ALL ON f.* TO 'app'@'%';"
                 + "CREATE DATABASE f; CREATE TABLE f.t (id INT PRIMARY KEY);"
                 + "INSERT INTO f.t VALUES (1), (2), (3)"
