@@ -747,21 +747,9 @@ public sealed partial class ElectionService : BackgroundService
         var started = _time.GetTimestamp();
         try
         {
-            var connection = await _server.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                var server = await SqlExecution
-                    .ServerVersionAsync(connection, cancellationToken)
-                    .ConfigureAwait(false);
-                await SqlExecution
-                    .ExecuteAsync(
-                        connection,
-                        FailoverStatementRenderer.RenderAckFence(server).Sql,
-                        cancellationToken
-                    )
-                    .ConfigureAwait(false);
-            }
-
+            await _server
+                .RunAsync(FailoverStatementRenderer.RenderAckFence, cancellationToken)
+                .ConfigureAwait(false);
             ElectionLog.StoppedFetching(
                 _logger,
                 lease.Term,

@@ -116,23 +116,8 @@ public sealed class SelfFence
         return killed.Count;
     }
 
-    private async Task SetReadOnlyAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _server.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var server = await SqlExecution
-                .ServerVersionAsync(connection, cancellationToken)
-                .ConfigureAwait(false);
-            await SqlExecution
-                .ExecuteAsync(
-                    connection,
-                    FailoverStatementRenderer.RenderReadOnly(server).Sql,
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-        }
-    }
+    private Task SetReadOnlyAsync(CancellationToken cancellationToken) =>
+        _server.RunAsync(FailoverStatementRenderer.RenderReadOnly, cancellationToken);
 
     /// <summary>Kills the client connections not in <paramref name="killed"/>, and adds them to it.</summary>
     private async Task KillClientsAsync(HashSet<long> killed, CancellationToken cancellationToken)
