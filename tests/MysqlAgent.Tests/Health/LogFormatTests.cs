@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CliWrap;
 using MysqlAgent.TestSupport;
+using MysqlLocal.Kubelet;
 
 namespace MysqlAgent.Tests.Health;
 
@@ -13,6 +15,7 @@ namespace MysqlAgent.Tests.Health;
 /// it prints: the startup line and the health watcher's "does not answer" line, in both formats.
 /// </summary>
 [Trait("Category", "Slow")]
+[SupportedOSPlatform("linux")]
 public sealed partial class LogFormatTests
 {
     // A guard against a hang, above the sum of the waits below (the agent's start, 4001 logged,
@@ -82,7 +85,7 @@ public sealed partial class LogFormatTests
         var downLogged = new TaskCompletionSource(
             TaskCreationOptions.RunContinuationsAsynchronously
         );
-        using var stop = new CancellationTokenSource();
+        using var kill = new CancellationTokenSource();
         var httpPort = FreePorts.Next();
         var agent = Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "mysql-agent"))
             .WithArguments([
@@ -117,7 +120,7 @@ public sealed partial class LogFormatTests
                 })
             );
 
-        var run = agent.ExecuteAsync(CancellationToken.None, stop.Token);
+        var run = agent.ExecuteAsync(kill.Token);
         try
         {
             await downLogged.Task.WaitAsync(Eventually.DefaultTimeout);
@@ -125,13 +128,22 @@ public sealed partial class LogFormatTests
         }
         finally
         {
-            // Graceful: SIGINT, as Ctrl-C; the agent stops its host and exits.
-            await stop.CancelAsync();
-            try
-            {
-                await run;
-            }
-            catch (OperationCanceledException) { }
+            // Graceful: SIGTERM, as the kubelet stops a container; the agent stops its host and
+            // exits. Not SIGINT: a test run started in the background by a non-interactive shell
+            // hands SIGINT down ignored, and the agent then never stopped (two CI runs here).
+            Signals.Terminate(run.ProcessId);
+        }
+
+        try
+        {
+            await run.Task.WaitAsync(Eventually.DefaultTimeout);
+        }
+        catch (TimeoutException)
+        {
+            await kill.CancelAsync();
+            throw new TimeoutException(
+                $"mysql-agent did not stop within {Eventually.DefaultTimeout.TotalSeconds:0} s of SIGTERM"
+            );
         }
 
         lock (lines)
