@@ -2,10 +2,11 @@ using MysqlAgent.Mysql;
 using MysqlAgent.Replication.Dialects;
 using MysqlAgent.Replication.Setup;
 using MysqlAgent.Replication.Sql;
+using MySqlConnector;
 
 namespace MysqlAgent.Election;
 
-/// <summary>One statement rendered for the local server's flavour and version, on a connection of its own.</summary>
+/// <summary>Rendered statements run on the local server.</summary>
 internal static class LocalServerStatement
 {
     /// <summary>Opens a connection, renders the statement for the server's version and runs it.</summary>
@@ -24,6 +25,32 @@ internal static class LocalServerStatement
             await SqlExecution
                 .ExecuteAsync(connection, render(version).Sql, cancellationToken)
                 .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="statements"/> in order on <paramref name="connection"/>. A
+    /// <c>rpl_semi_sync_*</c> variable the server does not have (MySQL without the semi-sync
+    /// plugins) is skipped; the server stays asynchronous.
+    /// </summary>
+    public static async Task RunAllAsync(
+        MySqlConnection connection,
+        IEnumerable<ReplicationStatement> statements,
+        CancellationToken cancellationToken
+    )
+    {
+        foreach (var statement in statements)
+        {
+            try
+            {
+                await SqlExecution
+                    .ExecuteAsync(connection, statement.Sql, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (MySqlException e)
+                when (e.Number == FailoverStatementRenderer.UnknownSystemVariable
+                    && statement.Sql.Contains("rpl_semi_sync", StringComparison.Ordinal)
+                ) { }
         }
     }
 }

@@ -142,19 +142,9 @@ public sealed class Promotion(
                 target,
                 new PromotionOptions(1, SemiSync: acknowledged, applyTimeout)
             );
-            foreach (var statement in plan.Finish)
-            {
-                try
-                {
-                    await SqlExecution
-                        .ExecuteAsync(connection, statement.Sql, cancellationToken)
-                        .ConfigureAwait(false);
-                }
-                catch (MySqlException e)
-                    when (e.Number == FailoverStatementRenderer.UnknownSystemVariable
-                        && statement.Sql.Contains("rpl_semi_sync", StringComparison.Ordinal)
-                    ) { }
-            }
+            await LocalServerStatement
+                .RunAllAsync(connection, plan.Finish, cancellationToken)
+                .ConfigureAwait(false);
 
             // The replication and backup users as the Secret says; makes the server writable.
             await PrimaryBootstrap

@@ -75,19 +75,9 @@ public sealed class Rejoin(LocalServer server, AgentOptions options, ILogger log
                 semiSync: options.SemiSync
             );
             ElectionLog.Rejoining(logger, holder, term, source.ToString(), statements.Count);
-            foreach (var statement in statements)
-            {
-                try
-                {
-                    await SqlExecution
-                        .ExecuteAsync(connection, statement.Sql, cancellationToken)
-                        .ConfigureAwait(false);
-                }
-                catch (MySqlException e)
-                    when (e.Number == FailoverStatementRenderer.UnknownSystemVariable
-                        && statement.Sql.Contains("rpl_semi_sync", StringComparison.Ordinal)
-                    ) { }
-            }
+            await LocalServerStatement
+                .RunAllAsync(connection, statements, cancellationToken)
+                .ConfigureAwait(false);
 
             // A later start of the agent finds replication set up (it is not a fresh clone's setup).
             await ReplicationSetupMarker
