@@ -10,9 +10,9 @@ namespace MysqlAgent.Election;
 /// connected (a promotion waits up to a retry period for one before the server becomes writable;
 /// later steps turn it on when the first one connects), and never off again in the term: from
 /// then on a commit is acknowledged to its client only after a replica has it, so a failover to
-/// the most advanced replica loses no acknowledged write. Not before the first replica connects, because a primary with semi-sync on and no
-/// replica would hold every commit for the whole 24 h timeout, its first one (the users the
-/// replicas clone with) included.
+/// the most advanced replica loses no acknowledged write. Not before the first replica connects,
+/// because a primary with semi-sync on and no replica would hold every commit for the whole 24 h
+/// timeout, its first one (the users the replicas clone with) included.
 /// </summary>
 public static class SemiSyncSource
 {
