@@ -207,10 +207,7 @@ internal sealed class PrimaryWriter : IAsyncDisposable
                     last = attempt.Exception?.InnerException ?? last;
                 }
 
-                if (!await tick)
-                {
-                    break;
-                }
+                await tick;
             }
         }
         catch (OperationCanceledException) when (!_stop.IsCancellationRequested && last is not null)
@@ -239,7 +236,8 @@ internal sealed class PrimaryWriter : IAsyncDisposable
             }
         }
 
-        throw last ?? new OperationCanceledException(ct);
+        // Only the caller's limit ends the loop: the last attempt's error, or the cancellation.
+        throw last!;
     }
 
     public async Task<IReadOnlyList<long>> StopAsync()
