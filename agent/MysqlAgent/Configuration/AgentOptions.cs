@@ -73,6 +73,12 @@ public sealed record AgentOptions
     /// </summary>
     public bool SemiSync { get; init; } = true;
 
+    /// <summary>
+    /// <c>--max-lag-on-failover</c>: the most transactions of the primary's last recorded position a
+    /// replica may lack and still take over.
+    /// </summary>
+    public ulong MaxLagOnFailover { get; init; } = 1000;
+
     /// <summary><c>switchover --to</c>: the pod to hand the primary role to; null = the most advanced replica.</summary>
     public string? SwitchoverTo { get; init; }
 

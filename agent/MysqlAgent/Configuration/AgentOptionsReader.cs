@@ -188,6 +188,9 @@ public static class AgentOptionsReader
         {
             LeaseStore = store,
             SemiSync = durability != "async",
+            MaxLagOnFailover = (ulong)(
+                ReadNumber(values, "max-lag-on-failover", 0, long.MaxValue, problems) ?? 1000
+            ),
             ElectionTimings = timings,
             SwitchoverTo = values.Get("to"),
             PrimaryStartTimeout =

@@ -153,6 +153,11 @@ public static class OptionCatalog
             "semi-sync"
         ),
         new(
+            "max-lag-on-failover",
+            "With a lease store: a replica lacking more than this many transactions of the position the primary last recorded in the Lease (at each renewal) does not take over when the primary is lost; with --durability async, the most a failover may lose. Remove the Lease annotation mysql-agent.io/position to fail over anyway.",
+            "1000"
+        ),
+        new(
             "to",
             "switchover: the pod to hand the primary role to (mysql-N); default the most advanced replica."
         ),

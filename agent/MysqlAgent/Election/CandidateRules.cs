@@ -7,7 +7,17 @@ namespace MysqlAgent.Election;
 public static class CandidateRules
 {
     /// <summary>Why <paramref name="candidate"/> may not become primary in the term after <paramref name="lease"/>'s; empty when it may.</summary>
-    public static IReadOnlyList<string> Ineligibility(CandidateStatus candidate, LeaseRecord lease)
+    /// <param name="candidate">The pod's report.</param>
+    /// <param name="lease">The Lease as last read.</param>
+    /// <param name="maxLag">
+    /// <c>--max-lag-on-failover</c>: the most transactions of the primary's recorded position it may
+    /// lack; null for no bound (a switchover's target catches up instead).
+    /// </param>
+    public static IReadOnlyList<string> Ineligibility(
+        CandidateStatus candidate,
+        LeaseRecord lease,
+        ulong? maxLag = null
+    )
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(lease);
@@ -42,12 +52,47 @@ public static class CandidateRules
             reasons.Add("its failover priority is 0");
         }
 
+        if (maxLag is { } limit && LagBehindRecorded(candidate, lease) is { } lag && lag > limit)
+        {
+            reasons.Add(
+                $"it lacks {lag} transactions of the position the primary last recorded, more than --max-lag-on-failover {limit} (to fail over anyway, remove the Lease annotation {LeaseAnnotations.Position})"
+            );
+        }
+
         if (lease.Paused)
         {
             reasons.Add("failover is paused");
         }
 
         return reasons;
+    }
+
+    /// <summary>
+    /// How many transactions of the position the primary last recorded in <paramref name="lease"/>
+    /// <paramref name="candidate"/> lacks; null when none is recorded, its own position is unknown,
+    /// or the two cannot be compared.
+    /// </summary>
+    public static ulong? LagBehindRecorded(CandidateStatus candidate, LeaseRecord lease)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(lease);
+        if (
+            candidate.Progress is not { } progress
+            || lease.Position?.ToProgress() is not { } recorded
+            || (candidate.Position is { } own && own.Flavor != lease.Position.Flavor)
+        )
+        {
+            return null;
+        }
+
+        try
+        {
+            return progress.CountMissing(recorded);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -59,13 +104,14 @@ public static class CandidateRules
     public static RaceDecision ShouldRace(
         CandidateStatus self,
         IReadOnlyList<CandidateStatus> peers,
-        LeaseRecord lease
+        LeaseRecord lease,
+        ulong? maxLag = null
     )
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(peers);
         ArgumentNullException.ThrowIfNull(lease);
-        var reasons = Ineligibility(self, lease);
+        var reasons = Ineligibility(self, lease, maxLag);
         if (reasons.Count > 0)
         {
             return RaceDecision.No("not eligible: " + string.Join(", ", reasons));
@@ -74,7 +120,7 @@ public static class CandidateRules
         // The holder whose Lease expired is no candidate: it is the one being replaced.
         foreach (var peer in peers.Where(p => p.Name != self.Name && p.Name != lease.Holder))
         {
-            if (Ineligibility(peer, lease).Count > 0)
+            if (Ineligibility(peer, lease, maxLag).Count > 0)
             {
                 continue;
             }
@@ -102,7 +148,8 @@ public static class CandidateRules
     public static CandidateStatus? BetterPeer(
         CandidateStatus self,
         IReadOnlyList<CandidateStatus> peers,
-        LeaseRecord lease
+        LeaseRecord lease,
+        ulong? maxLag = null
     )
     {
         ArgumentNullException.ThrowIfNull(self);
@@ -118,7 +165,7 @@ public static class CandidateRules
         foreach (var peer in peers.Where(p => p.Name != self.Name))
         {
             // The winner's term is current now; a peer that followed the term before qualifies.
-            if (Ineligibility(peer, lease with { Term = peer.FollowedTerm }).Count > 0)
+            if (Ineligibility(peer, lease with { Term = peer.FollowedTerm }, maxLag).Count > 0)
             {
                 continue;
             }

@@ -29,4 +29,7 @@ public sealed record CandidateStatus(
 
     /// <summary>Its mysqld takes writes from clients: the primary, and no other pod when fencing works.</summary>
     public bool Writable { get; init; }
+
+    /// <summary>Its executed position as the holder records it in the Lease; null when unknown.</summary>
+    public RecordedPosition? Position { get; init; }
 }

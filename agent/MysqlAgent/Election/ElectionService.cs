@@ -81,6 +81,7 @@ public sealed partial class ElectionService : BackgroundService
     private string? _lastWritable;
     private string? _lastErrant;
     private string? _lastLabelError;
+    private string? _lastStep;
 
     public ElectionService(
         AgentOptions options,
@@ -103,7 +104,10 @@ public sealed partial class ElectionService : BackgroundService
         _time = time;
         _logger = logger;
         var timings = options.ElectionTimings;
-        _elector = new LeaderElector(options.Pod.PodName, timings, store, time);
+        _elector = new LeaderElector(options.Pod.PodName, timings, store, time)
+        {
+            MaxLagOnFailover = options.MaxLagOnFailover,
+        };
         _http = new HttpClient(
             new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }
         )
@@ -434,7 +438,7 @@ public sealed partial class ElectionService : BackgroundService
             !_promoted
             && _acquiredTerm == lease.Term
             && _promotedTerm != lease.Term
-            && CandidateRules.BetterPeer(self, peers, lease) is { } better
+            && CandidateRules.BetterPeer(self, peers, lease, _options.MaxLagOnFailover) is { } better
         )
         {
             ElectionLog.HandingOver(
@@ -839,9 +843,32 @@ public sealed partial class ElectionService : BackgroundService
         }
     }
 
+    /// <summary>
+    /// This pod's candidate report for peers and <c>/status</c>, with what people need to see why a
+    /// failover does or does not happen: its lag behind the primary's recorded position, why it
+    /// could not take over now, and the elector's last step.
+    /// </summary>
     private CandidateDocument PublishCandidate(LeaseRecord? lease)
     {
         var document = _local.ToDocument(_errant, FollowedTerm(lease));
+        if (lease is not null)
+        {
+            var self = CandidateReports.ToStatus(
+                _options.Pod.PodName,
+                _options.Pod.Ordinal,
+                document
+            );
+            document = document with
+            {
+                LagBehindPrimary = CandidateRules.LagBehindRecorded(self, lease),
+                Ineligible =
+                    _elector.Role == ElectorRole.Leader
+                        ? null
+                        : CandidateRules.Ineligibility(self, lease, _options.MaxLagOnFailover),
+                Step = _lastStep,
+            };
+        }
+
         _role.SetCandidate(document);
         return document;
     }
@@ -871,6 +898,9 @@ public sealed partial class ElectionService : BackgroundService
             return;
         }
 
+        _lastStep = string.IsNullOrEmpty(step.Detail)
+            ? step.Event.ToString()
+            : $"{step.Event}: {step.Detail}";
         var key = $"{step.Event}|{step.Role}|{lease?.Holder}|{lease?.Term}";
         if (key != _lastLogged)
         {

@@ -187,7 +187,8 @@ public sealed class FileLeaseStore : ILeaseStore
             record.RenewedAt,
             record.History.ToArray(),
             record.Switchover,
-            record.Paused
+            record.Paused,
+            record.Position
         );
         AtomicFile.Write(
             _path,
@@ -201,7 +202,10 @@ public sealed class FileLeaseStore : ILeaseStore
 
     private static VersionedLease ToLease(LeaseFileDocument d) =>
         new(
-            new LeaseRecord(d.Holder, d.Term, d.RenewedAt, d.History, d.Switchover, d.Paused),
+            new LeaseRecord(d.Holder, d.Term, d.RenewedAt, d.History, d.Switchover, d.Paused)
+            {
+                Position = d.Position,
+            },
             d.Version.ToString(CultureInfo.InvariantCulture)
         );
 }

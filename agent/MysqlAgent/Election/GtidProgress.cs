@@ -40,6 +40,14 @@ public abstract record GtidProgress
     /// <exception cref="ArgumentException">The two are of different server families.</exception>
     public abstract bool Contains(GtidProgress other);
 
+    /// <summary>
+    /// How many transactions <paramref name="other"/> holds that this server lacks: GTIDs on MySQL;
+    /// on MariaDB, per domain, how far its sequence number is behind (one per transaction under
+    /// <c>gtid_strict_mode</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The two are of different server families.</exception>
+    public abstract ulong CountMissing(GtidProgress other);
+
     /// <summary>Where <paramref name="self"/> stands relative to <paramref name="other"/>.</summary>
     public static ProgressOrder Compare(GtidProgress self, GtidProgress other)
     {
@@ -64,6 +72,14 @@ public abstract record GtidProgress
                     nameof(other)
                 );
 
+        public override ulong CountMissing(GtidProgress other) =>
+            other is MySqlProgress theirs
+                ? GtidSets.CountMissing(theirs.Set, Set)
+                : throw new ArgumentException(
+                    "cannot compare MySQL and MariaDB positions",
+                    nameof(other)
+                );
+
         public override string ToString() => Set.Text;
     }
 
@@ -72,6 +88,18 @@ public abstract record GtidProgress
         public override bool Contains(GtidProgress other) =>
             other is MariaDbProgress theirs
                 ? theirs.Sequences.All(d => Sequences.GetValueOrDefault(d.Key) >= d.Value)
+                : throw new ArgumentException(
+                    "cannot compare MySQL and MariaDB positions",
+                    nameof(other)
+                );
+
+        public override ulong CountMissing(GtidProgress other) =>
+            other is MariaDbProgress theirs
+                ? theirs.Sequences.Aggregate(
+                    0UL,
+                    (sum, d) =>
+                        sum + (d.Value - Math.Min(d.Value, Sequences.GetValueOrDefault(d.Key)))
+                )
                 : throw new ArgumentException(
                     "cannot compare MySQL and MariaDB positions",
                     nameof(other)

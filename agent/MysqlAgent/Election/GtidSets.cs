@@ -41,6 +41,36 @@ public static class GtidSets
         return true;
     }
 
+    /// <summary>How many GTIDs of <paramref name="wanted"/> are not in <paramref name="set"/>.</summary>
+    public static ulong CountMissing(MysqlGtidSet wanted, MysqlGtidSet set)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        ArgumentNullException.ThrowIfNull(set);
+        var held = Intervals(set);
+        ulong missing = 0;
+        foreach (var (key, intervals) in Intervals(wanted))
+        {
+            var covering = held.GetValueOrDefault(key) ?? [];
+            foreach (var (start, end) in intervals)
+            {
+                var count = end - start + 1;
+                foreach (var c in covering)
+                {
+                    var from = Math.Max(start, c.Start);
+                    var to = Math.Min(end, c.End);
+                    if (from <= to)
+                    {
+                        count -= to - from + 1;
+                    }
+                }
+
+                missing += count;
+            }
+        }
+
+        return missing;
+    }
+
     /// <summary>"uuid" or "uuid:tag" → intervals, read from the canonical text.</summary>
     private static Dictionary<string, List<(ulong Start, ulong End)>> Intervals(MysqlGtidSet set)
     {

@@ -249,7 +249,7 @@ public sealed class KubernetesLeaseStore : ILeaseStore, IDisposable
 
     private static VersionedLease ToVersioned(V1Lease lease)
     {
-        var (history, switchover, paused) = LeaseAnnotations.Read(lease.Metadata?.Annotations);
+        var (history, switchover, paused, position) = LeaseAnnotations.Read(lease.Metadata?.Annotations);
         var renewed = lease.Spec?.RenewTime is { } time
             ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc))
             : DateTimeOffset.MinValue;
@@ -260,7 +260,10 @@ public sealed class KubernetesLeaseStore : ILeaseStore, IDisposable
             history,
             switchover,
             paused
-        );
+        )
+        {
+            Position = position,
+        };
         var version =
             lease.Metadata?.ResourceVersion
             ?? throw new FormatException("the API server returned a Lease without resourceVersion");

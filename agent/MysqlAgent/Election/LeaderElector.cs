@@ -55,6 +55,12 @@ public sealed class LeaderElector
 
     public string Identity => _identity;
 
+    /// <summary>
+    /// <c>--max-lag-on-failover</c>: a candidate lacking more transactions than this of the position
+    /// the primary last recorded does not race, and a peer that does is not waited for; null for no bound.
+    /// </summary>
+    public ulong? MaxLagOnFailover { get; init; }
+
     public ElectorRole Role { get; private set; } = ElectorRole.Follower;
 
     /// <summary>The latest record seen, or null.</summary>
@@ -111,7 +117,7 @@ public sealed class LeaderElector
         ArgumentNullException.ThrowIfNull(peers);
         if (Role == ElectorRole.Leader)
         {
-            return await RenewAsync(cancellationToken).ConfigureAwait(false);
+            return await RenewAsync(self, cancellationToken).ConfigureAwait(false);
         }
 
         var read = await _store.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -136,7 +142,7 @@ public sealed class LeaderElector
             var handedToMe = knewBefore && holderChanged;
             Role = ElectorRole.Leader;
             _lastRenewAt = _seenChangedAt;
-            var renewed = await RenewAsync(cancellationToken).ConfigureAwait(false);
+            var renewed = await RenewAsync(self, cancellationToken).ConfigureAwait(false);
             return renewed.Role != ElectorRole.Leader ? renewed
                 : handedToMe
                     ? renewed with
@@ -171,7 +177,12 @@ public sealed class LeaderElector
         }
 
         // The write below compares the version read above: a renewal meanwhile makes it a conflict.
-        var race = CandidateRules.ShouldRace(self, await peers.ConfigureAwait(false), record);
+        var race = CandidateRules.ShouldRace(
+            self,
+            await peers.ConfigureAwait(false),
+            record,
+            MaxLagOnFailover
+        );
         if (!race.Race)
         {
             return Step(ElectionEvent.NotRacing, holderChanged, why + "; " + race.Reason);
@@ -356,11 +367,22 @@ public sealed class LeaderElector
         };
     }
 
-    private async Task<ElectionStep> RenewAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Renews, and records <paramref name="self"/>'s position in the Lease while its server takes
+    /// writes (the position a failover's lag is counted against).
+    /// </summary>
+    private async Task<ElectionStep> RenewAsync(
+        CandidateStatus self,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var next = _seen!.Record with { RenewedAt = _time.GetUtcNow() };
+            var next = _seen!.Record with
+            {
+                RenewedAt = _time.GetUtcNow(),
+                Position = self is { Writable: true, Position: { } own } ? own : _seen.Record.Position,
+            };
             var sentAt = _time.GetTimestamp();
             var write = await _store
                 .ReplaceAsync(next, _seen.Version, cancellationToken)

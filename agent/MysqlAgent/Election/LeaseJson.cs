@@ -11,7 +11,8 @@ internal sealed record LeaseFileDocument(
     DateTimeOffset RenewedAt,
     TermStart[] History,
     SwitchoverRequest? Switchover,
-    bool Paused
+    bool Paused,
+    RecordedPosition? Position = null
 );
 
 [JsonSourceGenerationOptions(
@@ -22,6 +23,7 @@ internal sealed record LeaseFileDocument(
 [JsonSerializable(typeof(LeaseFileDocument))]
 [JsonSerializable(typeof(TermStart[]))]
 [JsonSerializable(typeof(SwitchoverRequest))]
+[JsonSerializable(typeof(RecordedPosition))]
 internal sealed partial class LeaseJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -33,6 +35,7 @@ public static class LeaseAnnotations
     public const string History = "mysql-agent.io/history";
     public const string Switchover = "mysql-agent.io/switchover";
     public const string Paused = "mysql-agent.io/paused";
+    public const string Position = "mysql-agent.io/position";
 
     private static readonly LeaseJsonContext Compact = new(
         new JsonSerializerOptions(LeaseJsonContext.Default.Options) { WriteIndented = false }
@@ -64,18 +67,26 @@ public static class LeaseAnnotations
             annotations[Paused] = "true";
         }
 
+        if (record.Position is { } position)
+        {
+            annotations[Position] = JsonSerializer.Serialize(position, Compact.RecordedPosition);
+        }
+
         return annotations;
     }
 
     /// <summary>Reads the annotations back; others' annotations are ignored.</summary>
     /// <exception cref="FormatException">An annotation of ours is not what we write.</exception>
-    public static (TermStart[] History, SwitchoverRequest? Switchover, bool Paused) Read(
-        IDictionary<string, string>? annotations
-    )
+    public static (
+        TermStart[] History,
+        SwitchoverRequest? Switchover,
+        bool Paused,
+        RecordedPosition? Position
+    ) Read(IDictionary<string, string>? annotations)
     {
         if (annotations is null)
         {
-            return ([], null, false);
+            return ([], null, false, null);
         }
 
         try
@@ -89,7 +100,10 @@ public static class LeaseAnnotations
             var paused =
                 annotations.TryGetValue(Paused, out var p)
                 && string.Equals(p.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-            return (history, switchover, paused);
+            var position = annotations.TryGetValue(Position, out var r)
+                ? JsonSerializer.Deserialize(r, Compact.RecordedPosition)
+                : null;
+            return (history, switchover, paused, position);
         }
         catch (JsonException e)
         {

@@ -32,6 +32,13 @@ public sealed record LeaseRecord(
 
     public bool IsHeld => Holder.Length > 0;
 
+    /// <summary>
+    /// The position the holder last recorded while it took writes (at each renewal); null until a
+    /// primary has recorded one, or after an operator removed it to allow a failover beyond
+    /// <c>--max-lag-on-failover</c>.
+    /// </summary>
+    public RecordedPosition? Position { get; init; }
+
     /// <summary>The history with <paramref name="start"/> appended, trimmed to <see cref="HistoryLimit"/>.</summary>
     public LeaseRecord WithTermStart(TermStart start)
     {
@@ -51,7 +58,8 @@ public sealed record LeaseRecord(
         && RenewedAt == other.RenewedAt
         && History.SequenceEqual(other.History)
         && Switchover == other.Switchover
-        && Paused == other.Paused;
+        && Paused == other.Paused
+        && Position == other.Position;
 
     public override int GetHashCode() => HashCode.Combine(Holder, Term, RenewedAt, Paused);
 }

@@ -197,6 +197,10 @@ public static class CandidateReports
         {
             Applied = Progress(document, ""),
             Writable = document.Writable,
+            Position =
+                document is { MysqldUp: true, Flavor: { } flavor, Executed: { } executed }
+                    ? new RecordedPosition(flavor, executed)
+                    : null,
         };
     }
 

@@ -27,6 +27,21 @@ public sealed record CandidateDocument
 
     /// <summary>MySQL <c>Retrieved_Gtid_Set</c> or MariaDB <c>Gtid_IO_Pos</c>; null without replication.</summary>
     public string? Received { get; init; }
+
+    /// <summary>
+    /// Transactions of the position the primary last recorded in the Lease that this server lacks
+    /// (received counts); null when none is recorded or its own position is unknown.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ulong? LagBehindPrimary { get; init; }
+
+    /// <summary>For a pod that does not hold the Lease: why it could not take over now; empty when it could.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Ineligible { get; init; }
+
+    /// <summary>The election's last step: what happened and why (for people; peers ignore it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Step { get; init; }
 }
 
 /// <summary>The part of a peer's <c>/status</c> that the election reads (unknown fields ignored).</summary>

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using MysqlAgent.Election;
+using MysqlAgent.Health;
 using MysqlAgent.TestSupport;
 using MySqlConnector;
 using Xunit.Abstractions;
@@ -13,6 +16,7 @@ namespace MysqlAgent.IntegrationTests.Election;
 public sealed class AutomaticFailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan FailoverWait = TimeSpan.FromSeconds(90);
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     [Fact(Timeout = 400_000)]
     public async Task When_the_primary_mysqld_stops_for_good_a_replica_is_promoted_with_every_acknowledged_row_and_never_two_primaries()
@@ -100,6 +104,95 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
         Assert.False(set.Role(0).IsPrimary);
         Assert.Equal("replica", (await set.StatusAsync(0)).GetProperty("role").GetString());
     }
+
+    [Fact(Timeout = 400_000)]
+    public async Task Replicas_lacking_more_than_the_lag_bound_do_not_take_over_until_an_operator_removes_the_recorded_position()
+    {
+        await using var set = await ElectedSet.StartAsync(
+            primaryStartTimeoutSeconds: 2,
+            ["--durability", "async", "--max-lag-on-failover", "5"]
+        );
+        var (old, replicas) = (set.Servers[0], new[] { 1, 2 });
+        await set.WaitUntilAllReadyAsync();
+        await ElectedSet.CreateAppSchemaAsync(old);
+        await ElectedSet.InsertAsync(old, 1);
+        foreach (var ordinal in replicas)
+        {
+            await Eventually.UntilAsync(
+                async () => (await ElectedSet.RowsAsync(set.Servers[ordinal])).Contains(1),
+                $"mysql-{ordinal} has row 1"
+            );
+            // From here on it receives nothing: what follows is on the primary only.
+            await set.Servers[ordinal].ExecuteAsync("STOP SLAVE IO_THREAD");
+        }
+
+        for (var id = 2; id <= 21; id++)
+        {
+            await ElectedSet.InsertAsync(old, id);
+        }
+
+        // The primary records its position at its renewals; both replicas see how far behind they are.
+        foreach (var ordinal in replicas)
+        {
+            await Eventually.UntilAsync(
+                async () => Candidate(await set.StatusAsync(ordinal)).LagBehindPrimary >= 20,
+                $"mysql-{ordinal} reports 20 or more transactions behind the recorded position"
+            );
+        }
+
+        await old.StopAsync();
+        output.WriteLine("mysql-0's mysqld stopped for good with 20 rows no replica received");
+
+        // The holder releases the Lease after its start timeout; neither replica may take it.
+        foreach (var ordinal in replicas)
+        {
+            var step = await Eventually.ValueAsync(
+                async () => Candidate(await set.StatusAsync(ordinal)).Step ?? "",
+                s => s.StartsWith("NotRacing: the Lease was released", StringComparison.Ordinal),
+                $"mysql-{ordinal} declines the released Lease",
+                FailoverWait
+            );
+            output.WriteLine($"mysql-{ordinal}: {step}");
+            Assert.Contains(
+                "more than --max-lag-on-failover 5",
+                step,
+                StringComparison.Ordinal
+            );
+        }
+
+        Assert.False(await ElectedSet.WritableAsync(set.Servers[1]));
+        Assert.False(await ElectedSet.WritableAsync(set.Servers[2]));
+        Assert.Contains(
+            "more than --max-lag-on-failover 5",
+            Assert.Single(Candidate(await set.StatusAsync(1)).Ineligible!),
+            StringComparison.Ordinal
+        );
+
+        // The operator accepts the loss: without a recorded position there is no bound.
+        var store = new FileLeaseStore(set.LeaseFolder, TimeSpan.FromSeconds(5), TimeProvider.System);
+        var read = await store.GetAsync(CancellationToken.None);
+        var removed = await store.ReplaceAsync(
+            read.Lease!.Record with { Position = null },
+            read.Lease.Version,
+            CancellationToken.None
+        );
+        Assert.Equal(LeaseOutcome.Ok, removed.Outcome);
+
+        var promoted = await Eventually.ValueAsync(
+            async () =>
+                await ElectedSet.WritableAsync(set.Servers[1]) ? 1
+                : await ElectedSet.WritableAsync(set.Servers[2]) ? 2
+                : 0,
+            ordinal => ordinal > 0 && set.Role(ordinal).IsPrimary,
+            "a replica takes over once the recorded position is gone",
+            FailoverWait
+        );
+        output.WriteLine($"mysql-{promoted} took over");
+        Assert.Equal([1], await ElectedSet.RowsAsync(set.Servers[promoted]));
+    }
+
+    private static CandidateDocument Candidate(JsonElement status) =>
+        status.GetProperty("candidate").Deserialize<CandidateDocument>(Web)!;
 
     [Fact(Timeout = 400_000)]
     public async Task A_primary_cut_off_from_the_lease_store_fences_itself_and_one_primary_is_back_once_the_store_answers()

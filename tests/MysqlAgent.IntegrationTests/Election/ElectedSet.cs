@@ -46,7 +46,11 @@ internal sealed class ElectedSet : IAsyncDisposable
     public IReadOnlyList<InProcessAgent> Agents { get; }
 
     /// <param name="primaryStartTimeoutSeconds">How long the holder keeps the Lease with its mysqld down.</param>
-    public static async Task<ElectedSet> StartAsync(int primaryStartTimeoutSeconds)
+    /// <param name="extraArguments">More agent arguments, the same for every pod.</param>
+    public static async Task<ElectedSet> StartAsync(
+        int primaryStartTimeoutSeconds,
+        IReadOnlyList<string>? extraArguments = null
+    )
     {
         var servers = await MariaDbServers.StartAsync(
             3,
@@ -97,6 +101,7 @@ internal sealed class ElectedSet : IAsyncDisposable
                         .. Timings,
                         "--primary-start-timeout-seconds",
                         Invariant($"{primaryStartTimeoutSeconds}"),
+                        .. extraArguments ?? [],
                     ],
                 };
                 agents.Add(await InProcessAgent.StartAsync(arguments));

@@ -74,6 +74,66 @@ public sealed class CandidateRulesTests
         );
     }
 
+    [Theory]
+    [InlineData($"{U1}:1-10", $"{U1}:1-10", 0UL)]
+    [InlineData($"{U1}:1-10", $"{U1}:1-5", 5UL)]
+    [InlineData($"{U1}:1-10,{U2}:1-3", $"{U1}:1-4:6-10", 4UL)]
+    [InlineData($"{U1}:1-10:a:1-3", $"{U1}:1-10", 3UL)]
+    [InlineData("", $"{U1}:1-10", 0UL)]
+    [InlineData($"{U1}:1-10", "", 10UL)]
+    public void MySql_lag_counts_the_GTIDs_of_the_recorded_set_a_server_lacks(
+        string recorded,
+        string server,
+        ulong missing
+    )
+    {
+        Assert.Equal(missing, MySql(server).CountMissing(MySql(recorded)));
+    }
+
+    [Theory]
+    [InlineData("0-100-10,1-100-5", "0-100-7", 8UL)]
+    [InlineData("0-100-10", "0-101-12", 0UL)]
+    [InlineData("0-100-10", "0-100-10", 0UL)]
+    public void MariaDb_lag_counts_per_domain_how_far_the_sequence_is_behind(
+        string recorded,
+        string server,
+        ulong missing
+    )
+    {
+        Assert.Equal(missing, Maria(server).CountMissing(Maria(recorded)));
+    }
+
+    [Fact]
+    public void A_candidate_lacking_more_of_the_recorded_position_than_the_bound_is_not_eligible()
+    {
+        var lease = Term1 with { Position = new RecordedPosition("mariadb", "0-100-40") };
+
+        var far = CandidateRules.Ineligibility(Pods.Status(1, 30), lease, maxLag: 9);
+        var atTheBound = CandidateRules.Ineligibility(Pods.Status(1, 31), lease, maxLag: 9);
+        var unbounded = CandidateRules.Ineligibility(Pods.Status(1, 30), lease);
+        var nothingRecorded = CandidateRules.Ineligibility(Pods.Status(1, 30), Term1, maxLag: 9);
+
+        Assert.Equal(
+            "it lacks 10 transactions of the position the primary last recorded, more than --max-lag-on-failover 9 (to fail over anyway, remove the Lease annotation mysql-agent.io/position)",
+            Assert.Single(far)
+        );
+        Assert.Empty(atTheBound);
+        Assert.Empty(unbounded);
+        Assert.Empty(nothingRecorded);
+        Assert.Equal(10UL, CandidateRules.LagBehindRecorded(Pods.Status(1, 30), lease));
+        Assert.Null(CandidateRules.LagBehindRecorded(Pods.Status(1, 30), Term1));
+    }
+
+    [Fact]
+    public void A_recorded_position_of_the_other_family_or_unreadable_sets_no_bound()
+    {
+        var mysql = Term1 with { Position = new RecordedPosition("mysql", $"{U1}:1-40") };
+        var garbled = Term1 with { Position = new RecordedPosition("mariadb", "not a position") };
+
+        Assert.Empty(CandidateRules.Ineligibility(Pods.Status(1, 1), mysql, maxLag: 0));
+        Assert.Empty(CandidateRules.Ineligibility(Pods.Status(1, 1), garbled, maxLag: 0));
+    }
+
     [Fact]
     public void An_eligible_candidate_has_no_reason_against_it()
     {

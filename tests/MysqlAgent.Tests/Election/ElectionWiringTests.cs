@@ -95,6 +95,24 @@ public sealed class ElectionWiringTests
     }
 
     [Fact]
+    public void The_lag_bound_on_failover_is_1000_transactions_unless_set_and_refused_when_not_a_count()
+    {
+        Assert.Equal(1000UL, Read(0, "--lease-store", "file:/tmp/x").MaxLagOnFailover);
+        Assert.Equal(
+            0UL,
+            Read(0, "--lease-store", "file:/tmp/x", "--max-lag-on-failover", "0").MaxLagOnFailover
+        );
+        var error = Assert.Throws<ConfigurationException>(() =>
+            Read(0, "--lease-store", "file:/tmp/x", "--max-lag-on-failover", "-1")
+        );
+        Assert.StartsWith(
+            "--max-lag-on-failover '-1' is not a whole number from 0 to",
+            Assert.Single(error.Problems),
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
     public void Short_timings_for_tests_may_have_decimals_and_the_store_call_timeout_follows_the_retry_period()
     {
         var options = Read(

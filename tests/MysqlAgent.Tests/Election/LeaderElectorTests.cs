@@ -110,6 +110,48 @@ public sealed class LeaderElectorTests
     }
 
     [Fact]
+    public async Task The_holder_records_its_position_only_while_writable_and_a_replica_lacking_more_than_the_bound_does_not_take_over()
+    {
+        var ct = CancellationToken.None;
+        var serving = Pods.Status(0, 40) with
+        {
+            Writable = true,
+            Position = new RecordedPosition("mariadb", "0-100-40"),
+        };
+        var holder = new LeaderElector("mysql-0", Timings, _store, _time);
+        var far = new LeaderElector("mysql-1", Timings, _store, _time) { MaxLagOnFailover = 5 };
+        var near = new LeaderElector("mysql-2", Timings, _store, _time) { MaxLagOnFailover = 5 };
+        var (farStatus, nearStatus) = (Pods.Status(1, 30), Pods.Status(2, 36));
+
+        Assert.Equal(
+            ElectionEvent.Created,
+            (await holder.StepAsync(serving with { Writable = false }, [], true, ct)).Event
+        );
+        _time.Advance(Retry);
+        await holder.StepAsync(serving with { Writable = false }, [], true, ct);
+        Assert.Null((await Stored()).Position);
+        _time.Advance(Retry);
+        Assert.Equal(ElectionEvent.Renewed, (await holder.StepAsync(serving, [], true, ct)).Event);
+        Assert.Equal(serving.Position, (await Stored()).Position);
+
+        // The holder goes silent; both replicas saw its last renewal.
+        await far.StepAsync(farStatus, [nearStatus], false, ct);
+        await near.StepAsync(nearStatus, [farStatus], false, ct);
+        _time.Advance(Timings.LeaseDuration);
+        var refused = await far.StepAsync(farStatus, [], false, ct);
+        var raced = await near.StepAsync(nearStatus, [farStatus], false, ct);
+
+        Assert.Equal(ElectionEvent.NotRacing, refused.Event);
+        Assert.Contains(
+            "it lacks 10 transactions of the position the primary last recorded, more than --max-lag-on-failover 5",
+            refused.Detail,
+            StringComparison.Ordinal
+        );
+        Assert.Equal(ElectionEvent.Acquired, raced.Event);
+        Assert.Equal(("mysql-2", 2L), ((await Stored()).Holder, (await Stored()).Term));
+    }
+
+    [Fact]
     public async Task A_silent_holder_is_replaced_only_after_a_lease_duration_by_the_observer_own_clock_and_the_term_grows_by_one()
     {
         var (a, b, _) = await ThreePodsWithAPrimary();

@@ -53,15 +53,21 @@ public sealed class LeaseRecordTests
             History = [new TermStart(1, "mysql-0", "0-100-1")],
             Switchover = new SwitchoverRequest(null, 1),
             Paused = true,
+            Position = new RecordedPosition("mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-40"),
         };
         var annotations = LeaseAnnotations.From(record);
         annotations["kubectl.kubernetes.io/last-applied-configuration"] = "{}";
 
-        var (history, switchover, paused) = LeaseAnnotations.Read(annotations);
+        var (history, switchover, paused, position) = LeaseAnnotations.Read(annotations);
 
         Assert.Equal(record.History, history);
         Assert.Equal(record.Switchover, switchover);
         Assert.True(paused);
+        Assert.Equal(record.Position, position);
+        Assert.Equal(
+            """{"flavor":"mysql","executed":"3e11fa47-71ca-11e1-9e33-c80aa9429562:1-40"}""",
+            annotations[LeaseAnnotations.Position]
+        );
         Assert.Empty(LeaseAnnotations.From(Empty));
     }
 

@@ -42,6 +42,7 @@ public abstract class LeaseStoreContract
             Holder = "mysql-1",
             Switchover = new SwitchoverRequest("mysql-2", 2),
             Paused = true,
+            Position = new RecordedPosition("mariadb", "0-101-12,1-101-3"),
         };
 
         var created = await NewClient().CreateAsync(record, CancellationToken.None);
