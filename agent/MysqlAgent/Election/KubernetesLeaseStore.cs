@@ -249,7 +249,9 @@ public sealed class KubernetesLeaseStore : ILeaseStore, IDisposable
 
     private static VersionedLease ToVersioned(V1Lease lease)
     {
-        var (history, switchover, paused, position) = LeaseAnnotations.Read(lease.Metadata?.Annotations);
+        var (history, switchover, paused, position) = LeaseAnnotations.Read(
+            lease.Metadata?.Annotations
+        );
         var renewed = lease.Spec?.RenewTime is { } time
             ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc))
             : DateTimeOffset.MinValue;

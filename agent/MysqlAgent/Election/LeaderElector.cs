@@ -381,7 +381,9 @@ public sealed class LeaderElector
             var next = _seen!.Record with
             {
                 RenewedAt = _time.GetUtcNow(),
-                Position = self is { Writable: true, Position: { } own } ? own : _seen.Record.Position,
+                Position = self is { Writable: true, Position: { } own }
+                    ? own
+                    : _seen.Record.Position,
             };
             var sentAt = _time.GetTimestamp();
             var write = await _store

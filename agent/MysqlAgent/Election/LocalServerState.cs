@@ -197,10 +197,9 @@ public static class CandidateReports
         {
             Applied = Progress(document, ""),
             Writable = document.Writable,
-            Position =
-                document is { MysqldUp: true, Flavor: { } flavor, Executed: { } executed }
-                    ? new RecordedPosition(flavor, executed)
-                    : null,
+            Position = document is { MysqldUp: true, Flavor: { } flavor, Executed: { } executed }
+                ? new RecordedPosition(flavor, executed)
+                : null,
         };
     }
 

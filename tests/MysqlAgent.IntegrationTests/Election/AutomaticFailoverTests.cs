@@ -153,11 +153,7 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
                 FailoverWait
             );
             output.WriteLine($"mysql-{ordinal}: {step}");
-            Assert.Contains(
-                "more than --max-lag-on-failover 5",
-                step,
-                StringComparison.Ordinal
-            );
+            Assert.Contains("more than --max-lag-on-failover 5", step, StringComparison.Ordinal);
         }
 
         Assert.False(await ElectedSet.WritableAsync(set.Servers[1]));
@@ -169,10 +165,17 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
         );
 
         // The operator accepts the loss: without a recorded position there is no bound.
-        var store = new FileLeaseStore(set.LeaseFolder, TimeSpan.FromSeconds(5), TimeProvider.System);
+        var store = new FileLeaseStore(
+            set.LeaseFolder,
+            TimeSpan.FromSeconds(5),
+            TimeProvider.System
+        );
         var read = await store.GetAsync(CancellationToken.None);
         var removed = await store.ReplaceAsync(
-            read.Lease!.Record with { Position = null },
+            read.Lease!.Record with
+            {
+                Position = null,
+            },
             read.Lease.Version,
             CancellationToken.None
         );
