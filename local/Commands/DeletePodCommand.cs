@@ -38,12 +38,9 @@ public static class DeletePodCommand
                 );
             }
 
-            generation = d.GenerationOf(pod) + 1;
-            var generations = new Dictionary<string, int>(d.PodGenerations, StringComparer.Ordinal)
-            {
-                [pod] = generation,
-            };
-            return d with { PodGenerations = generations };
+            var deleted = d.WithPodDeleted(pod);
+            generation = deleted.GenerationOf(pod);
+            return deleted;
         });
         // A frozen pod would hear SIGTERM only after the grace period's SIGKILL.
         if (PodFreezer.IsFrozen(store.Paths.Pod(ordinal)))

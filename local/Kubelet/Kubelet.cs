@@ -1,4 +1,5 @@
 using System.Globalization;
+using MysqlAgent.Common;
 using MysqlLocal.Failover;
 using MysqlLocal.State;
 
@@ -64,6 +65,7 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
                 }
 
                 StartPrimaryPort(desired);
+                desired = DeleteRequestedPods(desired);
                 await ReconcileAsync(desired).ConfigureAwait(false);
             } while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
         }
@@ -106,6 +108,49 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
                 _primaryError = error;
             }
         }
+    }
+
+    /// <summary>
+    /// With failover: the pods whose agent asked to be deleted (<c>--reclone-errant</c>, through
+    /// <see cref="PodDeletionRequests"/> in the shared Lease folder,
+    /// the API server of this set) are deleted as by <c>delete-pod</c>; each request file is removed.
+    /// </summary>
+    private DesiredState DeleteRequestedPods(DesiredState desired)
+    {
+        var folder = PodDeletionRequests.Folder(store.Paths.LeaseDir);
+        if (!desired.Failover || !Directory.Exists(folder))
+        {
+            return desired;
+        }
+
+        foreach (var request in Directory.EnumerateFiles(folder).ToList())
+        {
+            var pod = Path.GetFileName(request);
+            if (pod.StartsWith(AtomicFile.TempPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (!Enumerable.Range(0, desired.Replicas).Any(o => SetPaths.PodName(o) == pod))
+                {
+                    Log($"ignoring a deletion request for {pod}: not a pod of this set");
+                    File.Delete(request);
+                    continue;
+                }
+
+                desired = store.UpdateDesired(d => d.WithPodDeleted(pod));
+                Log($"deleting {pod}: its agent asked for it ({File.ReadAllText(request).Trim()})");
+                File.Delete(request);
+            }
+            catch (Exception e) when (e is IOException or LocalSetException)
+            {
+                Log($"cannot delete {pod} as its agent asked: {e.Message}");
+            }
+        }
+
+        return desired;
     }
 
     private async Task ReconcileAsync(DesiredState desired)

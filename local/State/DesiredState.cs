@@ -43,4 +43,14 @@ public sealed record DesiredState
     public bool Stopping { get; init; }
 
     public int GenerationOf(string podName) => PodGenerations.GetValueOrDefault(podName);
+
+    /// <summary>The state with <paramref name="podName"/> deleted: its generation one higher, so the kubelet creates it again.</summary>
+    public DesiredState WithPodDeleted(string podName) =>
+        this with
+        {
+            PodGenerations = new Dictionary<string, int>(PodGenerations, StringComparer.Ordinal)
+            {
+                [podName] = GenerationOf(podName) + 1,
+            },
+        };
 }

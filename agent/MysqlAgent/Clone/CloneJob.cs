@@ -12,7 +12,7 @@ namespace MysqlAgent.Clone;
 /// </summary>
 public sealed class CloneJob
 {
-    private readonly AgentOptions _options;
+    private AgentOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly HttpClient _http;
@@ -43,7 +43,11 @@ public sealed class CloneJob
 
     public async Task<CloneOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        if (_options.Donor is null || _options.Pod.Ordinal == 0)
+        if (DataDirState.Inspect(DataDir).Kind == DataDirKind.RecloneRequested)
+        {
+            _options = _options with { Donor = MoveAside() };
+        }
+        else if (_options.Donor is null || _options.Pod.Ordinal == 0)
         {
             CloneLog.NothingToDo(
                 _logger,
@@ -141,6 +145,53 @@ public sealed class CloneJob
         }
 
         return CloneOutcome.Cloned;
+    }
+
+    /// <summary>
+    /// Carries out a re-clone request: the whole datadir becomes a sibling folder in one rename (so a
+    /// crash leaves either the old datadir with its request or an empty one), and an empty datadir
+    /// takes its place. Returns the donor the request names. Nothing is deleted.
+    /// </summary>
+    private Endpoint MoveAside()
+    {
+        var request = RecloneRequest.ReadFrom(DataDir)!;
+        if (!Endpoint.TryParse(request.Donor, _options.BackupPort, out var donor))
+        {
+            throw new RecloneException(
+                $"{RecloneRequest.PathIn(DataDir)} names the donor '{request.Donor}', not host or host:port; fix it, or delete the file to keep this datadir"
+            );
+        }
+
+        if (_options.BackupToken is null)
+        {
+            throw new RecloneException(
+                $"{RecloneRequest.PathIn(DataDir)} asks for a clone, but there is no backup token: set --backup-token-file (a file from the Secret) or MYSQL_AGENT_BACKUP_TOKEN"
+            );
+        }
+
+        var aside = RecloneRequest.AsidePath(DataDir, _timeProvider.GetUtcNow());
+        try
+        {
+            Directory.Move(DataDir, aside);
+        }
+        catch (IOException e)
+        {
+            throw new RecloneException(
+                $"cannot move {DataDir} aside to {aside} ({e.Message}): the clone container must mount the volume above the datadir, as the manifests do; nothing was changed",
+                e
+            );
+        }
+
+        Directory.CreateDirectory(DataDir);
+        CloneLog.MovedAside(
+            _logger,
+            DataDir,
+            aside,
+            request.Term,
+            request.Errant,
+            donor.ToString()
+        );
+        return donor;
     }
 
     private async Task AttemptAsync(

@@ -12,6 +12,20 @@ public static partial class CloneLog
     public static partial void CleaningPartial(ILogger logger, string reason);
 
     [LoggerMessage(
+        1010,
+        LogLevel.Warning,
+        "re-clone requested (errant transactions {Errant} beyond the fork point of term {Term}): moved {DataDir} aside to {Aside}, kept; cloning from {Donor}"
+    )]
+    public static partial void MovedAside(
+        ILogger logger,
+        string dataDir,
+        string aside,
+        long term,
+        string errant,
+        string donor
+    );
+
+    [LoggerMessage(
         1002,
         LogLevel.Information,
         "clone attempt {Attempt} from donor {Donor} (at {Address})"

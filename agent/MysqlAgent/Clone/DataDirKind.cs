@@ -12,6 +12,9 @@ public enum DataDirKind
     /// <summary>A <c>mysql/</c> system schema that is not an interrupted clone of ours: leave it alone.</summary>
     InitialisedData,
 
+    /// <summary>The agent asked for a fresh clone (errant, <c>--reclone-errant</c>): move it all aside, then clone.</summary>
+    RecloneRequested,
+
     /// <summary>Something that is neither (an interrupted clone, staging leftovers, a half-extracted stream): clean it, then clone.</summary>
     Partial,
 }

@@ -30,6 +30,15 @@ public sealed record DataDirState(DataDirKind Kind, string Reason)
             return new(DataDirKind.Empty, $"{dataDir} is empty");
         }
 
+        if (names.Contains(RecloneRequest.FileName))
+        {
+            // Checked first: the datadir being replaced is usually a completed clone itself.
+            return new(
+                DataDirKind.RecloneRequested,
+                $"{dataDir} asks to be cloned again ({RecloneRequest.FileName} present)"
+            );
+        }
+
         if (names.Contains(CloneMarker.CompleteFileName))
         {
             // The completion marker is written after the last move: whatever follows it is tidying.

@@ -79,6 +79,9 @@ public sealed record AgentOptions
     /// </summary>
     public ulong MaxLagOnFailover { get; init; } = 1000;
 
+    /// <summary><c>--reclone-errant</c>: an errant pod asks for a fresh clone and deletes its own pod.</summary>
+    public bool RecloneErrant { get; init; }
+
     /// <summary><c>switchover --to</c>: the pod to hand the primary role to; null = the most advanced replica.</summary>
     public string? SwitchoverTo { get; init; }
 

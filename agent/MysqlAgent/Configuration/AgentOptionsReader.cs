@@ -193,6 +193,7 @@ public static class AgentOptionsReader
             ),
             ElectionTimings = timings,
             SwitchoverTo = values.Get("to"),
+            RecloneErrant = values.Get("reclone-errant") is "true" or "1",
             PrimaryStartTimeout =
                 ReadSeconds(values, "primary-start-timeout-seconds", problems)
                 ?? TimeSpan.FromSeconds(30),

@@ -158,6 +158,11 @@ public static class OptionCatalog
             "1000"
         ),
         new(
+            "reclone-errant",
+            "With a lease store: a pod found with errant transactions (an old primary's writes that the new primary lacks) asks for a fresh clone from the primary and deletes its own pod; the next pod's clone container moves the whole datadir aside (kept beside it as <datadir>.errant-<time>) and clones. Off by default: the pod then stays read-only and unready until an operator acts.",
+            IsFlag: true
+        ),
+        new(
             "to",
             "switchover: the pod to hand the primary role to (mysql-N); default the most advanced replica."
         ),

@@ -277,4 +277,16 @@ public static partial class ElectionLog
         "two primaries: {Pods} report a writable mysqld while the Lease names '{Holder}' (term {Term}); a follower among them fences itself, an old primary whose agent is gone must be stopped by hand"
     )]
     public static partial void TwoPrimaries(ILogger logger, string pods, string holder, long term);
+
+    [LoggerMessage(
+        5032,
+        LogLevel.Warning,
+        "election: errant transactions {Errant}: --reclone-errant asked for a fresh clone from {Donor} ({Request}) and deleted this pod; its clone container keeps the datadir aside"
+    )]
+    public static partial void RecloneRequested(
+        ILogger logger,
+        string errant,
+        string donor,
+        string request
+    );
 }

@@ -35,6 +35,27 @@ public static class ElectionRegistration
             );
         }
 
+        if (options.RecloneErrant)
+        {
+            services.AddSingleton<IPodDeleter>(provider =>
+                options.LeaseStore.Kind == LeaseStoreKind.Kubernetes
+                    ? KubernetesPodDeleter.InCluster(
+                        Namespace(Environment.GetEnvironmentVariable)
+                            ?? throw new InvalidOperationException(
+                                "the pod's namespace is unknown"
+                            ),
+                        options.Pod.PodName,
+                        options.ElectionTimings.ApiCallTimeout,
+                        provider.GetRequiredService<TimeProvider>()
+                    )
+                    : new FilePodDeleter(
+                        options.LeaseStore.Folder!,
+                        options.Pod.PodName,
+                        provider.GetRequiredService<TimeProvider>()
+                    )
+            );
+        }
+
         services.AddHostedService<ElectionService>();
         services.AddSingleton<PreStopSwitchover>();
         return services;

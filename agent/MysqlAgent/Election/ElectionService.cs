@@ -48,6 +48,7 @@ public sealed partial class ElectionService : BackgroundService
     private readonly Promotion _promotion;
     private readonly Rejoin _rejoin;
     private readonly PodRoleLabel? _label;
+    private readonly IPodDeleter? _deleter;
     private readonly ResiliencePipeline _localTimeout;
     private readonly ResiliencePipeline _stepTimeout;
     private TimeSpan _stepBudget;
@@ -82,6 +83,7 @@ public sealed partial class ElectionService : BackgroundService
     private string? _lastErrant;
     private string? _lastLabelError;
     private string? _lastStep;
+    private bool _recloneRequested;
 
     public ElectionService(
         AgentOptions options,
@@ -92,10 +94,12 @@ public sealed partial class ElectionService : BackgroundService
         ILeaseStore store,
         TimeProvider time,
         ILogger<ElectionService> logger,
-        PodRoleLabel? label = null
+        PodRoleLabel? label = null,
+        IPodDeleter? deleter = null
     )
     {
         _label = label;
+        _deleter = deleter;
         _options = options;
         _server = server;
         _role = role;
@@ -438,7 +442,8 @@ public sealed partial class ElectionService : BackgroundService
             !_promoted
             && _acquiredTerm == lease.Term
             && _promotedTerm != lease.Term
-            && CandidateRules.BetterPeer(self, peers, lease, _options.MaxLagOnFailover) is { } better
+            && CandidateRules.BetterPeer(self, peers, lease, _options.MaxLagOnFailover)
+                is { } better
         )
         {
             ElectionLog.HandingOver(
@@ -730,6 +735,56 @@ public sealed partial class ElectionService : BackgroundService
             ElectionLog.Errant(_logger, text, fork.ForkPosition, fork.Term);
             _lastErrant = text;
         }
+
+        await RequestRecloneAsync(holder.Ordinal, fork.Term, text, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// With <c>--reclone-errant</c>: writes the re-clone request into the datadir (the primary as
+    /// donor), then deletes this pod, so that the next pod's clone container moves the datadir aside
+    /// and clones. Once per process; a failure is logged and tried again at the next step.
+    /// </summary>
+    private async Task RequestRecloneAsync(
+        int holderOrdinal,
+        long term,
+        string errant,
+        CancellationToken cancellationToken
+    )
+    {
+        if (_deleter is null || _recloneRequested)
+        {
+            return;
+        }
+
+        // The stable name only: the clone container adds its own --backup-port, the set's (in the
+        // local set this agent listens on a port of its own, mapped from that one).
+        var donor = _options.Pod.PeerHost(holderOrdinal, _options.Service);
+        var request = new Clone.RecloneRequest(donor, term, errant, _time.GetUtcNow());
+        try
+        {
+            request.WriteTo(_options.DataDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ElectionLog.ActionFailed(_logger, "writing the re-clone request", e.Message);
+            return;
+        }
+
+        var error = await _deleter.DeleteOwnPodAsync(cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            ElectionLog.ActionFailed(_logger, "deleting this pod for its re-clone", error);
+            return;
+        }
+
+        _recloneRequested = true;
+        ElectionLog.RecloneRequested(
+            _logger,
+            errant,
+            donor,
+            Clone.RecloneRequest.PathIn(_options.DataDir)
+        );
     }
 
     /// <summary>

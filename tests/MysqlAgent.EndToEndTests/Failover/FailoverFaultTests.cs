@@ -44,7 +44,7 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
         await writer.WaitForMoreAsync(100);
 
         await set.MustRunAsync("heal", "mysql-0");
-        var acknowledged = await run.FinishWritingAsync(OthersThan(0));
+        var acknowledged = await run.FinishWritingAsync(FailoverRun.OthersThan(0));
         await run.RejoinedOrErrantAsync(0, acknowledged);
         Assert.True(await run.ReadOnlyAsync(0), "the healed old primary is read-only");
         Assert.Equal(next, set.LeaseFromFile());
@@ -318,15 +318,12 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
         await writer.WaitForMoreAsync(100);
 
         await set.MustRunAsync("thaw", "mysql-0");
-        var acknowledged = await run.FinishWritingAsync(OthersThan(0));
+        var acknowledged = await run.FinishWritingAsync(FailoverRun.OthersThan(0));
         await run.RejoinedOrErrantAsync(0, acknowledged);
         Assert.True(await run.ReadOnlyAsync(0), "the thawed old primary is read-only");
         Assert.Equal(next, set.LeaseFromFile());
         await AssertNeverTwoWritableBesidesAsync(run, frozen: 0);
     }
-
-    private static List<int> OthersThan(int ordinal) =>
-        Enumerable.Range(0, FailoverRun.Pods).Where(o => o != ordinal).ToList();
 
     /// <summary>
     /// A frozen pod answers nothing, so its last answer (writable) stands in the samples until it

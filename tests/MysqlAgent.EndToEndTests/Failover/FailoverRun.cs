@@ -31,9 +31,16 @@ public sealed class FailoverRun(
 
     public PrimaryWriter Writer { get; } = writer;
 
-    public static async Task<FailoverRun> StartAsync(ITestOutputHelper output, int writes = 100)
+    /// <param name="output">The test's output.</param>
+    /// <param name="writes">Acknowledged writes to wait for before returning.</param>
+    /// <param name="agentArguments">More agent arguments for every pod (each passed as --agent-arg).</param>
+    public static async Task<FailoverRun> StartAsync(
+        ITestOutputHelper output,
+        int writes = 100,
+        IReadOnlyList<string>? agentArguments = null
+    )
     {
-        var (set, _) = await UpAsync(output);
+        var (set, _) = await UpAsync(output, agentArguments ?? []);
         WritableSampler? sampler = null;
         try
         {
@@ -65,7 +72,10 @@ public sealed class FailoverRun(
     /// checks (renew deadline + fence budget &lt; lease; renew deadline &gt; 1.2 × retry) and with
     /// room for a loaded 2-core machine.
     /// </summary>
-    private static Task<(LocalSet Set, CommandOutput Up)> UpAsync(ITestOutputHelper output) =>
+    private static Task<(LocalSet Set, CommandOutput Up)> UpAsync(
+        ITestOutputHelper output,
+        IReadOnlyList<string> agentArguments
+    ) =>
         LocalSet.UpAsync(
             output,
             Pods,
@@ -76,8 +86,13 @@ public sealed class FailoverRun(
                 "--agent-arg=--retry-period-seconds=2",
                 "--agent-arg=--fence-budget-seconds=3",
                 "--agent-arg=--primary-start-timeout-seconds=15",
+                .. agentArguments.Select(a => "--agent-arg=" + a),
             ]
         );
+
+    /// <summary>Every ordinal of the set but <paramref name="ordinal"/>.</summary>
+    public static List<int> OthersThan(int ordinal) =>
+        Enumerable.Range(0, Pods).Where(o => o != ordinal).ToList();
 
     /// <summary>Stops the writer; returns the acknowledged ids.</summary>
     public Task<IReadOnlyList<long>> StopWritingAsync() => Writer.StopAsync();

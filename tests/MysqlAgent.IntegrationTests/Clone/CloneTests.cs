@@ -432,4 +432,60 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         Assert.Equal(before, new[] { zero, complete, initialised }.Select(Fingerprint));
         Assert.Equal(3, logger.Count(1000));
     }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_reclone_request_moves_the_whole_datadir_aside_untouched_and_clones_from_its_donor_even_on_ordinal_0()
+    {
+        // An old primary's datadir: a completed clone of its own, and the errant transaction's table.
+        var dataDir = NewDataDir("errant");
+        Directory.CreateDirectory(Path.Combine(dataDir, "mysql"));
+        Directory.CreateDirectory(Path.Combine(dataDir, "errant_only"));
+        File.WriteAllText(Path.Combine(dataDir, "errant_only", "orders.ibd"), "the errant order");
+        File.WriteAllText(CloneMarker.CompletePath(dataDir), "{}");
+        new RecloneRequest("mysql-0.mysql", 3, "0-100-41", DateTimeOffset.UtcNow).WriteTo(dataDir);
+        var before = Fingerprint(dataDir);
+        var logger = new RecordingLogger(_output);
+
+        var outcome = await CloneAsync(Options(dataDir, _donor.BackupPort, ordinal: 0), logger);
+
+        Assert.Equal(CloneOutcome.Cloned, outcome);
+        var aside = Assert.Single(
+            Directory.GetDirectories(_root, "errant" + RecloneRequest.AsideInfix + "*")
+        );
+        Assert.Equal(before, Fingerprint(aside));
+        Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
+        Assert.False(File.Exists(RecloneRequest.PathIn(dataDir)));
+        Assert.False(Directory.Exists(Path.Combine(dataDir, "errant_only")));
+        var moved = Assert.Single(logger.Lines, l => l.Id.Id == 1010);
+        Assert.Contains(aside, moved.Message, StringComparison.Ordinal);
+        Assert.Contains("0-100-41", moved.Message, StringComparison.Ordinal);
+
+        await using var clone = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = 100,
+                DataDir = dataDir,
+                RootPassword = _donor.Server.RootPassword,
+            }
+        );
+        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
+    }
+
+    [Fact(Timeout = Generous)]
+    public async Task A_damaged_reclone_request_is_refused_with_the_file_named_and_the_datadir_kept()
+    {
+        var dataDir = NewDataDir("damaged");
+        Directory.CreateDirectory(Path.Combine(dataDir, "mysql"));
+        File.WriteAllText(RecloneRequest.PathIn(dataDir), "{ not json");
+        var before = Fingerprint(dataDir);
+
+        var error = await Assert.ThrowsAsync<RecloneException>(() =>
+            CloneAsync(Options(dataDir, _donor.BackupPort))
+        );
+
+        Assert.Contains(RecloneRequest.PathIn(dataDir), error.Message, StringComparison.Ordinal);
+        Assert.Contains("delete it to keep this datadir", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Fingerprint(dataDir));
+        Assert.Single(Directory.GetDirectories(_root));
+    }
 }

@@ -50,6 +50,13 @@ public sealed class DataDirStateTests : IDisposable
     [InlineData(DataDirKind.Partial, ".mysql-agent-clone-staging/ibdata1")]
     [InlineData(DataDirKind.Partial, "ibdata1", "xtrabackup_checkpoints")]
     [InlineData(DataDirKind.Partial, "test/t.ibd")]
+    [InlineData(
+        DataDirKind.RecloneRequested,
+        ".mysql-agent-reclone-requested",
+        ".mysql-agent-clone-complete",
+        "mysql/db.opt"
+    )]
+    [InlineData(DataDirKind.RecloneRequested, ".mysql-agent-reclone-requested", "mysql.ibd")]
     public void A_datadir_is_judged_by_its_markers_and_system_schema(
         DataDirKind expected,
         params string[] entries
@@ -64,6 +71,41 @@ public sealed class DataDirStateTests : IDisposable
 
         Assert.Equal(expected, state.Kind);
         Assert.Contains(_dir, state.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reclone_request_reads_back_and_names_a_sibling_folder_for_the_old_datadir()
+    {
+        var request = new RecloneRequest(
+            "mysql-1.mysql:3307",
+            4,
+            "0-100-41",
+            new DateTimeOffset(2026, 12, 1, 4, 5, 6, TimeSpan.Zero)
+        );
+
+        request.WriteTo(_dir);
+
+        Assert.Equal(request, RecloneRequest.ReadFrom(_dir));
+        Assert.Equal(
+            _dir + ".errant-20261201T040506Z",
+            RecloneRequest.AsidePath(_dir + "/", request.RequestedAt)
+        );
+        Assert.Null(RecloneRequest.ReadFrom(Path.Combine(_dir, "absent")));
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("""{"donor":"","term":1,"errant":"x","requestedAt":"2026-12-01T00:00:00Z"}""")]
+    public void A_damaged_reclone_request_is_an_error_naming_the_file_and_the_fix(string content)
+    {
+        File.WriteAllText(RecloneRequest.PathIn(_dir), content);
+
+        var error = Assert.Throws<RecloneException>(() => RecloneRequest.ReadFrom(_dir));
+
+        Assert.Equal(
+            $"{RecloneRequest.PathIn(_dir)} is not a re-clone request written by mysql-agent; delete it to keep this datadir, or fix it to re-clone",
+            error.Message
+        );
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
     private readonly Dictionary<string, Dictionary<string, string>> _podLabels = new(
         StringComparer.Ordinal
     );
+    private readonly List<string> _deletedPods = [];
     private long _resourceVersion = 1000;
     private TaskCompletionSource? _hang;
 
@@ -77,6 +78,11 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
                 var body = (await JsonNode.ParseAsync(c.Request.Body))!;
                 return await server.Answer(c, () => server.PatchPod(ns, name, contentType, body));
             }
+        );
+        app.MapDelete(
+            "/api/v1/namespaces/{ns}/pods/{name}",
+            (string ns, string name, HttpContext c) =>
+                server.Answer(c, () => server.DeletePod(ns, name))
         );
         await app.StartAsync();
         var address = app
@@ -161,6 +167,39 @@ public sealed class FakeLeaseApiServer : IAsyncDisposable
         {
             return handle();
         }
+    }
+
+    /// <summary>The pods deleted through the API (namespace/name), in order.</summary>
+    public IReadOnlyList<string> DeletedPods
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _deletedPods];
+            }
+        }
+    }
+
+    // A pod exists once labelled; deleting it answers the pod, as the API server does.
+    private IResult DeletePod(string ns, string name)
+    {
+        var key = Key(ns, name);
+        if (!_podLabels.Remove(key))
+        {
+            return Status(404, "NotFound", $"pods \"{name}\" not found");
+        }
+
+        _deletedPods.Add(key);
+        return Results.Text(
+            new JsonObject
+            {
+                ["kind"] = "Pod",
+                ["apiVersion"] = "v1",
+                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            }.ToJsonString(),
+            "application/json"
+        );
     }
 
     /// <summary>Puts a pod with these labels (namespace/name), as if its agent had labelled it.</summary>

@@ -31,6 +31,12 @@ public sealed class RenderedManifests : IAsyncLifetime
     public const string MariaDbWithTlsAndFailover =
         "mariadb + components/tls + components/failover";
 
+    public const string RecloneComponent = "components/reclone-errant";
+
+    /// <summary>The re-clone component on top of failover, which it needs (the service account, the Lease).</summary>
+    public const string MariaDbWithFailoverAndReclone =
+        "mariadb + components/failover + components/reclone-errant";
+
     public static readonly string[] Overlays = [Mysql84, MariaDb];
 
     public static readonly string[] WithFailover =
@@ -110,6 +116,12 @@ public sealed class RenderedManifests : IAsyncLifetime
             TlsComponent,
             FailoverComponent
         );
+        var mariaDbWithFailoverAndReclone = await WriteWithComponentAsync(
+            "mariadb-with-failover-and-reclone",
+            MariaDb,
+            FailoverComponent,
+            RecloneComponent
+        );
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [Base] = Repository.Of("manifests", Base),
@@ -122,6 +134,7 @@ public sealed class RenderedManifests : IAsyncLifetime
             [MariaDbWithFailover] = mariaDbWithFailover,
             [Mysql84WithFailover] = mysql84WithFailover,
             [MariaDbWithTlsAndFailover] = mariaDbWithTlsAndFailover,
+            [MariaDbWithFailoverAndReclone] = mariaDbWithFailoverAndReclone,
         };
         var rendered = await Task.WhenAll(
             targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
@@ -205,6 +218,7 @@ public sealed class RenderedManifests : IAsyncLifetime
         MariaDbWithFailover,
         Mysql84WithFailover,
         MariaDbWithTlsAndFailover,
+        MariaDbWithFailoverAndReclone,
     ];
 
     public static TheoryData<string> AllNames() => new(Names);
