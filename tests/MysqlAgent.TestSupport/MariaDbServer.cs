@@ -33,7 +33,8 @@ public sealed class MariaDbServer : IAsyncDisposable
         PidFilePath = Path.Combine(rootFolder, RunningServers.PidFileName);
         ErrorLogPath = Path.Combine(rootFolder, "error.log");
         Port = options.Port ?? FreePorts.Next();
-        RootPassword = options.RootPassword ?? "";
+        // A fresh install starts with an empty root password; SecureAsync then sets the one asked for.
+        RootPassword = options.DataDir is null ? "" : options.RootPassword ?? "";
         _log = new ServerLog(ErrorLogPath);
     }
 

@@ -279,6 +279,32 @@ public static partial class ElectionLog
     public static partial void TwoPrimaries(ILogger logger, string pods, string holder, long term);
 
     [LoggerMessage(
+        5033,
+        LogLevel.Warning,
+        "election: {Pod}, the primary before term {Term}, still answers writable: fencing it from here"
+    )]
+    public static partial void LastPrimaryWritable(ILogger logger, string pod, long term);
+
+    [LoggerMessage(
+        5034,
+        LogLevel.Information,
+        "election: {Pod}, the primary before term {Term}, is read-only: nothing to fence"
+    )]
+    public static partial void LastPrimaryReadOnly(ILogger logger, string pod, long term);
+
+    [LoggerMessage(
+        5035,
+        LogLevel.Information,
+        "election: {Pod}, the primary before term {Term}, does not answer ({Error}): it takes no writes either, and fences itself if it runs again"
+    )]
+    public static partial void LastPrimaryUnreachable(
+        ILogger logger,
+        string pod,
+        long term,
+        string error
+    );
+
+    [LoggerMessage(
         5032,
         LogLevel.Warning,
         "election: errant transactions {Errant}: --reclone-errant asked for a fresh clone from {Donor} ({Request}) and deleted this pod; its clone container keeps the datadir aside"

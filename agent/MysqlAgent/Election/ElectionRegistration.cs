@@ -39,14 +39,16 @@ public static class ElectionRegistration
         {
             services.AddSingleton<IPodDeleter>(provider =>
                 options.LeaseStore.Kind == LeaseStoreKind.Kubernetes
-                    ? KubernetesPodDeleter.InCluster(
-                        Namespace(Environment.GetEnvironmentVariable)
-                            ?? throw new InvalidOperationException(
-                                "the pod's namespace is unknown"
-                            ),
-                        options.Pod.PodName,
-                        options.ElectionTimings.ApiCallTimeout,
-                        provider.GetRequiredService<TimeProvider>()
+                    ? new KubernetesPodDeleter(
+                        PodApi.InCluster(
+                            Namespace(Environment.GetEnvironmentVariable)
+                                ?? throw new InvalidOperationException(
+                                    "the pod's namespace is unknown"
+                                ),
+                            options.ElectionTimings.ApiCallTimeout,
+                            provider.GetRequiredService<TimeProvider>()
+                        ),
+                        options.Pod.PodName
                     )
                     : new FilePodDeleter(
                         options.LeaseStore.Folder!,

@@ -47,6 +47,7 @@ public sealed partial class ElectionService : BackgroundService
     private readonly SelfFence _fence;
     private readonly Promotion _promotion;
     private readonly Rejoin _rejoin;
+    private readonly LastPrimaryFence _fenceLast;
     private readonly PodRoleLabel? _label;
     private readonly IPodDeleter? _deleter;
     private readonly ResiliencePipeline _localTimeout;
@@ -84,6 +85,8 @@ public sealed partial class ElectionService : BackgroundService
     private string? _lastLabelError;
     private string? _lastStep;
     private bool _recloneRequested;
+    private long _lastPrimaryFencedTerm;
+    private Task _lastPrimaryFence = Task.CompletedTask;
 
     public ElectionService(
         AgentOptions options,
@@ -126,6 +129,7 @@ public sealed partial class ElectionService : BackgroundService
         _fence = new SelfFence(server, options, metrics, time, logger);
         _promotion = new Promotion(server, options, time, logger);
         _rejoin = new Rejoin(server, options, logger);
+        _fenceLast = new LastPrimaryFence(options, metrics, time, logger);
         _localTimeout = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(peerTimeout)
             .Build();
@@ -170,6 +174,9 @@ public sealed partial class ElectionService : BackgroundService
                 ElectionLog.StepCrashed(_logger, e);
             }
         } while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+
+        // It never throws, and a stop cancels it.
+        await _lastPrimaryFence.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -344,6 +351,41 @@ public sealed partial class ElectionService : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Once per term, before the first promotion attempt: the last primary (the holder of the
+    /// latest earlier term in the history) is fenced from here if its mysqld still answers
+    /// writable (<see cref="LastPrimaryFence"/>). In the background: a frozen one would hold the
+    /// promotion back for a connect timeout.
+    /// </summary>
+    private void FenceLastPrimary(LeaseRecord lease, CancellationToken cancellationToken)
+    {
+        if (_lastPrimaryFencedTerm == lease.Term)
+        {
+            return;
+        }
+
+        _lastPrimaryFencedTerm = lease.Term;
+        var last = lease
+            .History.Where(h => h.Term < lease.Term)
+            .OrderByDescending(h => h.Term)
+            .FirstOrDefault();
+        if (
+            last is null
+            || last.Holder == _options.Pod.PodName
+            || !PodIdentity.TryParse(last.Holder, out var pod, out _)
+        )
+        {
+            return;
+        }
+
+        _lastPrimaryFence = _fenceLast.RunAsync(
+            last.Holder,
+            PrimaryEndpoint(pod.Ordinal),
+            lease.Term,
+            cancellationToken
+        );
+    }
+
     /// <summary>The pod label <c>mysql-agent.io/role</c> (Kubernetes store only) follows the role.</summary>
     private async Task LabelAsync(CancellationToken cancellationToken)
     {
@@ -504,6 +546,7 @@ public sealed partial class ElectionService : BackgroundService
         }
 
         await DemoteOldHoldersAsync(lease, cancellationToken).ConfigureAwait(false);
+        FenceLastPrimary(lease, cancellationToken);
         var timings = _options.ElectionTimings;
         var applyTimeout = timings.RenewDeadline - timings.RetryPeriod * 2;
         if (applyTimeout < TimeSpan.FromSeconds(1))

@@ -1,8 +1,3 @@
-using k8s;
-using k8s.Autorest;
-using Polly;
-using Polly.Timeout;
-
 namespace MysqlAgent.Election;
 
 /// <summary>
@@ -11,124 +6,26 @@ namespace MysqlAgent.Election;
 /// </summary>
 public sealed class KubernetesPodDeleter : IPodDeleter, IDisposable
 {
-    private readonly IKubernetes _client;
-    private readonly bool _ownsClient;
-    private readonly string _namespace;
+    private readonly PodApi _api;
     private readonly string _pod;
-    private readonly ResiliencePipeline _timeout;
 
-    public KubernetesPodDeleter(
-        IKubernetes client,
-        string @namespace,
-        string pod,
-        TimeSpan callTimeout,
-        TimeProvider timeProvider
-    )
-        : this(client, false, @namespace, pod, callTimeout, timeProvider) { }
-
-    private KubernetesPodDeleter(
-        IKubernetes client,
-        bool ownsClient,
-        string @namespace,
-        string pod,
-        TimeSpan callTimeout,
-        TimeProvider timeProvider
-    )
+    /// <param name="api">The pods API of this pod's namespace, owned (disposed) by the deleter.</param>
+    /// <param name="pod">This pod's name.</param>
+    public KubernetesPodDeleter(PodApi api, string pod)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentException.ThrowIfNullOrEmpty(@namespace);
+        ArgumentNullException.ThrowIfNull(api);
         ArgumentException.ThrowIfNullOrEmpty(pod);
-        _client = client;
-        _ownsClient = ownsClient;
-        _namespace = @namespace;
+        _api = api;
         _pod = pod;
-        _timeout = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddTimeout(callTimeout)
-            .Build();
-    }
-
-    /// <summary>The pod's own service account.</summary>
-    public static KubernetesPodDeleter InCluster(
-        string @namespace,
-        string pod,
-        TimeSpan callTimeout,
-        TimeProvider timeProvider
-    ) =>
-        new(
-            new Kubernetes(KubernetesClientConfiguration.InClusterConfig()),
-            true,
-            @namespace,
-            pod,
-            callTimeout,
-            timeProvider
-        );
-
-    /// <summary>A client of the API server at <paramref name="host"/>, without credentials (tests).</summary>
-    public static KubernetesPodDeleter ForHost(
-        Uri host,
-        string @namespace,
-        string pod,
-        TimeSpan callTimeout,
-        TimeProvider timeProvider
-    )
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        return new(
-            new Kubernetes(
-                new KubernetesClientConfiguration { Host = host.ToString().TrimEnd('/') }
-            ),
-            true,
-            @namespace,
-            pod,
-            callTimeout,
-            timeProvider
-        );
     }
 
     public async Task<string?> DeleteOwnPodAsync(CancellationToken cancellationToken)
     {
-        var what = $"delete pod {_namespace}/{_pod}";
-        try
-        {
-            await _timeout
-                .ExecuteAsync(
-                    async token =>
-                        await _client
-                            .CoreV1.DeleteNamespacedPodAsync(
-                                _pod,
-                                _namespace,
-                                cancellationToken: token
-                            )
-                            .ConfigureAwait(false),
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            return null;
-        }
-        catch (HttpOperationException e)
-        {
-            return $"{what}: HTTP {(int)e.Response.StatusCode} {e.Response.ReasonPhrase}"
-                + (
-                    e.Response.StatusCode == System.Net.HttpStatusCode.Forbidden
-                        ? " (the Role lacks pods delete: add the reclone-errant component)"
-                        : ""
-                );
-        }
-        catch (TimeoutRejectedException)
-        {
-            return $"{what}: timed out";
-        }
-        catch (HttpRequestException e)
-        {
-            return $"{what}: {e.Message}";
-        }
+        var (status, error) = await _api.DeleteAsync(_pod, cancellationToken).ConfigureAwait(false);
+        return status == System.Net.HttpStatusCode.Forbidden
+            ? error + " (the Role lacks pods delete: add the reclone-errant component)"
+            : error;
     }
 
-    public void Dispose()
-    {
-        if (_ownsClient)
-        {
-            _client.Dispose();
-        }
-    }
+    public void Dispose() => _api.Dispose();
 }

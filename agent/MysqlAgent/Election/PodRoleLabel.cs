@@ -1,9 +1,5 @@
 using System.Net;
-using k8s;
-using k8s.Autorest;
 using k8s.Models;
-using Polly;
-using Polly.Timeout;
 
 namespace MysqlAgent.Election;
 
@@ -25,41 +21,18 @@ public sealed class PodRoleLabel : IDisposable
     // JSON Pointer of the label: '/' in the key is written "~1" (RFC 6901).
     private const string LabelPointer = "/metadata/labels/mysql-agent.io~1role";
 
-    private readonly IKubernetes _client;
-    private readonly bool _ownsClient;
-    private readonly string _namespace;
+    private readonly PodApi _api;
     private readonly string _pod;
-    private readonly ResiliencePipeline _timeout;
     private string? _written;
 
-    public PodRoleLabel(
-        IKubernetes client,
-        string @namespace,
-        string pod,
-        TimeSpan callTimeout,
-        TimeProvider timeProvider
-    )
-        : this(client, false, @namespace, pod, callTimeout, timeProvider) { }
-
-    private PodRoleLabel(
-        IKubernetes client,
-        bool ownsClient,
-        string @namespace,
-        string pod,
-        TimeSpan callTimeout,
-        TimeProvider timeProvider
-    )
+    /// <param name="api">The pods API of this pod's namespace, owned (disposed) by the label.</param>
+    /// <param name="pod">This pod's name.</param>
+    public PodRoleLabel(PodApi api, string pod)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentException.ThrowIfNullOrEmpty(@namespace);
+        ArgumentNullException.ThrowIfNull(api);
         ArgumentException.ThrowIfNullOrEmpty(pod);
-        _client = client;
-        _ownsClient = ownsClient;
-        _namespace = @namespace;
+        _api = api;
         _pod = pod;
-        _timeout = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddTimeout(callTimeout)
-            .Build();
     }
 
     /// <summary>The pod's own service account.</summary>
@@ -68,15 +41,7 @@ public sealed class PodRoleLabel : IDisposable
         string pod,
         TimeSpan callTimeout,
         TimeProvider timeProvider
-    ) =>
-        new(
-            new Kubernetes(KubernetesClientConfiguration.InClusterConfig()),
-            true,
-            @namespace,
-            pod,
-            callTimeout,
-            timeProvider
-        );
+    ) => new(PodApi.InCluster(@namespace, callTimeout, timeProvider), pod);
 
     /// <summary>An API server at <paramref name="host"/> (tests).</summary>
     public static PodRoleLabel ForHost(
@@ -85,20 +50,7 @@ public sealed class PodRoleLabel : IDisposable
         string pod,
         TimeSpan callTimeout,
         TimeProvider timeProvider
-    )
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        return new(
-            new Kubernetes(
-                new KubernetesClientConfiguration { Host = host.ToString().TrimEnd('/') }
-            ),
-            true,
-            @namespace,
-            pod,
-            callTimeout,
-            timeProvider
-        );
-    }
+    ) => new(PodApi.ForHost(host, @namespace, callTimeout, timeProvider), pod);
 
     /// <summary>Writes <paramref name="role"/> unless it is the last one written; null when done, else why not.</summary>
     public async Task<string?> SetAsync(string role, CancellationToken cancellationToken)
@@ -114,7 +66,8 @@ public sealed class PodRoleLabel : IDisposable
             "{\"metadata\":{\"labels\":{\"" + LabelKey + "\":\"" + role + "\"}}}",
             V1Patch.PatchType.MergePatch
         );
-        var (_, error) = await PatchAsync(_pod, patch, cancellationToken).ConfigureAwait(false);
+        var (_, error) = await _api.PatchAsync(_pod, patch, cancellationToken)
+            .ConfigureAwait(false);
         if (error is null)
         {
             _written = role;
@@ -147,7 +100,8 @@ public sealed class PodRoleLabel : IDisposable
                 + "\"}]",
             V1Patch.PatchType.JsonPatch
         );
-        var (status, error) = await PatchAsync(pod, patch, cancellationToken).ConfigureAwait(false);
+        var (status, error) = await _api.PatchAsync(pod, patch, cancellationToken)
+            .ConfigureAwait(false);
         return status switch
         {
             // Gone, or the test failed: not labelled primary (any more).
@@ -156,53 +110,5 @@ public sealed class PodRoleLabel : IDisposable
         };
     }
 
-    /// <summary>One patch within the call timeout: the status of a refusal and the error line, or (null, null).</summary>
-    private async Task<(HttpStatusCode? Status, string? Error)> PatchAsync(
-        string pod,
-        V1Patch patch,
-        CancellationToken cancellationToken
-    )
-    {
-        try
-        {
-            await _timeout
-                .ExecuteAsync(
-                    async token =>
-                        await _client
-                            .CoreV1.PatchNamespacedPodAsync(
-                                patch,
-                                pod,
-                                _namespace,
-                                cancellationToken: token
-                            )
-                            .ConfigureAwait(false),
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            return (null, null);
-        }
-        catch (HttpOperationException e)
-        {
-            return (
-                e.Response.StatusCode,
-                $"patch pod {_namespace}/{pod}: HTTP {(int)e.Response.StatusCode} {e.Response.ReasonPhrase}"
-            );
-        }
-        catch (TimeoutRejectedException)
-        {
-            return (null, $"patch pod {_namespace}/{pod}: timed out");
-        }
-        catch (HttpRequestException e)
-        {
-            return (null, $"patch pod {_namespace}/{pod}: {e.Message}");
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_ownsClient)
-        {
-            _client.Dispose();
-        }
-    }
+    public void Dispose() => _api.Dispose();
 }

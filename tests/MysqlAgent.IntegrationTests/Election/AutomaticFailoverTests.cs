@@ -198,6 +198,48 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
         status.GetProperty("candidate").Deserialize<CandidateDocument>(Web)!;
 
     [Fact(Timeout = 400_000)]
+    public async Task A_last_primary_whose_agent_is_gone_is_fenced_by_the_new_holder_while_its_mysqld_runs_on()
+    {
+        await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 2);
+        var old = set.Servers[0];
+        await set.WaitUntilAllReadyAsync();
+        await ElectedSet.CreateAppSchemaAsync(old);
+        await using var client = new MySqlConnection(
+            old.ConnectionStringFor(ElectedSet.AppUser, ElectedSet.AppPassword, "f")
+        );
+        await client.OpenAsync();
+
+        // The agent goes; its mysqld stays up and writable, and nothing of its own will fence it.
+        await set.Agents[0].DisposeAsync();
+        output.WriteLine("mysql-0's agent stopped; its mysqld runs on");
+        Assert.True(await ElectedSet.WritableAsync(old));
+
+        var promoted = await Eventually.ValueAsync(
+            async () =>
+                set.Role(1).IsPrimary ? 1
+                : set.Role(2).IsPrimary ? 2
+                : 0,
+            ordinal => ordinal > 0,
+            "a replica takes over",
+            FailoverWait
+        );
+        output.WriteLine($"mysql-{promoted} took over");
+
+        await Eventually.UntilAsync(
+            async () => !await ElectedSet.WritableAsync(old),
+            "the new holder turns mysql-0's mysqld read-only",
+            FailoverWait
+        );
+        // The application's connection to it was killed with the fence.
+        await Assert.ThrowsAnyAsync<MySqlException>(async () =>
+        {
+            await using var insert = new MySqlCommand("INSERT INTO t VALUES (1)", client);
+            await insert.ExecuteNonQueryAsync();
+        });
+        Assert.True(await ElectedSet.WritableAsync(set.Servers[promoted]));
+    }
+
+    [Fact(Timeout = 400_000)]
     public async Task A_primary_cut_off_from_the_lease_store_fences_itself_and_one_primary_is_back_once_the_store_answers()
     {
         await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 60);

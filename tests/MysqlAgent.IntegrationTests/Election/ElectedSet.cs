@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MysqlAgent.Health;
@@ -54,7 +55,14 @@ internal sealed class ElectedSet : IAsyncDisposable
     {
         var servers = await MariaDbServers.StartAsync(
             3,
-            new MariaDbServerOptions { GtidStrictMode = true, ReadOnly = true }
+            // One root password for all, as the pods of a set share the Secret's: a new primary
+            // logs in to the last one to fence it.
+            new MariaDbServerOptions
+            {
+                GtidStrictMode = true,
+                ReadOnly = true,
+                RootPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+            }
         );
         var agents = new List<InProcessAgent>();
         var leaseFolder = Directory.CreateTempSubdirectory("mysql-agent-lease-").FullName;

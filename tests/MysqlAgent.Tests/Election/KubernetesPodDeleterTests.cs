@@ -13,12 +13,9 @@ public sealed class KubernetesPodDeleterTests
         api.SetPodLabel("db", "mysql-0", PodRoleLabel.LabelKey, "errant");
         api.SetPodLabel("db", "mysql-1", PodRoleLabel.LabelKey, "primary");
         // Generous: the first call runs the client's code for the first time.
-        using var deleter = KubernetesPodDeleter.ForHost(
-            api.Address,
-            "db",
-            "mysql-0",
-            TimeSpan.FromSeconds(60),
-            TimeProvider.System
+        using var deleter = new KubernetesPodDeleter(
+            PodApi.ForHost(api.Address, "db", TimeSpan.FromSeconds(60), TimeProvider.System),
+            "mysql-0"
         );
 
         api.FailWith = HttpStatusCode.Forbidden;
