@@ -62,23 +62,20 @@ public abstract record GtidProgress
         };
     }
 
+    /// <summary><paramref name="other"/> as this family's progress.</summary>
+    /// <exception cref="ArgumentException">It is the other family's.</exception>
+    private static T Of<T>(GtidProgress other)
+        where T : GtidProgress =>
+        other as T
+        ?? throw new ArgumentException("cannot compare MySQL and MariaDB positions", nameof(other));
+
     private sealed record MySqlProgress(MysqlGtidSet Set) : GtidProgress
     {
         public override bool Contains(GtidProgress other) =>
-            other is MySqlProgress mine
-                ? GtidSets.IsSubset(mine.Set, Set)
-                : throw new ArgumentException(
-                    "cannot compare MySQL and MariaDB positions",
-                    nameof(other)
-                );
+            GtidSets.IsSubset(Of<MySqlProgress>(other).Set, Set);
 
         public override ulong CountMissing(GtidProgress other) =>
-            other is MySqlProgress theirs
-                ? GtidSets.CountMissing(theirs.Set, Set)
-                : throw new ArgumentException(
-                    "cannot compare MySQL and MariaDB positions",
-                    nameof(other)
-                );
+            GtidSets.CountMissing(Of<MySqlProgress>(other).Set, Set);
 
         public override string ToString() => Set.Text;
     }
@@ -86,23 +83,15 @@ public abstract record GtidProgress
     private sealed record MariaDbProgress(SortedDictionary<uint, ulong> Sequences) : GtidProgress
     {
         public override bool Contains(GtidProgress other) =>
-            other is MariaDbProgress theirs
-                ? theirs.Sequences.All(d => Sequences.GetValueOrDefault(d.Key) >= d.Value)
-                : throw new ArgumentException(
-                    "cannot compare MySQL and MariaDB positions",
-                    nameof(other)
-                );
+            Of<MariaDbProgress>(other)
+                .Sequences.All(d => Sequences.GetValueOrDefault(d.Key) >= d.Value);
 
         public override ulong CountMissing(GtidProgress other) =>
-            other is MariaDbProgress theirs
-                ? theirs.Sequences.Aggregate(
+            Of<MariaDbProgress>(other)
+                .Sequences.Aggregate(
                     0UL,
                     (sum, d) =>
                         sum + (d.Value - Math.Min(d.Value, Sequences.GetValueOrDefault(d.Key)))
-                )
-                : throw new ArgumentException(
-                    "cannot compare MySQL and MariaDB positions",
-                    nameof(other)
                 );
 
         public override string ToString() =>

@@ -151,15 +151,12 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
             l => l.Id.Id == 1005 && l.Message.Contains("MB/s", StringComparison.Ordinal)
         );
 
-        await using var clone = await MariaDbServer.StartAsync(
-            new MariaDbServerOptions
-            {
-                ServerId = 101,
-                DataDir = dataDir,
-                RootPassword = _donor.Server.RootPassword,
-            }
+        await DonorFixture.AssertBootsWithChecksumsAsync(
+            dataDir,
+            101,
+            _donor.Server,
+            _donor.Checksums
         );
-        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
     }
 
     [Fact(Timeout = Generous)]
@@ -188,15 +185,12 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         Assert.Equal(offsets.Length + tails.Length, cutFailures);
         Assert.Equal(offsets.Length + tails.Length, proxy.CutCount);
         Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
-        await using var clone = await MariaDbServer.StartAsync(
-            new MariaDbServerOptions
-            {
-                ServerId = 102,
-                DataDir = dataDir,
-                RootPassword = _donor.Server.RootPassword,
-            }
+        await DonorFixture.AssertBootsWithChecksumsAsync(
+            dataDir,
+            102,
+            _donor.Server,
+            _donor.Checksums
         );
-        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
     }
 
     [Theory(Timeout = Generous)]
@@ -231,15 +225,12 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         // Count and checksum cover the uncompressed xbstream: the same figures as without compression.
         Assert.Equal(completion.Bytes, metrics.CloneBytesReceived.Value);
         Assert.True(metrics.CloneEstimatedBytes.Value > 4_000_000);
-        await using var clone = await MariaDbServer.StartAsync(
-            new MariaDbServerOptions
-            {
-                ServerId = 103,
-                DataDir = dataDir,
-                RootPassword = _donor.Server.RootPassword,
-            }
+        await DonorFixture.AssertBootsWithChecksumsAsync(
+            dataDir,
+            103,
+            _donor.Server,
+            _donor.Checksums
         );
-        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
     }
 
     [Fact(Timeout = Generous)]
@@ -263,15 +254,12 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         );
         Assert.Equal(offsets.Length, cutFailures);
         Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
-        await using var clone = await MariaDbServer.StartAsync(
-            new MariaDbServerOptions
-            {
-                ServerId = 104,
-                DataDir = dataDir,
-                RootPassword = _donor.Server.RootPassword,
-            }
+        await DonorFixture.AssertBootsWithChecksumsAsync(
+            dataDir,
+            104,
+            _donor.Server,
+            _donor.Checksums
         );
-        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
     }
 
     [Fact(Timeout = Generous)]
@@ -460,15 +448,12 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         Assert.Contains(aside, moved.Message, StringComparison.Ordinal);
         Assert.Contains("0-100-41", moved.Message, StringComparison.Ordinal);
 
-        await using var clone = await MariaDbServer.StartAsync(
-            new MariaDbServerOptions
-            {
-                ServerId = 100,
-                DataDir = dataDir,
-                RootPassword = _donor.Server.RootPassword,
-            }
+        await DonorFixture.AssertBootsWithChecksumsAsync(
+            dataDir,
+            100,
+            _donor.Server,
+            _donor.Checksums
         );
-        Assert.Equal(_donor.Checksums, await DonorFixture.ChecksumsAsync(clone));
     }
 
     [Fact(Timeout = Generous)]

@@ -92,6 +92,28 @@ public sealed class DonorFixture : IAsyncLifetime
             )
         );
 
+    /// <summary>
+    /// Boots <paramref name="dataDir"/> (a finished clone) with the donor's root password and checks
+    /// that its tables carry <paramref name="checksums"/>, the donor's.
+    /// </summary>
+    public static async Task AssertBootsWithChecksumsAsync(
+        string dataDir,
+        int serverId,
+        MariaDbServer donor,
+        IReadOnlyList<string> checksums
+    )
+    {
+        await using var clone = await MariaDbServer.StartAsync(
+            new MariaDbServerOptions
+            {
+                ServerId = serverId,
+                DataDir = dataDir,
+                RootPassword = donor.RootPassword,
+            }
+        );
+        Assert.Equal(checksums, await ChecksumsAsync(clone));
+    }
+
     public static async Task<IReadOnlyList<string>> ChecksumsAsync(MariaDbServer server)
     {
         await using var connection = await server.OpenConnectionAsync();
