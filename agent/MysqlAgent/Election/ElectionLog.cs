@@ -279,6 +279,18 @@ public static partial class ElectionLog
     public static partial void TwoPrimaries(ILogger logger, string pods, string holder, long term);
 
     [LoggerMessage(
+        5032,
+        LogLevel.Warning,
+        "election: errant transactions {Errant}: --reclone-errant asked for a fresh clone from {Donor} ({Request}) and deleted this pod; its clone container keeps the datadir aside"
+    )]
+    public static partial void RecloneRequested(
+        ILogger logger,
+        string errant,
+        string donor,
+        string request
+    );
+
+    [LoggerMessage(
         5033,
         LogLevel.Warning,
         "election: {Pod}, the primary before term {Term}, still answers writable: fencing it from here"
@@ -302,17 +314,5 @@ public static partial class ElectionLog
         string pod,
         long term,
         string error
-    );
-
-    [LoggerMessage(
-        5032,
-        LogLevel.Warning,
-        "election: errant transactions {Errant}: --reclone-errant asked for a fresh clone from {Donor} ({Request}) and deleted this pod; its clone container keeps the datadir aside"
-    )]
-    public static partial void RecloneRequested(
-        ILogger logger,
-        string errant,
-        string donor,
-        string request
     );
 }

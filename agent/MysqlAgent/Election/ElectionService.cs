@@ -175,8 +175,12 @@ public sealed partial class ElectionService : BackgroundService
             }
         } while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
 
-        // It never throws, and a stop cancels it.
-        await _lastPrimaryFence.ConfigureAwait(false);
+        // It logs its own failures; the stop cancels it.
+        try
+        {
+            await _lastPrimaryFence.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
     /// <summary>

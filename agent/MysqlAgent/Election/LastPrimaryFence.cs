@@ -71,5 +71,10 @@ public sealed class LastPrimaryFence(
                 e.Message.ReplaceLineEndings(" ")
             );
         }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not the server's trouble: a bug, logged whole, since nobody awaits this task until the stop.
+            ElectionLog.StepCrashed(logger, e);
+        }
     }
 }
