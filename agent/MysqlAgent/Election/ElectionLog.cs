@@ -307,12 +307,19 @@ public static partial class ElectionLog
     [LoggerMessage(
         5035,
         LogLevel.Information,
-        "election: {Pod}, the primary before term {Term}, does not answer ({Error}): it takes no writes either, and fences itself if it runs again"
+        "election: {Pod} does not answer at the start of term {Term} ({Error}): left alone (down, frozen or cut off; an old primary fences itself once it runs again)"
     )]
-    public static partial void LastPrimaryUnreachable(
+    public static partial void PeerUnreachable(ILogger logger, string pod, long term, string error);
+
+    [LoggerMessage(
+        5036,
+        LogLevel.Warning,
+        "election: {Pod} still fetched from {LastPrimary}, the primary before term {Term}: stopped its fetch from here (its agent did not)"
+    )]
+    public static partial void StoppedPeerFetching(
         ILogger logger,
         string pod,
-        long term,
-        string error
+        string lastPrimary,
+        long term
     );
 }

@@ -87,6 +87,7 @@ public sealed partial class ElectionService : BackgroundService
     private bool _recloneRequested;
     private long _lastPrimaryFencedTerm;
     private Task _lastPrimaryFence = Task.CompletedTask;
+    private IReadOnlyList<int> _peerOrdinals = [];
 
     public ElectionService(
         AgentOptions options,
@@ -282,6 +283,7 @@ public sealed partial class ElectionService : BackgroundService
 
         // The peers are read while the Lease is: the elector waits for them only to decide a race.
         var ordinals = await _peers.OrdinalsAsync(cancellationToken).ConfigureAwait(false);
+        _peerOrdinals = ordinals;
         var reading = _peers.ReadAsync(ordinals, cancellationToken);
         var step = await StepAsync(self, reading, cancellationToken).ConfigureAwait(false);
         Publish(step);
@@ -358,7 +360,8 @@ public sealed partial class ElectionService : BackgroundService
     /// <summary>
     /// Once per term, before the first promotion attempt: the last primary (the holder of the
     /// latest earlier term in the history) is fenced from here if its mysqld still answers
-    /// writable (<see cref="LastPrimaryFence"/>). In the background: a frozen one would hold the
+    /// writable, and the other peers' mysqld that still fetch from it stop fetching
+    /// (<see cref="LastPrimaryFence"/>). In the background: a frozen server would hold the
     /// promotion back for a connect timeout.
     /// </summary>
     private void FenceLastPrimary(LeaseRecord lease, CancellationToken cancellationToken)
@@ -382,9 +385,13 @@ public sealed partial class ElectionService : BackgroundService
             return;
         }
 
+        var others = _peerOrdinals
+            .Where(o => o != pod.Ordinal)
+            .Select(o => (_options.Pod.PeerPodName(o), PrimaryEndpoint(o)))
+            .ToList();
         _lastPrimaryFence = _fenceLast.RunAsync(
-            last.Holder,
-            PrimaryEndpoint(pod.Ordinal),
+            (last.Holder, PrimaryEndpoint(pod.Ordinal)),
+            others,
             lease.Term,
             cancellationToken
         );

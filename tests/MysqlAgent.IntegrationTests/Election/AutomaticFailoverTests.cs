@@ -198,7 +198,7 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
         status.GetProperty("candidate").Deserialize<CandidateDocument>(Web)!;
 
     [Fact(Timeout = 400_000)]
-    public async Task A_last_primary_whose_agent_is_gone_is_fenced_by_the_new_holder_while_its_mysqld_runs_on()
+    public async Task With_the_agents_of_the_primary_and_a_replica_gone_the_new_holder_fences_the_old_primary_and_stops_that_replica_fetching_from_it()
     {
         await using var set = await ElectedSet.StartAsync(primaryStartTimeoutSeconds: 2);
         var old = set.Servers[0];
@@ -209,21 +209,20 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
         );
         await client.OpenAsync();
 
-        // The agent goes; its mysqld stays up and writable, and nothing of its own will fence it.
+        // Two agents go; their mysqld stay up: mysql-0 writable, mysql-2 fetching from it (and so
+        // able to acknowledge its commits). Nothing of their own will ever fence them.
         await set.Agents[0].DisposeAsync();
-        output.WriteLine("mysql-0's agent stopped; its mysqld runs on");
+        await set.Agents[2].DisposeAsync();
+        output.WriteLine("the agents of mysql-0 and mysql-2 stopped; their mysqld run on");
         Assert.True(await ElectedSet.WritableAsync(old));
+        Assert.True(await IoThreadRunningAsync(set.Servers[2]));
 
-        var promoted = await Eventually.ValueAsync(
-            async () =>
-                set.Role(1).IsPrimary ? 1
-                : set.Role(2).IsPrimary ? 2
-                : 0,
-            ordinal => ordinal > 0,
-            "a replica takes over",
+        await Eventually.UntilAsync(
+            () => Task.FromResult(set.Role(1).IsPrimary),
+            "mysql-1, the one agent left, takes over",
             FailoverWait
         );
-        output.WriteLine($"mysql-{promoted} took over");
+        const int promoted = 1;
 
         await Eventually.UntilAsync(
             async () => !await ElectedSet.WritableAsync(old),
@@ -237,6 +236,20 @@ public sealed class AutomaticFailoverTests(ITestOutputHelper output)
             await insert.ExecuteNonQueryAsync();
         });
         Assert.True(await ElectedSet.WritableAsync(set.Servers[promoted]));
+        await Eventually.UntilAsync(
+            async () => !await IoThreadRunningAsync(set.Servers[2]),
+            "the new holder stops mysql-2 fetching from mysql-0",
+            FailoverWait
+        );
+    }
+
+    private static async Task<bool> IoThreadRunningAsync(MariaDbServer server)
+    {
+        await using var connection = await server.OpenConnectionAsync();
+        await using var status = new MySqlCommand("SHOW SLAVE STATUS", connection);
+        await using var reader = await status.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            && reader.GetString(reader.GetOrdinal("Slave_IO_Running")) == "Yes";
     }
 
     [Fact(Timeout = 400_000)]
