@@ -110,6 +110,14 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         }
     }
 
+    private Task AssertBootsLikeTheDonorAsync(string dataDir, int serverId) =>
+        DonorFixture.AssertBootsWithChecksumsAsync(
+            dataDir,
+            serverId,
+            _donor.Server,
+            _donor.Checksums
+        );
+
     private static string Fingerprint(string dir)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -151,12 +159,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
             l => l.Id.Id == 1005 && l.Message.Contains("MB/s", StringComparison.Ordinal)
         );
 
-        await DonorFixture.AssertBootsWithChecksumsAsync(
-            dataDir,
-            101,
-            _donor.Server,
-            _donor.Checksums
-        );
+        await AssertBootsLikeTheDonorAsync(dataDir, 101);
     }
 
     [Fact(Timeout = Generous)]
@@ -185,12 +188,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         Assert.Equal(offsets.Length + tails.Length, cutFailures);
         Assert.Equal(offsets.Length + tails.Length, proxy.CutCount);
         Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
-        await DonorFixture.AssertBootsWithChecksumsAsync(
-            dataDir,
-            102,
-            _donor.Server,
-            _donor.Checksums
-        );
+        await AssertBootsLikeTheDonorAsync(dataDir, 102);
     }
 
     [Theory(Timeout = Generous)]
@@ -225,12 +223,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         // Count and checksum cover the uncompressed xbstream: the same figures as without compression.
         Assert.Equal(completion.Bytes, metrics.CloneBytesReceived.Value);
         Assert.True(metrics.CloneEstimatedBytes.Value > 4_000_000);
-        await DonorFixture.AssertBootsWithChecksumsAsync(
-            dataDir,
-            103,
-            _donor.Server,
-            _donor.Checksums
-        );
+        await AssertBootsLikeTheDonorAsync(dataDir, 103);
     }
 
     [Fact(Timeout = Generous)]
@@ -254,12 +247,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         );
         Assert.Equal(offsets.Length, cutFailures);
         Assert.Equal(DataDirKind.CompleteClone, DataDirState.Inspect(dataDir).Kind);
-        await DonorFixture.AssertBootsWithChecksumsAsync(
-            dataDir,
-            104,
-            _donor.Server,
-            _donor.Checksums
-        );
+        await AssertBootsLikeTheDonorAsync(dataDir, 104);
     }
 
     [Fact(Timeout = Generous)]
@@ -448,12 +436,7 @@ public sealed class CloneTests : IClassFixture<DonorFixture>, IDisposable
         Assert.Contains(aside, moved.Message, StringComparison.Ordinal);
         Assert.Contains("0-100-41", moved.Message, StringComparison.Ordinal);
 
-        await DonorFixture.AssertBootsWithChecksumsAsync(
-            dataDir,
-            100,
-            _donor.Server,
-            _donor.Checksums
-        );
+        await AssertBootsLikeTheDonorAsync(dataDir, 100);
     }
 
     [Fact(Timeout = Generous)]
