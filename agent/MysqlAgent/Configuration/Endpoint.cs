@@ -8,6 +8,10 @@ public readonly record struct Endpoint(string Host, int Port)
     public override string ToString() =>
         Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
+    /// <summary>The same server: the same port, and host names that differ at most in case (DNS ignores it).</summary>
+    public bool SameAs(Endpoint other) =>
+        Port == other.Port && string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Parses <c>host</c> or <c>host:port</c>; <paramref name="defaultPort"/> fills a missing port.</summary>
     public static bool TryParse(string text, int defaultPort, out Endpoint endpoint)
     {

@@ -275,11 +275,7 @@ public sealed partial class ElectionService : BackgroundService
 
         _local = await ReadLocalAsync(cancellationToken).ConfigureAwait(false);
         var lease = _elector.Lease;
-        var self = CandidateReports.ToStatus(
-            _options.Pod.PodName,
-            _options.Pod.Ordinal,
-            PublishCandidate(lease)
-        );
+        var self = PublishCandidate(lease);
 
         // The peers are read while the Lease is: the elector waits for them only to decide a race.
         var ordinals = await _peers.OrdinalsAsync(cancellationToken).ConfigureAwait(false);
@@ -730,7 +726,7 @@ public sealed partial class ElectionService : BackgroundService
         }
 
         var source = PrimaryEndpoint(holder.Ordinal);
-        if (_local.Source is { } current && Same(current, _options.ConnectTo.Resolve(source)))
+        if (_local.Source is { } current && current.SameAs(_options.ConnectTo.Resolve(source)))
         {
             _followedTerm = Math.Max(_followedTerm, lease.Term);
             ClearErrant();
@@ -909,7 +905,7 @@ public sealed partial class ElectionService : BackgroundService
             .Append((lease.Term, lease.Holder))
             .Where(t =>
                 PodIdentity.TryParse(t.Holder, out var pod, out _)
-                && Same(source, _options.ConnectTo.Resolve(PrimaryEndpoint(pod.Ordinal)))
+                && source.SameAs(_options.ConnectTo.Resolve(PrimaryEndpoint(pod.Ordinal)))
             )
             .Select(t => t.Term)
             .ToList();
@@ -918,9 +914,6 @@ public sealed partial class ElectionService : BackgroundService
 
     private Endpoint PrimaryEndpoint(int ordinal) =>
         new(_options.Pod.PeerHost(ordinal, _options.Service), _options.Primary.Port);
-
-    private static bool Same(Endpoint a, Endpoint b) =>
-        a.Port == b.Port && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 
     private async Task<LocalServerState> ReadLocalAsync(CancellationToken cancellationToken)
     {
@@ -955,18 +948,15 @@ public sealed partial class ElectionService : BackgroundService
     /// <summary>
     /// This pod's candidate report for peers and <c>/status</c>, with what people need to see why a
     /// failover does or does not happen: its lag behind the primary's recorded position, why it
-    /// could not take over now, and the elector's last step.
+    /// could not take over now, and the elector's last step. Returns the report as this pod's
+    /// candidate status, read once for both.
     /// </summary>
-    private CandidateDocument PublishCandidate(LeaseRecord? lease)
+    private CandidateStatus PublishCandidate(LeaseRecord? lease)
     {
         var document = _local.ToDocument(_errant, FollowedTerm(lease));
+        var self = CandidateReports.ToStatus(_options.Pod.PodName, _options.Pod.Ordinal, document);
         if (lease is not null)
         {
-            var self = CandidateReports.ToStatus(
-                _options.Pod.PodName,
-                _options.Pod.Ordinal,
-                document
-            );
             document = document with
             {
                 LagBehindPrimary = CandidateRules.LagBehindRecorded(self, lease),
@@ -979,7 +969,7 @@ public sealed partial class ElectionService : BackgroundService
         }
 
         _role.SetCandidate(document);
-        return document;
+        return self;
     }
 
     private void SetPromoted(bool promoted)

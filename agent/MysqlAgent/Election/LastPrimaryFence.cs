@@ -120,12 +120,7 @@ public sealed class LastPrimaryFence(
     )
     {
         var state = await ReadAsync(server, cancellationToken).ConfigureAwait(false);
-        if (
-            !state.IoThreadRunning
-            || state.Source is not { } source
-            || source.Port != oldSource.Port
-            || !string.Equals(source.Host, oldSource.Host, StringComparison.OrdinalIgnoreCase)
-        )
+        if (!state.IoThreadRunning || state.Source is not { } source || !source.SameAs(oldSource))
         {
             return;
         }
