@@ -225,10 +225,26 @@ public sealed class FailoverRun(
     public async Task<bool> ErrantAsync(int ordinal)
     {
         using var document = JsonDocument.Parse(await AgentGetAsync(ordinal, "status"));
-        return document.RootElement.TryGetProperty("candidate", out var candidate)
-            && candidate.TryGetProperty("errant", out var errant)
-            && errant.GetBoolean();
+        return Errant(document.RootElement);
     }
+
+    /// <summary>
+    /// Waits until the pod's agent answers /status ready and not errant. A pod that a clone, a
+    /// restart or a pod deletion has just replaced answers in SQL before its agent listens, so
+    /// this is asked again until the new agent has answered, never once.
+    /// </summary>
+    public Task WaitUntilReadyAndNotErrantAsync(int ordinal) =>
+        Set.WaitUntilAsync(
+            $"mysql-{ordinal}'s agent answers /status ready and not errant",
+            async () =>
+            {
+                using var document = JsonDocument.Parse(await AgentGetAsync(ordinal, "status"));
+                var root = document.RootElement;
+                return root.TryGetProperty("ready", out var ready)
+                    && ready.GetBoolean()
+                    && !Errant(root);
+            }
+        );
 
     /// <summary>The sum of a metric's samples (every label set) on the pod's agent /metrics; 0 when absent.</summary>
     public async Task<double> MetricAsync(int ordinal, string name)
@@ -274,6 +290,11 @@ public sealed class FailoverRun(
 
         return writable;
     }
+
+    private static bool Errant(JsonElement status) =>
+        status.TryGetProperty("candidate", out var candidate)
+        && candidate.TryGetProperty("errant", out var errant)
+        && errant.GetBoolean();
 
     public async ValueTask DisposeAsync()
     {

@@ -65,7 +65,7 @@ public sealed class RecloneErrantTests(ITestOutputHelper output)
             "the re-cloned mysql-0 holds every acknowledged write",
             () => run.HoldsAllAsync(0, acknowledged)
         );
-        Assert.False(await run.ErrantAsync(0));
+        await run.WaitUntilReadyAndNotErrantAsync(0);
         Assert.True(await run.ReadOnlyAsync(0));
         Assert.True(Directory.Exists(Path.Combine(aside!, "only_on_the_old_primary")));
         Assert.False(Directory.Exists(Path.Combine(dataDir, "only_on_the_old_primary")));
