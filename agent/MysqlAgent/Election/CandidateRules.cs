@@ -161,23 +161,54 @@ public static class CandidateRules
             return null;
         }
 
-        var best = self;
-        foreach (var peer in peers.Where(p => p.Name != self.Name))
-        {
-            // The winner's term is current now; a peer that followed the term before qualifies.
-            if (Ineligibility(peer, lease with { Term = peer.FollowedTerm }, maxLag).Count > 0)
-            {
-                continue;
-            }
-
-            if (GtidProgress.Compare(peer.Progress!, best.Progress!) == ProgressOrder.Ahead)
-            {
-                best = peer;
-            }
-        }
-
+        // The winner's term is current now; a peer that followed the term before qualifies.
+        var best = MostAdvanced(
+            peers.Where(p =>
+                p.Name != self.Name
+                && Ineligibility(p, lease with { Term = p.FollowedTerm }, maxLag).Count == 0
+            ),
+            self
+        );
         return ReferenceEquals(best, self) ? null : best;
     }
+
+    /// <summary>
+    /// A switchover to the best replica: the most advanced eligible peer, the first of equals by
+    /// priority (highest first), then ordinal; null when none is eligible.
+    /// </summary>
+    public static CandidateStatus? SwitchoverTarget(
+        IReadOnlyList<CandidateStatus> peers,
+        LeaseRecord lease
+    )
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        ArgumentNullException.ThrowIfNull(lease);
+        return MostAdvanced(
+            peers
+                .Where(p => Ineligibility(p, lease).Count == 0)
+                .OrderByDescending(p => p.Priority)
+                .ThenBy(p => p.Ordinal),
+            null
+        );
+    }
+
+    /// <summary>
+    /// The one ranking of candidates: starting from <paramref name="start"/>, each later candidate
+    /// strictly ahead of the best so far replaces it, so an equal one never does. Every candidate
+    /// must have a known position.
+    /// </summary>
+    private static CandidateStatus? MostAdvanced(
+        IEnumerable<CandidateStatus> candidates,
+        CandidateStatus? start
+    ) =>
+        candidates.Aggregate(
+            start,
+            (best, c) =>
+                best is null
+                || GtidProgress.Compare(c.Progress!, best.Progress!) == ProgressOrder.Ahead
+                    ? c
+                    : best
+        );
 
     /// <summary>
     /// The term whose primary a candidate must have followed: the current one, unless its holder

@@ -322,4 +322,7 @@ public static partial class ElectionLog
         string lastPrimary,
         long term
     );
+
+    [LoggerMessage(5037, LogLevel.Information, "election: {Sentence}")]
+    public static partial void Turn(ILogger logger, string sentence);
 }

@@ -55,11 +55,27 @@ public enum ElectionEvent
     StoreUnavailable,
 }
 
+/// <summary>How this pod came to hold the Lease, on the step that made it the holder.</summary>
+public enum LeaseAcquisition
+{
+    /// <summary>No Lease existed: this pod created it in term 1.</summary>
+    Created,
+
+    /// <summary>It won the race for an expired or released Lease, in a new term.</summary>
+    Won,
+
+    /// <summary>The holder handed the Lease to this pod (a switchover, or a race winner less advanced).</summary>
+    HandedOver,
+
+    /// <summary>The record still named this pod (a restarted agent): the same term.</summary>
+    Resumed,
+}
+
 /// <param name="Role">The role after this step.</param>
 /// <param name="Event">What happened.</param>
 /// <param name="Lease">The latest record seen (null before the first read).</param>
 /// <param name="HolderChanged">The holder differs from the one seen before (repoint replication).</param>
-/// <param name="Detail">Why, for the log line.</param>
+/// <param name="Detail">Why, for the log line; never read by a decision.</param>
 public sealed record ElectionStep(
     ElectorRole Role,
     ElectionEvent Event,
@@ -68,5 +84,8 @@ public sealed record ElectionStep(
     string? Detail
 )
 {
+    /// <summary>How the Lease was acquired, on a Created, Acquired or Resumed step; null otherwise.</summary>
+    public LeaseAcquisition? Acquisition { get; init; }
+
     public bool FenceNow => Event == ElectionEvent.FenceNow;
 }

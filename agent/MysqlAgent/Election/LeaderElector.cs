@@ -148,12 +148,14 @@ public sealed class LeaderElector
                     ? renewed with
                     {
                         Event = ElectionEvent.Acquired,
+                        Acquisition = LeaseAcquisition.HandedOver,
                         HolderChanged = true,
                         Detail = $"handed over to me in term {record.Term}",
                     }
                 : renewed with
                 {
                     Event = ElectionEvent.Resumed,
+                    Acquisition = LeaseAcquisition.Resumed,
                     Detail = $"the Lease still names me in term {record.Term}",
                 };
         }
@@ -201,7 +203,13 @@ public sealed class LeaderElector
             .ConfigureAwait(false);
         return write.Outcome switch
         {
-            LeaseOutcome.Ok => BecomeLeader(write.Lease!, sentAt, ElectionEvent.Acquired, why),
+            LeaseOutcome.Ok => BecomeLeader(
+                write.Lease!,
+                sentAt,
+                ElectionEvent.Acquired,
+                LeaseAcquisition.Won,
+                why
+            ),
             LeaseOutcome.Conflict => Step(ElectionEvent.LostRace, holderChanged, write.Error),
             _ => Step(ElectionEvent.StoreUnavailable, holderChanged, write.Error),
         };
@@ -360,6 +368,7 @@ public sealed class LeaderElector
                 created.Lease!,
                 sentAt,
                 ElectionEvent.Created,
+                LeaseAcquisition.Created,
                 "no Lease yet: this pod created it"
             ),
             LeaseOutcome.Conflict => Step(ElectionEvent.LostRace, false, created.Error),
@@ -442,13 +451,17 @@ public sealed class LeaderElector
         VersionedLease lease,
         long sentAt,
         ElectionEvent done,
+        LeaseAcquisition how,
         string why
     )
     {
         var holderChanged = Observe(lease);
         Role = ElectorRole.Leader;
         _lastRenewAt = sentAt;
-        return Step(done, holderChanged, $"{why}; term {lease.Record.Term}");
+        return Step(done, holderChanged, $"{why}; term {lease.Record.Term}") with
+        {
+            Acquisition = how,
+        };
     }
 
     /// <summary>Remembers the record; a new version restarts the expiry clock. Returns whether the holder changed.</summary>
