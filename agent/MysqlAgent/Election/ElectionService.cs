@@ -172,6 +172,7 @@ public sealed class ElectionService : BackgroundService
         var peers = await reading.ConfigureAwait(false);
         _reporter.Peers(ordinals, peers);
         _reporter.CountWritable(self, peers);
+        _reporter.CountRenewal(step);
 
         var observation = new Observation(
             step,

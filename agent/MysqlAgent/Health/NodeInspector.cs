@@ -145,8 +145,8 @@ public sealed class NodeInspector
             )
                 ? id
                 : null,
-            ReadOnly = Flag(variables.GetValueOrDefault("read_only")),
-            SuperReadOnly = Flag(variables.GetValueOrDefault("super_read_only")),
+            ReadOnly = ServerWritability.Flag(variables.GetValueOrDefault("read_only")),
+            SuperReadOnly = ServerWritability.Flag(variables.GetValueOrDefault("super_read_only")),
             GtidExecuted = Gtid(variables.GetValueOrDefault("gtid_executed")),
             GtidCurrentPos = Gtid(variables.GetValueOrDefault("gtid_current_pos")),
             GtidSlavePos = Gtid(variables.GetValueOrDefault("gtid_slave_pos")),
@@ -265,9 +265,6 @@ public sealed class NodeInspector
             ? null
             : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
     }
-
-    private static bool? Flag(string? value) =>
-        value is null ? null : value is "ON" or "on" or "1" or "TRUE" or "true";
 
     // gtid_executed lists one UUID set per line on MySQL; keep one line.
     private static string? Gtid(string? value) =>

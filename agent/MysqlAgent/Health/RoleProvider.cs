@@ -1,5 +1,4 @@
 using MysqlAgent.Configuration;
-using MysqlAgent.Election;
 
 namespace MysqlAgent.Health;
 
@@ -23,7 +22,7 @@ public sealed class RoleProvider
     );
     private bool _promoted;
     private long _freshUntil;
-    private LeaseRecord? _lease;
+    private LeaseHolder? _lease;
     private CandidateDocument? _candidate;
     private string? _blocked;
 
@@ -55,7 +54,7 @@ public sealed class RoleProvider
     public string Role => IsPrimary ? HealthRoles.Primary : HealthRoles.Replica;
 
     /// <summary>The latest Lease seen; null without an election or before the first read.</summary>
-    public LeaseRecord? Lease
+    public LeaseHolder? Lease
     {
         get
         {
@@ -98,7 +97,7 @@ public sealed class RoleProvider
         _firstHolder.Task.WaitAsync(cancellationToken);
 
     /// <summary>The election saw <paramref name="lease"/>; <paramref name="untilRenewDeadline"/> is set while this pod holds it.</summary>
-    public void Observe(LeaseRecord? lease, TimeSpan? untilRenewDeadline)
+    public void Observe(LeaseHolder? lease, TimeSpan? untilRenewDeadline)
     {
         lock (_lock)
         {

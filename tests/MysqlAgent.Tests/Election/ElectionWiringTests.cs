@@ -230,7 +230,7 @@ public sealed class ElectionWiringTests
     {
         var time = new FakeTimeProvider(At);
         var role = new RoleProvider(Read(0, "--lease-store", "file:/tmp/x"), time);
-        var lease = new LeaseRecord("mysql-0", 1, At, [], null, false);
+        var lease = new LeaseHolder("mysql-0", 1);
 
         Assert.False(role.IsPrimary);
         role.Observe(lease, TimeSpan.FromSeconds(10));
@@ -260,9 +260,9 @@ public sealed class ElectionWiringTests
         );
         var first = role.FirstHolderAsync(CancellationToken.None);
 
-        role.Observe(new LeaseRecord("", 1, At, [], null, false), null);
+        role.Observe(new LeaseHolder("", 1), null);
         Assert.False(first.IsCompleted);
-        role.Observe(new LeaseRecord("mysql-0", 1, At, [], null, false), null);
+        role.Observe(new LeaseHolder("mysql-0", 1), null);
 
         Assert.Equal("mysql-0", await first);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Configuration;
 using MysqlAgent.Metrics;
+using MysqlAgent.Replication.Positions;
 
 namespace MysqlAgent.Election;
 

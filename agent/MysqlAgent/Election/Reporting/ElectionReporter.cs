@@ -30,7 +30,10 @@ public sealed class ElectionReporter(
     public void Stepped(ElectionStep? step)
     {
         var lease = elector.Lease;
-        role.Observe(lease, elector.UntilRenewDeadline);
+        role.Observe(
+            lease is null ? null : new LeaseHolder(lease.Holder, lease.Term),
+            elector.UntilRenewDeadline
+        );
         if (lease is not null)
         {
             metrics.ElectionTerm.Set(lease.Term);
@@ -58,6 +61,12 @@ public sealed class ElectionReporter(
         }
 
         _lastStepLogged = key;
+    }
+
+    /// <summary>The turn's own step of the elector: a holder that could not renew counts a renewal failure.</summary>
+    public void CountRenewal(ElectionStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
         if (
             step.Role == ElectorRole.Leader
             && step.Event is ElectionEvent.RenewFailed or ElectionEvent.StoreUnavailable

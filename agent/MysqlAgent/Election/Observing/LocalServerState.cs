@@ -1,6 +1,7 @@
 using System.Globalization;
 using MysqlAgent.Configuration;
 using MysqlAgent.Health;
+using MysqlAgent.Mysql;
 using MysqlAgent.Replication.Dialects;
 using MysqlAgent.Replication.Positions;
 using MySqlConnector;
@@ -64,16 +65,9 @@ public sealed record LocalServerState(
                 ?? ""
         );
         var mysql = server.Flavor == ServerFlavor.MySql;
-        var readOnly =
-            await ScalarAsync(
-                    connection,
-                    mysql
-                        ? "SELECT @@GLOBAL.read_only OR @@GLOBAL.super_read_only"
-                        : "SELECT @@GLOBAL.read_only",
-                    cancellationToken
-                )
-                .ConfigureAwait(false)
-            is not ("0" or null);
+        var writable = await ServerWritability
+            .ReadAsync(connection, cancellationToken)
+            .ConfigureAwait(false);
         var executed = (
             await ScalarAsync(
                     connection,
@@ -131,7 +125,7 @@ public sealed record LocalServerState(
             true,
             null,
             server,
-            !readOnly,
+            writable,
             executed,
             received,
             source,

@@ -1,3 +1,5 @@
+using MysqlAgent.Replication.Positions;
+
 namespace MysqlAgent.Election;
 
 /// <summary>

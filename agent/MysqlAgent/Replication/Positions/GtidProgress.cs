@@ -1,6 +1,4 @@
-using MysqlAgent.Replication.Positions;
-
-namespace MysqlAgent.Election;
+namespace MysqlAgent.Replication.Positions;
 
 /// <summary>How far one server has got: everything it has executed or already holds in its relay log.</summary>
 /// <remarks>

@@ -1,7 +1,6 @@
 using System.Globalization;
-using MysqlAgent.Replication.Positions;
 
-namespace MysqlAgent.Election;
+namespace MysqlAgent.Replication.Positions;
 
 /// <summary>
 /// The two pieces of GTID set algebra the election needs on MySQL, computed in the agent so a
