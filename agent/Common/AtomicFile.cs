@@ -57,8 +57,21 @@ internal static partial class AtomicFile
     /// <param name="mode">The new file's permissions, fixed rather than umask-dependent; null for the umask's.</param>
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
+        using var staged = Stage(path, content, mode);
+        staged.Commit();
+        staged.SyncFolder();
+    }
+
+    /// <summary>
+    /// The slow half of <see cref="Write(string, ReadOnlySpan{byte}, UnixFileMode?)"/> alone: the
+    /// content in a temp file beside <paramref name="path"/>, flushed to disk. <see cref="Staged.Commit"/>
+    /// renames it over the target; disposing an uncommitted one deletes it. For a caller that decides
+    /// under a lock whether to replace the file, so that the lock is held for a rename, not a flush.
+    /// </summary>
+    public static Staged Stage(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
+    {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string? temp = Path.Combine(
+        var temp = Path.Combine(
             folder,
             $"{TempPrefix}{Path.GetFileName(path)}-{Path.GetRandomFileName()}{TempSuffix}"
         );
@@ -81,18 +94,51 @@ internal static partial class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temp, path, overwrite: true);
-            temp = null;
+            return new Staged(path, folder, temp);
         }
-        finally
+        catch
         {
-            if (temp is not null)
-            {
-                TryDelete(temp);
-            }
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>A flushed temp file waiting to replace its target (<see cref="Stage"/>).</summary>
+    public sealed class Staged : IDisposable
+    {
+        private readonly string _path;
+        private readonly string _folder;
+        private string? _temp;
+
+        internal Staged(string path, string folder, string temp)
+        {
+            _path = path;
+            _folder = folder;
+            _temp = temp;
         }
 
-        SyncFolder(folder);
+        /// <summary>Renames the temp file over the target: readers see the new bytes from now on.</summary>
+        public void Commit()
+        {
+            File.Move(
+                _temp ?? throw new InvalidOperationException("already committed"),
+                _path,
+                overwrite: true
+            );
+            _temp = null;
+        }
+
+        /// <summary>Flushes the rename to disk (fsync of the folder).</summary>
+        public void SyncFolder() => AtomicFile.SyncFolder(_folder);
+
+        public void Dispose()
+        {
+            if (_temp is not null)
+            {
+                TryDelete(_temp);
+                _temp = null;
+            }
+        }
     }
 
     /// <summary>Removes temp files of an earlier run that was killed between create and rename.</summary>
