@@ -25,7 +25,7 @@ public static class StatusCommand
             .ConfigureAwait(false);
         var desired = store.ReadDesired();
         var kubeletRuns = KubeletProcess.RunningPid(store.Paths) is not null;
-        var failover = desired.Failover ? Failover(store.Paths, desired.BasePort) : null;
+        var failover = desired.Failover ? Failover(store.Paths, desired) : null;
         if (line.Has("json"))
         {
             var status = new SetStatus
@@ -99,7 +99,7 @@ public static class StatusCommand
         return 0;
     }
 
-    private static FailoverStatus Failover(SetPaths paths, int basePort)
+    private static FailoverStatus Failover(SetPaths paths, DesiredState desired)
     {
         LeaseFile? lease;
         try
@@ -113,11 +113,18 @@ public static class StatusCommand
 
         return new FailoverStatus
         {
-            PrimaryPort = PodPorts.PrimaryPort(basePort),
+            PrimaryPort = PodPorts.PrimaryPort(desired.BasePort),
             Holder = lease?.Holder,
             Term = lease?.Term,
             Paused = lease?.Paused == true,
-            Route = PrimaryForwarder.Route(paths, basePort).Route,
+            Route = PrimaryRoute
+                .Read(
+                    paths,
+                    desired.BasePort,
+                    PrimaryRoute.RenewDeadline(desired.AgentArguments),
+                    TimeProvider.System
+                )
+                .Text,
         };
     }
 }

@@ -20,6 +20,15 @@ public sealed record LeaseFile
 
     public bool Paused { get; init; }
 
+    /// <summary>When the holder last wrote the Lease (each renewal), by its clock: on one machine, the local set's clock too.</summary>
+    public DateTimeOffset RenewedAt { get; init; }
+
+    /// <summary>The last terms with their fork points: a term is here once its primary was promoted.</summary>
+    public IReadOnlyList<LeaseFileTerm> History { get; init; } = [];
+
+    /// <summary>Whether the holder of the current term has promoted its mysqld (recorded the term's fork point).</summary>
+    public bool Promoted => History.Any(h => h.Term == Term && h.Holder == Holder);
+
     /// <summary>
     /// The Lease as it is now: null when no agent has created it yet. The agents replace the file by
     /// an atomic rename, so a read sees a whole document.

@@ -1,37 +1,60 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using MysqlAgent.Identity;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Failover;
 
 /// <summary>
 /// The <c>mysql-primary</c> Service of the local set: the kubelet listens on
-/// <see cref="PodPorts.PrimaryPort"/> and forwards each TCP connection to the mysqld of the pod the
-/// Lease names as holder, read again for every connection, as a Service follows the role label.
-/// With no holder (no Lease yet, released, unreadable) the connection is refused: a client retries
-/// rather than writing to a pod that may not be the primary. Connections already forwarded stay
-/// where they are, as with kube-proxy; the old primary's agent kills them when it fences.
+/// <see cref="PodPorts.PrimaryPort"/> and forwards each TCP connection to the mysqld of the Lease's
+/// holder, as <see cref="PrimaryRoute"/> decides at that moment: only to a holder that has promoted
+/// in its term and whose renewals are fresh. While there is no route a new connection is held for
+/// up to <see cref="HoldFor"/> until one opens (a switchover's pause, a promotion in progress), then
+/// refused with a reset, so that a client retries rather than waits on a primary that cannot answer.
 /// </summary>
+/// <remarks>
+/// Unlike kube-proxy, it cuts every connection it forwarded to a holder once the Lease names
+/// another holder or term: an application stuck on a frozen or demoted primary gets an error at the
+/// term change and reconnects to the new one, instead of waiting for the old one to thaw and fence.
+/// </remarks>
 public sealed class PrimaryForwarder : IAsyncDisposable
 {
+    /// <summary>How long a new connection waits for a route before it is refused.</summary>
+    public static readonly TimeSpan HoldFor = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the Lease is read to see a term change and a route open.</summary>
+    public static readonly TimeSpan WatchEvery = TimeSpan.FromMilliseconds(50);
+
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
 
     private readonly SetPaths _paths;
     private readonly int _basePort;
+    private readonly TimeSpan _renewDeadline;
+    private readonly TimeProvider _time;
     private readonly Action<string> _log;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private readonly HashSet<Task> _connections = [];
+    private readonly Dictionary<Task, ForwardedConnection> _connections = [];
+    private TaskCompletionSource _routeOpened = NewSignal();
     private Task _accept = Task.CompletedTask;
+    private Task _watch = Task.CompletedTask;
     private string? _lastRoute;
+    private long _watched;
 
-    private PrimaryForwarder(SetPaths paths, int basePort, Action<string> log)
+    private PrimaryForwarder(
+        SetPaths paths,
+        int basePort,
+        TimeSpan renewDeadline,
+        TimeProvider time,
+        Action<string> log
+    )
     {
         _paths = paths;
         _basePort = basePort;
+        _renewDeadline = renewDeadline;
+        _time = time;
         _log = log;
         _listener = new TcpListener(IPAddress.Loopback, PodPorts.PrimaryPort(basePort));
         // As mysqld does: connections of a forwarder just stopped, in TIME_WAIT, do not block a restart.
@@ -45,67 +68,119 @@ public sealed class PrimaryForwarder : IAsyncDisposable
     public int Port => PodPorts.PrimaryPort(_basePort);
 
     /// <summary>Listens and forwards until disposed.</summary>
+    /// <param name="paths">The set's files (the Lease).</param>
+    /// <param name="basePort">The set's base port.</param>
+    /// <param name="renewDeadline">The agents' renew deadline (<see cref="PrimaryRoute.RenewDeadline"/>).</param>
+    /// <param name="time">The clock the Lease's renewals are judged by.</param>
+    /// <param name="log">The kubelet's log.</param>
     /// <exception cref="SocketException">The port cannot be listened on.</exception>
-    public static PrimaryForwarder Start(SetPaths paths, int basePort, Action<string> log)
+    public static PrimaryForwarder Start(
+        SetPaths paths,
+        int basePort,
+        TimeSpan renewDeadline,
+        TimeProvider time,
+        Action<string> log
+    )
     {
-        var forwarder = new PrimaryForwarder(paths, basePort, log);
+        var forwarder = new PrimaryForwarder(paths, basePort, renewDeadline, time, log);
         forwarder._listener.Start();
         forwarder._accept = Task.Run(forwarder.AcceptAsync);
+        forwarder._watch = Task.Run(forwarder.WatchAsync);
         log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"mysql-primary: listening on 127.0.0.1:{forwarder.Port}, forwarding to the Lease holder"
+                $"mysql-primary: listening on 127.0.0.1:{forwarder.Port}, forwarding to the Lease holder while it has promoted and renews (renew deadline {renewDeadline.TotalSeconds:0.#} s)"
             )
         );
         return forwarder;
     }
 
-    /// <summary>The holder's mysqld port, or why there is none (for the refusal).</summary>
-    public static (int? Port, string Route) Route(SetPaths paths, int basePort)
+    /// <summary>The connections forwarded now (for tests and the log).</summary>
+    public int OpenConnections
     {
-        LeaseFile? lease;
+        get
+        {
+            lock (_lock)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
+    /// <summary>How many times the watch has read the Lease and acted on it (tests wait on it).</summary>
+    public long Watched => Interlocked.Read(ref _watched);
+
+    private PrimaryRoute CurrentRoute() =>
+        PrimaryRoute.Read(_paths, _basePort, _renewDeadline, _time);
+
+    /// <summary>
+    /// Reads the Lease every <see cref="WatchEvery"/>: cuts the connections forwarded in an earlier
+    /// term or to another holder, and wakes the connections held for a route once one opens.
+    /// </summary>
+    private async Task WatchAsync()
+    {
+        using var timer = new PeriodicTimer(WatchEvery, _time);
         try
         {
-            lease = LeaseFile.Read(paths);
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var route = CurrentRoute();
+                if (route.Term >= 0)
+                {
+                    CutOtherThan(route);
+                }
+
+                if (route.IsOpen)
+                {
+                    TaskCompletionSource opened;
+                    lock (_lock)
+                    {
+                        opened = _routeOpened;
+                        _routeOpened = NewSignal();
+                    }
+
+                    opened.TrySetResult();
+                }
+
+                Interlocked.Increment(ref _watched);
+            }
         }
-        catch (LocalSetException e)
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-            return (null, "refusing: " + e.Message);
+            // Stopped.
+        }
+    }
+
+    /// <summary>Cuts every connection forwarded to another holder or term than the Lease names now.</summary>
+    private void CutOtherThan(PrimaryRoute route)
+    {
+        List<ForwardedConnection> stale;
+        lock (_lock)
+        {
+            stale = _connections
+                .Values.Where(c => c.Term != route.Term || c.Holder != route.Holder)
+                .ToList();
         }
 
-        if (lease is null)
+        if (stale.Count == 0)
         {
-            return (null, "refusing: no Lease yet");
+            return;
         }
 
-        if (lease.Holder.Length == 0)
+        foreach (var connection in stale)
         {
-            return (
-                null,
+            connection.Cut();
+        }
+
+        foreach (var group in stale.GroupBy(c => (c.Holder, c.Term)))
+        {
+            _log(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"refusing: nobody holds the Lease (term {lease.Term})"
+                    $"mysql-primary: the Lease names {(route.Holder.Length > 0 ? route.Holder : "nobody")} in term {route.Term}: cut {group.Count()} connection(s) forwarded to {group.Key.Holder} in term {group.Key.Term}"
                 )
             );
         }
-
-        if (
-            !PodIdentity.TryParse(lease.Holder, out var identity, out _)
-            || identity.StatefulSetName != SetPaths.StatefulSetName
-            || identity.Ordinal >= PodPorts.MaxOrdinals
-        )
-        {
-            return (null, $"refusing: the Lease names '{lease.Holder}', not a pod of this set");
-        }
-
-        var port = PodPorts.For(basePort, identity.Ordinal).Mysql;
-        return (
-            port,
-            string.Create(
-                CultureInfo.InvariantCulture,
-                $"to {lease.Holder} (127.0.0.1:{port}, term {lease.Term})"
-            )
-        );
     }
 
     private async Task AcceptAsync()
@@ -132,22 +207,43 @@ public sealed class PrimaryForwarder : IAsyncDisposable
                 continue;
             }
 
-            var connection = Task.Run(() => ForwardAsync(client));
+            _ = Task.Run(() => ForwardAsync(client));
+        }
+    }
+
+    /// <summary>The route, waiting up to <see cref="HoldFor"/> for one to open.</summary>
+    private async Task<PrimaryRoute> RouteAsync()
+    {
+        var deadline =
+            _time.GetTimestamp() + (long)(HoldFor.TotalSeconds * _time.TimestampFrequency);
+        while (true)
+        {
+            Task opened;
             lock (_lock)
             {
-                _connections.Add(connection);
+                opened = _routeOpened.Task;
             }
 
-            _ = connection.ContinueWith(
-                done =>
-                {
-                    lock (_lock)
-                    {
-                        _connections.Remove(done);
-                    }
-                },
-                TaskScheduler.Default
+            var route = CurrentRoute();
+            var left = TimeSpan.FromSeconds(
+                (deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency
             );
+            if (route.IsOpen || left <= TimeSpan.Zero || _stop.IsCancellationRequested)
+            {
+                return route;
+            }
+
+            // Said once per change, while connections wait.
+            Note(route.Text);
+
+            try
+            {
+                await opened.WaitAsync(left, _time, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                // Asked once more, then given up.
+            }
         }
     }
 
@@ -155,9 +251,9 @@ public sealed class PrimaryForwarder : IAsyncDisposable
     {
         using (client)
         {
-            var (port, route) = Route(_paths, _basePort);
-            Note(route);
-            if (port is not { } target)
+            var route = await RouteAsync().ConfigureAwait(false);
+            Note(route.Text);
+            if (route.Port is not { } target)
             {
                 Refuse(client);
                 return;
@@ -188,15 +284,50 @@ public sealed class PrimaryForwarder : IAsyncDisposable
             client.NoDelay = true;
             server.NoDelay = true;
             using var both = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            await using var fromClient = new NetworkStream(client, ownsSocket: false);
-            await using var fromServer = new NetworkStream(server, ownsSocket: false);
-            var up = PumpAsync(fromClient, fromServer, both.Token);
-            var down = PumpAsync(fromServer, fromClient, both.Token);
-            // Either side closing ends the forwarded connection, both ways.
-            await Task.WhenAny(up, down).ConfigureAwait(false);
-            await both.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(up, down).ConfigureAwait(false);
+            var forwarded = new ForwardedConnection(route.Holder, route.Term, client, both);
+            var pumping = PumpBothAsync(client, server, both);
+            lock (_lock)
+            {
+                _connections[pumping] = forwarded;
+            }
+
+            try
+            {
+                // The Lease may have moved while this one connected: cut it at once, not at the next watch.
+                if (
+                    CurrentRoute() is { Term: >= 0 } now
+                    && (now.Term != route.Term || now.Holder != route.Holder)
+                )
+                {
+                    forwarded.Cut();
+                }
+
+                await pumping.ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _connections.Remove(pumping);
+                }
+            }
         }
+    }
+
+    private static async Task PumpBothAsync(
+        Socket client,
+        Socket server,
+        CancellationTokenSource both
+    )
+    {
+        await using var fromClient = new NetworkStream(client, ownsSocket: false);
+        await using var fromServer = new NetworkStream(server, ownsSocket: false);
+        var up = PumpAsync(fromClient, fromServer, both.Token);
+        var down = PumpAsync(fromServer, fromClient, both.Token);
+        // Either side closing ends the forwarded connection, both ways.
+        await Task.WhenAny(up, down).ConfigureAwait(false);
+        await both.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(up, down).ConfigureAwait(false);
     }
 
     private static async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
@@ -218,13 +349,13 @@ public sealed class PrimaryForwarder : IAsyncDisposable
     }
 
     /// <summary>Closes at once with a reset, as a Service without endpoints refuses.</summary>
-    private static void Refuse(Socket client)
+    internal static void Refuse(Socket client)
     {
         try
         {
             client.LingerState = new LingerOption(true, 0);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Already gone.
         }
@@ -246,15 +377,19 @@ public sealed class PrimaryForwarder : IAsyncDisposable
         _log("mysql-primary: " + route);
     }
 
+    private static TaskCompletionSource NewSignal() =>
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
         await _accept.ConfigureAwait(false);
+        await _watch.ConfigureAwait(false);
         Task[] open;
         lock (_lock)
         {
-            open = [.. _connections];
+            open = [.. _connections.Keys];
         }
 
         await Task.WhenAll(open).ConfigureAwait(false);

@@ -94,7 +94,13 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
 
         try
         {
-            _primary = PrimaryForwarder.Start(store.Paths, desired.BasePort, Log);
+            _primary = PrimaryForwarder.Start(
+                store.Paths,
+                desired.BasePort,
+                PrimaryRoute.RenewDeadline(desired.AgentArguments),
+                TimeProvider.System,
+                Log
+            );
         }
         catch (System.Net.Sockets.SocketException e)
         {

@@ -43,6 +43,8 @@ public sealed class PrimaryForwarderTests : IAsyncLifetime
         _forwarder = PrimaryForwarder.Start(
             _set,
             _base,
+            RenewDeadline,
+            TimeProvider.System,
             line =>
             {
                 lock (_log)
@@ -54,13 +56,22 @@ public sealed class PrimaryForwarderTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    private static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(10);
+
     [Fact]
     public async Task With_no_Lease_or_no_holder_a_connection_is_refused_and_the_reason_logged()
     {
         Assert.Null(await ReadThroughAsync());
 
-        var created = await _store!.CreateAsync(Record("mysql-1", 1), CancellationToken.None);
-        await _store.ReplaceAsync(Record("", 1), created.Lease!.Version, CancellationToken.None);
+        var created = await _store!.CreateAsync(Promoted("mysql-1", 1), CancellationToken.None);
+        await _store.ReplaceAsync(
+            Promoted("mysql-1", 1) with
+            {
+                Holder = "",
+            },
+            created.Lease!.Version,
+            CancellationToken.None
+        );
 
         Assert.Null(await ReadThroughAsync());
         lock (_log)
@@ -74,33 +85,168 @@ public sealed class PrimaryForwarderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Each_new_connection_follows_the_holder_while_an_open_one_stays_where_it_was()
+    public async Task Each_new_connection_follows_the_holder_and_an_open_one_is_cut_at_the_term_change()
     {
-        var created = await _store!.CreateAsync(Record("mysql-1", 1), CancellationToken.None);
+        var created = await _store!.CreateAsync(Promoted("mysql-1", 1), CancellationToken.None);
         using var open = await ConnectAsync();
         Assert.Equal("mysql-1", await ReadNameAsync(open));
 
         await _store.ReplaceAsync(
-            Record("mysql-2", 2),
+            Promoted("mysql-2", 2),
             created.Lease!.Version,
             CancellationToken.None
         );
 
         Assert.Equal("mysql-2", await ReadThroughAsync());
+        // The old holder's connection ends with the term: the application reconnects.
+        Assert.Null(await ReadNameAsync(open));
+        lock (_log)
+        {
+            Assert.Contains(
+                _log,
+                l =>
+                    l.Contains(
+                        "cut 1 connection(s) forwarded to mysql-1 in term 1",
+                        StringComparison.Ordinal
+                    )
+            );
+        }
+    }
+
+    [Fact]
+    public async Task An_open_connection_stays_while_the_holder_renews_in_its_term()
+    {
+        var created = await _store!.CreateAsync(Promoted("mysql-1", 1), CancellationToken.None);
+        using var open = await ConnectAsync();
+        Assert.Equal("mysql-1", await ReadNameAsync(open));
+
+        // A renewal: a new version, the same holder and term.
+        await _store.ReplaceAsync(
+            Promoted("mysql-1", 1),
+            created.Lease!.Version,
+            CancellationToken.None
+        );
+        var watched = _forwarder!.Watched;
+        await Eventually.UntilAsync(
+            () => _forwarder.Watched >= watched + 2,
+            "the forwarder read the renewed Lease"
+        );
+
         await open.GetStream().WriteAsync("again\n"u8.ToArray());
         Assert.Equal("mysql-1", await ReadNameAsync(open));
     }
 
     [Fact]
+    public async Task A_holder_that_has_not_promoted_in_its_term_gets_no_connection()
+    {
+        await _store!.CreateAsync(Promoted("mysql-1", 1) with { Term = 2 }, CancellationToken.None);
+
+        Assert.Null(await ReadThroughAsync());
+        lock (_log)
+        {
+            Assert.Contains(
+                _log,
+                l =>
+                    l.Contains(
+                        "mysql-1 holds term 2 but has not promoted yet",
+                        StringComparison.Ordinal
+                    )
+            );
+        }
+    }
+
+    [Fact]
+    public async Task A_holder_that_stopped_renewing_for_the_renew_deadline_gets_no_connection()
+    {
+        await _store!.CreateAsync(
+            Promoted("mysql-1", 1) with
+            {
+                RenewedAt = DateTimeOffset.UtcNow - RenewDeadline - TimeSpan.FromSeconds(1),
+            },
+            CancellationToken.None
+        );
+
+        Assert.Null(await ReadThroughAsync());
+        lock (_log)
+        {
+            Assert.Contains(
+                _log,
+                l => l.Contains("mysql-1 stopped renewing term 1", StringComparison.Ordinal)
+            );
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_made_while_the_new_holder_promotes_is_held_and_then_forwarded_to_it()
+    {
+        var created = await _store!.CreateAsync(
+            Promoted("mysql-1", 1) with
+            {
+                Holder = "mysql-2",
+                Term = 2,
+            },
+            CancellationToken.None
+        );
+        using var held = await ConnectAsync();
+        await Eventually.UntilAsync(
+            () =>
+            {
+                lock (_log)
+                {
+                    return _log.Any(l =>
+                        l.Contains("has not promoted yet", StringComparison.Ordinal)
+                    );
+                }
+            },
+            "the forwarder holds the connection while mysql-2 has not promoted"
+        );
+
+        await _store.ReplaceAsync(
+            Promoted("mysql-2", 2),
+            created.Lease!.Version,
+            CancellationToken.None
+        );
+
+        Assert.Equal("mysql-2", await ReadNameAsync(held));
+    }
+
+    [Fact]
     public async Task A_holder_whose_mysqld_does_not_listen_is_refused()
     {
-        await _store!.CreateAsync(Record("mysql-3", 1), CancellationToken.None);
+        await _store!.CreateAsync(Promoted("mysql-3", 1), CancellationToken.None);
 
         Assert.Null(await ReadThroughAsync());
     }
 
-    private static LeaseRecord Record(string holder, long term) =>
-        new(holder, term, DateTimeOffset.UnixEpoch, [], null, false);
+    [Theory]
+    [InlineData(new string[0], 10.0)]
+    [InlineData(new[] { "--connect-retry-seconds=1", "--renew-deadline-seconds=6" }, 6.0)]
+    [InlineData(new[] { "--renew-deadline-seconds", "7.5" }, 7.5)]
+    [InlineData(new[] { "--renew-deadline-seconds=x" }, 10.0)]
+    public void The_renew_deadline_is_the_one_the_agents_run_with(
+        string[] arguments,
+        double seconds
+    )
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), PrimaryRoute.RenewDeadline(arguments));
+    }
+
+    [Fact]
+    public void The_default_renew_deadline_is_the_agents_default()
+    {
+        Assert.Equal(ElectionTimings.Default.RenewDeadline, PrimaryRoute.DefaultRenewDeadline);
+    }
+
+    /// <summary>A Lease renewed now, whose holder recorded the fork point of its term (promoted).</summary>
+    private static LeaseRecord Promoted(string holder, long term) =>
+        new(
+            holder,
+            term,
+            DateTimeOffset.UtcNow,
+            [new TermStart(term, holder, "0-100-1")],
+            null,
+            false
+        );
 
     private async Task<TcpClient> ConnectAsync()
     {
