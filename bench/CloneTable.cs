@@ -1,6 +1,6 @@
 namespace MysqlBench;
 
-/// <summary>The table: one row per link, datadir MB/s per method (median), ready for the README.</summary>
+/// <summary>The table: one row per link, datadir MB/s per method (median), ready for docs/reference/performance.md.</summary>
 internal static class CloneTable
 {
     public static void Print(

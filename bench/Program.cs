@@ -24,6 +24,8 @@ var ct = cancel.Token;
 var log = Console.Out;
 var errors = new List<string>();
 
+var startedAt = TimeProvider.System.GetUtcNow();
+var commit = await ResultsFile.CommitAsync(ct);
 var machine = new MachineInfo(
     Environment.ProcessorCount,
     LoadAverage(),
@@ -31,7 +33,7 @@ var machine = new MachineInfo(
     Environment.OSVersion.VersionString
 );
 log.WriteLine(
-    $"mysql-bench: agent {options.AgentPath} ({options.AgentBuild}), init {options.InitPath}"
+    $"mysql-bench: agent {options.AgentPath} ({options.AgentBuild}), init {options.InitPath}, commit {commit}"
 );
 log.WriteLine(
     $"  {machine.Processors} processors, load average {machine.LoadAverageBefore}{(options.Quick ? "; --quick: a smoke run, not figures to quote" : "")}"
@@ -268,7 +270,9 @@ if (failover is not null)
 }
 
 var results = new BenchResults(
-    "1",
+    "2",
+    startedAt,
+    commit,
     options.Quick,
     options.AgentBuild,
     new FileInfo(options.AgentPath).Length,
@@ -320,14 +324,16 @@ if (!options.Failover)
     log.WriteLine($"  {results.MbDefinition}");
 }
 
-var output = Path.GetFullPath(options.Output);
-Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-await File.WriteAllTextAsync(
-    output,
-    JsonSerializer.Serialize(results, BenchJsonContext.Default.BenchResults),
-    ct
-);
-log.WriteLine($"\nwrote {output}");
+// The figures as data: the dated file under bench/results/ is the one the docs quote (commit it
+// with the change it measures); --output keeps the latest run where scripts look for it.
+var json = JsonSerializer.Serialize(results, BenchJsonContext.Default.BenchResults);
+var dated = ResultsFile.PathFor(startedAt, options);
+foreach (var output in new[] { Path.GetFullPath(options.Output), dated })
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+    await File.WriteAllTextAsync(output, json + "\n", ct);
+    log.WriteLine($"\nwrote {output}");
+}
 foreach (var e in errors)
 {
     Console.Error.WriteLine($"mysql-bench: error: {e}");

@@ -14,6 +14,8 @@ internal sealed record GoalCheck(string Figure, string Value, string Goal, bool?
 
 internal sealed record BenchResults(
     string Version,
+    DateTimeOffset StartedAt,
+    string Commit,
     bool Quick,
     string AgentBuild,
     long AgentBinaryBytes,

@@ -1,7 +1,7 @@
 using MysqlLocal.Commands;
 using MysqlLocal.State;
 
-// mysql-local: see 'mysql-local --help' (LocalCommandLine), or README.md "The local replica set".
+// mysql-local: see 'mysql-local --help' (LocalCommandLine), or docs/user/local-set.md.
 var time = TimeProvider.System;
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -4,7 +4,7 @@ namespace MysqlAgent.Metrics;
 
 /// <summary>
 /// Every metric the agent exports, defined in this one file on an injected registry (a fresh one per
-/// test). README's metrics table is checked against <see cref="Registry"/> by a test.
+/// test). docs/reference/metrics.md's table is checked against <see cref="Registry"/> by a test.
 /// </summary>
 public sealed class AgentMetrics
 {

@@ -5,7 +5,7 @@ using Prometheus;
 
 namespace MysqlAgent.Tests.Health;
 
-/// <summary>The README's metrics table and AgentMetrics must name the same metrics, types and labels.</summary>
+/// <summary>docs/reference/metrics.md's table and AgentMetrics must name the same metrics, types and labels.</summary>
 public sealed partial class MetricsDocumentationTests
 {
     private sealed record MetricDescription(string Name, string Type, string Labels);
@@ -21,7 +21,7 @@ public sealed partial class MetricsDocumentationTests
 
         Assert.True(
             undocumented.Count == 0 && stale.Count == 0,
-            "README.md's metrics table is out of date.\n  registered but not documented (add a row):\n    "
+            "docs/reference/metrics.md's metrics table is out of date.\n  registered but not documented (add a row):\n    "
                 + string.Join("\n    ", undocumented)
                 + "\n  documented but not registered (remove or fix the row):\n    "
                 + string.Join("\n    ", stale)
@@ -53,7 +53,7 @@ public sealed partial class MetricsDocumentationTests
 
     private static HashSet<MetricDescription> Documented()
     {
-        var text = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+        var text = File.ReadAllText(Repository.Of("docs", "reference", "metrics.md"));
         var rows = new HashSet<MetricDescription>();
         foreach (Match row in RowPattern().Matches(text))
         {

@@ -177,7 +177,7 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
     [Fact]
     public void The_docs_show_how_to_turn_failover_on()
     {
-        var walkthrough = File.ReadAllText(Repository.Of("docs", "kubernetes.md"));
+        var walkthrough = File.ReadAllText(Repository.Of("docs", "user", "kubernetes.md"));
 
         Assert.Contains("../../components/failover", walkthrough, StringComparison.Ordinal);
         Assert.Contains("mysql-primary", walkthrough, StringComparison.Ordinal);

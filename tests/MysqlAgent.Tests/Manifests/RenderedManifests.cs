@@ -12,18 +12,18 @@ public sealed class RenderedManifests : IAsyncLifetime
     public const string MariaDb = "overlays/mariadb";
     public const string ServiceMonitorComponent = "components/servicemonitor";
 
-    /// <summary>An overlay with the ServiceMonitor component added, as docs/kubernetes.md tells a user to.</summary>
+    /// <summary>An overlay with the ServiceMonitor component added, as docs/user/kubernetes.md tells a user to.</summary>
     public const string Mysql84WithServiceMonitor = "mysql84 + components/servicemonitor";
 
     public const string TlsComponent = "components/tls";
 
-    /// <summary>Each overlay with the TLS component added, as docs/kubernetes.md tells a user to.</summary>
+    /// <summary>Each overlay with the TLS component added, as docs/user/kubernetes.md tells a user to.</summary>
     public const string MariaDbWithTls = "mariadb + components/tls";
     public const string Mysql84WithTls = "mysql84 + components/tls";
 
     public const string FailoverComponent = "components/failover";
 
-    /// <summary>Each overlay with the failover component added, as docs/kubernetes.md tells a user to.</summary>
+    /// <summary>Each overlay with the failover component added, as docs/user/kubernetes.md tells a user to.</summary>
     public const string MariaDbWithFailover = "mariadb + components/failover";
     public const string Mysql84WithFailover = "mysql84 + components/failover";
 

@@ -3,13 +3,13 @@ using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
-/// <summary>The Secret <c>mysql</c> as the user creates it: from the one command in docs/kubernetes.md.</summary>
+/// <summary>The Secret <c>mysql</c> as the user creates it: from the one command in docs/user/kubernetes.md.</summary>
 internal static partial class SecretKeys
 {
     public const string SecretName = "mysql";
 
     public static string Walkthrough { get; } =
-        File.ReadAllText(Repository.Of("docs", "kubernetes.md"));
+        File.ReadAllText(Repository.Of("docs", "user", "kubernetes.md"));
 
     /// <summary>The keys of <c>kubectl create secret generic mysql --from-literal=KEY=...</c>.</summary>
     public static IReadOnlySet<string> Documented { get; } = ReadDocumented();
@@ -20,7 +20,7 @@ internal static partial class SecretKeys
         if (!command.Success)
         {
             throw new InvalidOperationException(
-                "docs/kubernetes.md has no `kubectl create secret generic mysql` command"
+                "docs/user/kubernetes.md has no `kubectl create secret generic mysql` command"
             );
         }
 

@@ -26,7 +26,7 @@ public sealed record StreamCompression(StreamCodec Codec, int Level)
     public static readonly StreamCompression Lz4 = new(StreamCodec.Lz4, 0);
     public static readonly StreamCompression Zstd = new(StreamCodec.Zstd, DefaultZstdLevel);
 
-    /// <summary>The default, chosen by the 1 Gbit/s figures in the README.</summary>
+    /// <summary>The default, chosen by the 1 Gbit/s figures in docs/reference/performance.md.</summary>
     public static StreamCompression Default => Zstd;
 
     public const string Syntax = "none, lz4 or zstd[:level] (level 1 to 19)";
