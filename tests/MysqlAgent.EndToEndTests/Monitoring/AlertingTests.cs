@@ -93,4 +93,47 @@ public sealed class AlertingTests(ITestOutputHelper output)
         await set.MustRunAsync("down", "--keep-data");
         Assert.False(await prometheus.AnswersAsync(), "down stops the set's prometheus");
     }
+
+    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Trait("Category", "Slow")]
+    public async Task A_frozen_primary_with_failover_paused_pages_as_no_primary_until_failover_resumes()
+    {
+        var (set, _) = await LocalSet.UpAsync(
+            output,
+            extraArguments: ["--failover", "--monitor", "--scrape-interval-seconds", "1"]
+        );
+        await using var _ = set;
+        using var prometheus = new PrometheusApi(set.BasePort + 4);
+
+        // Paused, nobody takes the frozen primary's Lease: writes stay down past a failover's time.
+        await set.MustRunAsync("pause");
+        await set.MustRunAsync("freeze", "mysql-0");
+        var frozen = Stopwatch.StartNew();
+        var alerts = await Eventually.ValueAsync(
+            prometheus.AlertsAsync,
+            active => active.Any(a => a is { Name: "MysqlNoPrimary", State: "firing" }),
+            "MysqlNoPrimary fires",
+            LocalSet.Patience
+        );
+        output.WriteLine(
+            $"MysqlNoPrimary firing {frozen.Elapsed.TotalSeconds:0} s after the freeze: {string.Join("; ", alerts.Select(a => $"{a.State} {a.Name} {a.Pod}"))}"
+        );
+        // The frozen agent answers no scrape: its own alert is on its way (for: 2m).
+        Assert.Contains(alerts, a => a is { Name: "MysqlAgentDown", Pod: "mysql-0" });
+
+        await set.MustRunAsync("thaw", "mysql-0");
+        await set.MustRunAsync("resume");
+        var resumed = Stopwatch.StartNew();
+        await Eventually.UntilAsync(
+            async () =>
+                !(await prometheus.AlertsAsync()).Any(a =>
+                    a.Name is "MysqlNoPrimary" or "MysqlAgentDown"
+                ),
+            "MysqlNoPrimary and MysqlAgentDown clear once mysql-0 thaws and failover resumes",
+            LocalSet.Patience
+        );
+        output.WriteLine(
+            $"cleared {resumed.Elapsed.TotalSeconds:0} s after thaw and resume; the Lease: {set.LeaseFromFile()}"
+        );
+    }
 }
