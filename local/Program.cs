@@ -27,6 +27,7 @@ try
         "isolate" or "heal" => await IsolateCommand.RunAsync(line, output),
         "switchover" => await SwitchoverCommand.RunAsync(line, time, output, cancel.Token),
         "pause" or "resume" => await PauseCommand.RunAsync(line, output, cancel.Token),
+        "monitor" => await MonitorCommand.RunAsync(line, time, output, cancel.Token),
         KubeletProcess.CommandName => await KubeletCommand.RunAsync(line, time),
         _ => throw new UsageException(
             $"unknown command '{line.Command}': use {LocalCommandLine.CommandList} (see --help)"

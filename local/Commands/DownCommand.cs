@@ -1,6 +1,7 @@
 using System.Globalization;
 using MysqlLocal.Failover;
 using MysqlLocal.Kubelet;
+using MysqlLocal.Monitoring;
 using MysqlLocal.State;
 using MysqlLocal.Waiting;
 
@@ -11,7 +12,7 @@ namespace MysqlLocal.Commands;
 /// of the set still alive is killed by its id: the ones pod.json recorded, and any whose command
 /// line names the set's folder (a child orphaned by a killed kubelet). An id is only hit while its
 /// command line still names the folder, so a reused id is never killed. Then the folder is
-/// deleted, unless --keep-data keeps it for the next 'up'.
+/// deleted, unless --keep-data keeps it for the next 'up'. The set's Prometheus (monitor) stops first.
 /// </summary>
 public static class DownCommand
 {
@@ -32,6 +33,12 @@ public static class DownCommand
                 .WriteLineAsync($"nothing to stop: {paths.StateDir} does not exist")
                 .ConfigureAwait(false);
             return 0;
+        }
+
+        // First, so that it records no alert about pods that are only being stopped.
+        if (await PrometheusProcess.StopAsync(paths, time, cancellationToken).ConfigureAwait(false))
+        {
+            await output.WriteLineAsync("stopped the set's prometheus").ConfigureAwait(false);
         }
 
         // A frozen pod would hear SIGTERM only after the grace period's SIGKILL.

@@ -18,7 +18,7 @@ public sealed class LocalCommandLine
 
     /// <summary>The user's commands, for messages.</summary>
     public const string CommandList =
-        "up, scale, status, logs, delete-pod, down, freeze, thaw, isolate, heal, switchover, pause or resume";
+        "up, scale, status, logs, delete-pod, down, freeze, thaw, isolate, heal, switchover, pause, resume or monitor";
 
     private static readonly Option<string> StateDir = new("--state-dir")
     {
@@ -88,6 +88,26 @@ public sealed class LocalCommandLine
         "--failover",
         "Automatic failover: the agents elect the primary through a Lease file in the set's lease/ folder, every mysqld boots read-only, and the mysql-primary port (base+5) forwards to the Lease holder; only for a new set"
     );
+    private static readonly Option<bool> Monitor = Flag(
+        "--monitor",
+        "Also start the set's Prometheus (as 'monitor' does)"
+    );
+    private static readonly Option<string> ScrapeIntervalSeconds = Valued(
+        "--scrape-interval-seconds",
+        "S",
+        "How often Prometheus scrapes every agent (default 15)"
+    );
+    private static readonly Option<string> EvaluationIntervalSeconds = Valued(
+        "--evaluation-interval-seconds",
+        "S",
+        "How often Prometheus evaluates the rules (default: the scrape interval)"
+    );
+    private static readonly Option<string> RuleFile = Valued(
+        "--rule-file",
+        "PATH",
+        "The rules Prometheus loads (default: manifests/components/alerts/mysql-agent.rules.yaml)"
+    );
+    private static readonly Option<bool> Stop = Flag("--stop", "Stop the set's Prometheus");
     private static readonly Option<string> To = Valued(
         "--to",
         "POD",
@@ -110,6 +130,11 @@ public sealed class LocalCommandLine
         KeepData,
         Tls,
         Failover,
+        Monitor,
+        ScrapeIntervalSeconds,
+        EvaluationIntervalSeconds,
+        RuleFile,
+        Stop,
         To,
     }.ToDictionary(o => o.Name.TrimStart('-'), StringComparer.Ordinal);
 
@@ -241,6 +266,10 @@ public sealed class LocalCommandLine
                 NoWait,
                 Tls,
                 Failover,
+                Monitor,
+                ScrapeIntervalSeconds,
+                EvaluationIntervalSeconds,
+                RuleFile,
             },
             new Command(
                 "scale",
@@ -308,6 +337,16 @@ public sealed class LocalCommandLine
                 "With --failover: no automatic failover until 'resume' (switchover still works)"
             ),
             new Command("resume", "With --failover: automatic failover again after 'pause'"),
+            new Command(
+                "monitor",
+                "Start (or point again at the pods) the set's Prometheus on 127.0.0.1 at base+4: it scrapes every agent and loads the shipped alert rules; 'status' shows its firing alerts, 'down' stops it"
+            )
+            {
+                ScrapeIntervalSeconds,
+                EvaluationIntervalSeconds,
+                RuleFile,
+                Stop,
+            },
             new Command(KubeletProcess.CommandName, "The set's supervisor, started by 'up'")
             {
                 Hidden = true,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MysqlLocal.Monitoring;
 using MysqlLocal.Ports;
 using MysqlLocal.State;
 using MysqlLocal.Status;
@@ -38,6 +39,11 @@ public static class ScaleCommand
         var desired = store.ReadDesired();
         PortCheck.EnsureFree(store.Paths, desired.BasePort, replicas, desired.Failover);
         store.UpdateDesired(d => d with { Replicas = replicas });
+        if (PrometheusProcess.RunningPid(store.Paths) is not null)
+        {
+            MonitorCommand.RefreshTargets(store.Paths, store.ReadDesired());
+        }
+
         await output
             .WriteLineAsync(
                 string.Create(CultureInfo.InvariantCulture, $"scaling to {replicas} pods")

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MysqlLocal.Failover;
+using MysqlLocal.Monitoring;
 using MysqlLocal.State;
 using MysqlLocal.Status;
 
@@ -8,7 +9,8 @@ namespace MysqlLocal.Commands;
 
 /// <summary>
 /// <c>status [--json]</c>: each pod's phase, readiness, role, lag, GTID, ports, container ids and
-/// restarts; with failover also the Lease's holder and term and where the mysql-primary port goes.
+/// restarts; with failover also the Lease's holder and term and where the mysql-primary port goes;
+/// with <c>monitor</c> the alerts of the set's Prometheus.
 /// </summary>
 public static class StatusCommand
 {
@@ -87,6 +89,8 @@ public static class StatusCommand
             }
         }
 
+        await AlertsAsync(store.Paths, desired.BasePort, http, output, cancellationToken)
+            .ConfigureAwait(false);
         if (!kubeletRuns)
         {
             await output
@@ -97,6 +101,66 @@ public static class StatusCommand
         }
 
         return 0;
+    }
+
+    /// <summary>With <c>monitor</c>: the alerts of the set's Prometheus, firing ones first.</summary>
+    private static async Task AlertsAsync(
+        SetPaths paths,
+        int basePort,
+        HttpClient http,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        if (PrometheusProcess.RunningPid(paths) is null)
+        {
+            return;
+        }
+
+        var port = PodPorts.MonitorPort(basePort);
+        IReadOnlyList<PrometheusAlert> alerts;
+        try
+        {
+            alerts = await PrometheusAlerts
+                .ReadAsync(http, port, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e)
+            when (e
+                    is HttpRequestException
+                        or TaskCanceledException
+                        or System.Text.Json.JsonException
+                        or KeyNotFoundException
+            )
+        {
+            await output
+                .WriteLineAsync(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"alerts: prometheus on 127.0.0.1:{port} does not answer ({e.Message})"
+                    )
+                )
+                .ConfigureAwait(false);
+            return;
+        }
+
+        var firing = alerts.Count(a => a.Firing);
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"alerts (prometheus http://127.0.0.1:{port}): {(firing == 0 ? "none firing" : $"{firing} firing")}{(alerts.Count > firing ? $", {alerts.Count - firing} pending" : "")}"
+                )
+            )
+            .ConfigureAwait(false);
+        foreach (var alert in alerts)
+        {
+            await output
+                .WriteLineAsync(
+                    $"  {alert.State, -7} {alert.Name} {alert.Severity}{(alert.Pod is { } pod ? " " + pod : "")}: {alert.Summary}"
+                )
+                .ConfigureAwait(false);
+        }
     }
 
     private static FailoverStatus Failover(SetPaths paths, DesiredState desired)

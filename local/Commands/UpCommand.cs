@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using MysqlLocal.Monitoring;
 using MysqlLocal.Ports;
 using MysqlLocal.State;
 using MysqlLocal.Status;
@@ -187,6 +188,14 @@ public static class UpCommand
                 .ConfigureAwait(false);
         }
 
+        // Before the wait: Prometheus sees the pods come up, as it would in a cluster.
+        if (line.Has("monitor"))
+        {
+            await MonitorCommand
+                .EnsureRunningAsync(line, store, time, output, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         if (line.Has("no-wait"))
         {
             return 0;
@@ -217,6 +226,19 @@ public static class UpCommand
         await ReadBackCheck
             .RunAsync(paths, final.SetId, rows, time, output, cancellationToken, primaryPort)
             .ConfigureAwait(false);
+        if (PrometheusProcess.RunningPid(paths) is not null)
+        {
+            var monitor = PodPorts.MonitorPort(final.BasePort);
+            await output
+                .WriteLineAsync(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"prometheus: http://127.0.0.1:{monitor} (alerts: http://127.0.0.1:{monitor}/classic/alerts)"
+                    )
+                )
+                .ConfigureAwait(false);
+        }
+
         return 0;
     }
 

@@ -5,7 +5,7 @@ namespace MysqlLocal.State;
 /// <summary>
 /// A pod's ports on 127.0.0.1: pod N of base B has mysqld on B+10N+6, backups on B+10N+7 and the
 /// agent's HTTP on B+10N+8, so that with the default base 23300 mysql-0 is 23306/23307/23308.
-/// With failover on, the set's <c>mysql-primary</c> port is B+5.
+/// With failover on, the set's <c>mysql-primary</c> port is B+5; the Prometheus of <c>monitor</c> is on B+4.
 /// </summary>
 public sealed record PodPorts(int Mysql, int Backup, int Http)
 {
@@ -26,6 +26,9 @@ public sealed record PodPorts(int Mysql, int Backup, int Http)
 
     /// <summary>With <c>up --failover</c>: the kubelet's <c>mysql-primary</c> port, forwarding to the Lease holder's mysqld.</summary>
     public static int PrimaryPort(int basePort) => basePort + 5;
+
+    /// <summary>With <c>monitor</c>: the set's Prometheus (its UI and API).</summary>
+    public static int MonitorPort(int basePort) => basePort + 4;
 
     public static bool IsValidBase(int basePort) =>
         basePort >= 1024 && basePort + (10 * MaxOrdinals) + 8 <= 65535;

@@ -12,6 +12,7 @@ namespace MysqlLocal.State;
 /// state/pods/mysql-N/            one pod: data/ (its volume), conf.d/, tmp/, logs/&lt;container&gt;.log, pod.json
 /// state/lease/                   with up --failover: the Lease (lease.json, lease.lock), which each pod's agent
 ///                                reaches through its own link pods/mysql-N/lease (isolate points it at nothing)
+/// state/prometheus/              with monitor: prometheus.yml, targets.json, prometheus.pid, prometheus.log, data/
 /// </code>
 /// </summary>
 public sealed class SetPaths
@@ -43,6 +44,19 @@ public sealed class SetPaths
 
     /// <summary>The agents' FileLeaseStore document (MysqlAgent.Election.FileLeaseStore.FileName).</summary>
     public string LeaseFile => Path.Combine(LeaseDir, "lease.json");
+
+    /// <summary>The set's Prometheus of <c>monitor</c>: its configuration, scrape targets, process and data.</summary>
+    public string PrometheusDir => Path.Combine(StateDir, "prometheus");
+
+    public string PrometheusConfig => Path.Combine(PrometheusDir, "prometheus.yml");
+
+    public string PrometheusTargets => Path.Combine(PrometheusDir, "targets.json");
+
+    public string PrometheusPidFile => Path.Combine(PrometheusDir, "prometheus.pid");
+
+    public string PrometheusLog => Path.Combine(PrometheusDir, "prometheus.log");
+
+    public string PrometheusData => Path.Combine(PrometheusDir, "data");
 
     public static string PodName(int ordinal) =>
         string.Create(CultureInfo.InvariantCulture, $"{StatefulSetName}-{ordinal}");
