@@ -5,17 +5,6 @@ namespace MysqlAgent.Tests.Docs;
 /// <summary>Every relative link and anchor in README.md and docs/ leads somewhere.</summary>
 public sealed class LinkTests
 {
-    /// <summary>
-    /// Pages that another change writes, linked from here before they exist: the alerts page is
-    /// written by the alerts change. Once it exists it is checked like every other page.
-    /// </summary>
-    private static readonly HashSet<string> WrittenByOtherChanges = new HashSet<string>(
-        StringComparer.Ordinal
-    )
-    {
-        "docs/user/alerts.md", // written by the alerts change
-    };
-
     [Fact]
     public void Every_relative_link_and_anchor_in_the_docs_resolves()
     {
@@ -39,11 +28,7 @@ public sealed class LinkTests
                 var full = Repository.Of(target.Split('/'));
                 if (!File.Exists(full) && !Directory.Exists(full))
                 {
-                    if (!(WrittenByOtherChanges.Contains(target) && anchor is null))
-                    {
-                        broken.Add($"{page}: ({raw}): {target} does not exist");
-                    }
-
+                    broken.Add($"{page}: ({raw}): {target} does not exist");
                     continue;
                 }
 

@@ -106,13 +106,6 @@ public static partial class ElectionLog
     public static partial void Errant(ILogger logger, string errant, string forkPoint, long term);
 
     [LoggerMessage(
-        5011,
-        LogLevel.Information,
-        "election: waiting for {Holder} to record the fork point of term {Term} before following it"
-    )]
-    public static partial void WaitingForForkPoint(ILogger logger, string holder, long term);
-
-    [LoggerMessage(
         5012,
         LogLevel.Information,
         "election: {Peer} is ahead ({PeerPosition} vs {OwnPosition}): handing the Lease to it"
