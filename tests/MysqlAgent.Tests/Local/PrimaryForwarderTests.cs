@@ -100,17 +100,22 @@ public sealed class PrimaryForwarderTests : IAsyncLifetime
         Assert.Equal("mysql-2", await ReadThroughAsync());
         // The old holder's connection ends with the term: the application reconnects.
         Assert.Null(await ReadNameAsync(open));
-        lock (_log)
-        {
-            Assert.Contains(
-                _log,
-                l =>
-                    l.Contains(
-                        "cut 1 connection(s) forwarded to mysql-1 in term 1",
-                        StringComparison.Ordinal
-                    )
-            );
-        }
+        // The reset reaches the client before the line is written.
+        await Eventually.UntilAsync(
+            () =>
+            {
+                lock (_log)
+                {
+                    return _log.Any(l =>
+                        l.Contains(
+                            "cut 1 connection(s) forwarded to mysql-1 in term 1",
+                            StringComparison.Ordinal
+                        )
+                    );
+                }
+            },
+            "the forwarder logs the connection it cut"
+        );
     }
 
     [Fact]
