@@ -93,6 +93,11 @@ public sealed class AgentMetrics
             "The Lease's term (leaseTransitions) as this agent last read it; absent without an election.",
             new GaugeConfiguration { SuppressInitialValue = true }
         );
+        FailoverPaused = factory.CreateGauge(
+            "mysql_agent_failover_paused",
+            "1 while the Lease as this agent last read it says automatic failover is paused (mysql-agent pause); 0 otherwise; absent without an election.",
+            new GaugeConfiguration { SuppressInitialValue = true }
+        );
         Failovers = factory.CreateCounter(
             "mysql_agent_failovers_total",
             "Promotions of this pod's mysqld after it won the Lease in a new term."
@@ -149,6 +154,7 @@ public sealed class AgentMetrics
     public Counter CloneBytesReceived { get; }
     public Gauge CloneEstimatedBytes { get; }
     public Gauge ElectionTerm { get; }
+    public Gauge FailoverPaused { get; }
     public Counter Failovers { get; }
     public Histogram FenceDuration { get; }
     public Gauge ErrantGtids { get; }

@@ -286,6 +286,10 @@ public sealed class FailoverFaultTests(ITestOutputHelper output)
             (await set.MustRunAsync("status")).StandardOutput,
             StringComparison.Ordinal
         );
+        await set.WaitUntilAsync(
+            "mysql-1's agent exports the pause (mysql_agent_failover_paused 1)",
+            async () => await run.MetricAsync(1, "mysql_agent_failover_paused") == 1
+        );
         await set.MustRunAsync("freeze", "mysql-0");
         var frozenAt = writer.Now;
 

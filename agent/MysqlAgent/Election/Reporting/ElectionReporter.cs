@@ -37,6 +37,7 @@ public sealed class ElectionReporter(
         if (lease is not null)
         {
             metrics.ElectionTerm.Set(lease.Term);
+            metrics.FailoverPaused.Set(lease.Paused ? 1 : 0);
         }
 
         if (step is null)
