@@ -112,14 +112,14 @@ public static partial class CloneLog
     [LoggerMessage(
         1009,
         LogLevel.Warning,
-        "clone stopped before it finished; staging removed, datadir left without a clone"
+        "clone stopped before it finished; staging removed, the datadir holds no clone"
     )]
     public static partial void Cancelled(ILogger logger);
 
     [LoggerMessage(
         1050,
         LogLevel.Information,
-        "clone from {Donor}: {Megabytes:F0} MB ({Percent:F0} % of the donor's {TotalMegabytes:F0} MB datadir), {MegabytesPerSecond:F0} MB/s, about {SecondsLeft} s left"
+        "clone from {Donor}: {Megabytes:F0} MB ({Percent:F0} % of the donor's {TotalMegabytes:F0} MB datadir), {MegabytesPerSecond:F0} MB/s, about {SecondsLeft} s to go"
     )]
     public static partial void Progress(
         ILogger logger,

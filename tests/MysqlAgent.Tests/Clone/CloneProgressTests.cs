@@ -36,7 +36,7 @@ public sealed class CloneProgressTests
             StringComparison.Ordinal
         );
         Assert.Contains("50 MB/s", line, StringComparison.Ordinal);
-        Assert.Contains("about 14 s left", line, StringComparison.Ordinal);
+        Assert.Contains("about 14 s to go", line, StringComparison.Ordinal);
         Assert.Equal(300_000_000, metrics.CloneBytesReceived.Value);
         Assert.Equal(1_000_000_000, metrics.CloneEstimatedBytes.Value);
 

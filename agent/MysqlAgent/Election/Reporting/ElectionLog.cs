@@ -300,7 +300,7 @@ public static partial class ElectionLog
     [LoggerMessage(
         5035,
         LogLevel.Information,
-        "election: {Pod} does not answer at the start of term {Term} ({Error}): left alone (down, frozen or cut off; an old primary fences itself once it runs again)"
+        "election: {Pod} does not answer at the start of term {Term} ({Error}): not fenced from here (down, frozen or cut off; an old primary fences itself once it runs again)"
     )]
     public static partial void PeerUnreachable(ILogger logger, string pod, long term, string error);
 
