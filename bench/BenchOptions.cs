@@ -1,10 +1,129 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace MysqlBench;
 
-/// <summary>The command line of <c>mysql-bench</c>.</summary>
+/// <summary>
+/// The command line of <c>mysql-bench</c>, parsed by System.CommandLine as mysql-local's is. Values
+/// are read as text and checked here, so a bad one is one line naming the option
+/// (<see cref="ArgumentException"/>); <c>--help</c> lists them all.
+/// </summary>
 internal sealed record BenchOptions
 {
+    private static readonly Option<string> Agent = Valued(
+        "--agent",
+        "PATH",
+        "published mysql-agent binary"
+    );
+    private static readonly Option<string> AgentBuildOption = Valued(
+        "--agent-build",
+        "NAME",
+        "how it was published (aot, trimmed), printed with the figures"
+    );
+    private static readonly Option<string> Init = Valued(
+        "--init",
+        "PATH",
+        "published mysql-init binary"
+    );
+    private static readonly Option<string> Size = Valued(
+        "--size-mb",
+        "N",
+        "InnoDB data generated into the donor (default 1024)"
+    );
+    private static readonly Option<bool> QuickFlag = Flag(
+        "--quick",
+        "smoke run: ~100 MB, fewer runs (figures are not meant to be quoted)"
+    );
+    private static readonly Option<string> CloneRunsOption = Valued(
+        "--clone-runs",
+        "N",
+        "timed clones per method after one warm-up (default 3, at least 3)"
+    );
+    private static readonly Option<string> ReplicationRunsOption = Valued(
+        "--replication-runs",
+        "N",
+        "fresh replicas per method (default 5; quick 3)"
+    );
+    private static readonly Option<string> InitRunsOption = Valued(
+        "--init-runs",
+        "N",
+        "timed mysql-init runs (default 50; quick 20)"
+    );
+    private static readonly Option<string> StartupRunsOption = Valued(
+        "--startup-runs",
+        "N",
+        "agent starts timed to /healthz (default 5; quick 3)"
+    );
+    private static readonly Option<string> TouchMemory = Valued(
+        "--touch-memory-mb",
+        "N",
+        "memory written once before measuring (default 4000; 0 = skip)"
+    );
+    private static readonly Option<string> OutputOption = Valued(
+        "--output",
+        "FILE",
+        "JSON results (default artifacts/bench-results.json)"
+    );
+    private static readonly Option<string> Link = Valued(
+        "--link",
+        "KINDS",
+        "loopback (default), 1gbit or 10gbit, or several (1gbit,10gbit,loopback): donor and receiver in two network namespaces joined by a veth pair shaped with tc (needs root; else loopback), one data set for all"
+    );
+    private static readonly Option<string> Delay = Valued(
+        "--delay-ms",
+        "MS",
+        "with --link: add this round-trip delay (netem), e.g. 0.2"
+    );
+    private static readonly Option<string> CompressionsOption = Valued(
+        "--compressions",
+        "LIST",
+        "agent stream compressions to measure (default none,lz4,zstd)"
+    );
+    private static readonly Option<bool> CloneOnlyFlag = Flag(
+        "--clone-only",
+        "measure clone throughput only (no replication, init, start-up figures)"
+    );
+    private static readonly Option<bool> FailoverFlag = Flag(
+        "--failover",
+        "measure failover only: a fresh local set (mysql-local up --failover, default election timings) per run, a switchover then a frozen primary"
+    );
+    private static readonly Option<string> FailoverRunsOption = Valued(
+        "--failover-runs",
+        "N",
+        "failover runs (default 10; quick 2)"
+    );
+    private static readonly Option<string> Local = Valued(
+        "--local",
+        "PATH",
+        "built mysql-local (default local/bin/Release/net10.0/mysql-local)"
+    );
+
+    private static readonly RootCommand Root = new(
+        "mysql-bench --agent PATH --init PATH [options]   (normally through ./dev bench)"
+    )
+    {
+        Agent,
+        AgentBuildOption,
+        Init,
+        Size,
+        QuickFlag,
+        CloneRunsOption,
+        ReplicationRunsOption,
+        InitRunsOption,
+        StartupRunsOption,
+        TouchMemory,
+        OutputOption,
+        Link,
+        Delay,
+        CompressionsOption,
+        CloneOnlyFlag,
+        FailoverFlag,
+        FailoverRunsOption,
+        Local,
+    };
+
     public required string AgentPath { get; init; }
     public string AgentBuild { get; init; } = "unknown";
     public required string InitPath { get; init; }
@@ -24,104 +143,59 @@ internal sealed record BenchOptions
     public int FailoverRuns { get; init; } = 10;
     public string LocalPath { get; init; } = "";
 
-    public const string Usage = """
-        Usage: mysql-bench --agent PATH --init PATH [options]   (normally through ./dev bench)
+    /// <summary>Whether <paramref name="args"/> ask for the help (<c>--help</c>, <c>-h</c>, <c>-?</c>).</summary>
+    public static bool AsksForHelp(IReadOnlyList<string> args) =>
+        Parse(Root, args).Action is HelpAction;
 
-          --agent PATH          published mysql-agent binary
-          --agent-build NAME    how it was published (aot, trimmed), printed with the figures
-          --init PATH           published mysql-init binary
-          --size-mb N           InnoDB data generated into the donor (default 1024)
-          --quick               smoke run: ~100 MB, fewer runs (figures are not meant to be quoted)
-          --clone-runs N        timed clones per method after one warm-up (default 3, at least 3)
-          --replication-runs N  fresh replicas per method (default 5; quick 3)
-          --init-runs N         timed mysql-init runs (default 50; quick 20)
-          --startup-runs N      agent starts timed to /healthz (default 5; quick 3)
-          --touch-memory-mb N   memory written once before measuring (default 4000; 0 = skip)
-          --output FILE         JSON results (default artifacts/bench-results.json)
-          --link KINDS          loopback (default), 1gbit or 10gbit, or several (1gbit,10gbit,loopback):
-                                donor and receiver in two network namespaces joined by a veth pair
-                                shaped with tc (needs root; else loopback), one data set for all
-          --delay-ms MS         with --link: add this round-trip delay (netem), e.g. 0.2
-          --compressions LIST   agent stream compressions to measure (default none,lz4,zstd)
-          --clone-only          measure clone throughput only (no replication, init, start-up figures)
-          --failover            measure failover only: a fresh local set (mysql-local up --failover,
-                                default election timings) per run, a switchover then a frozen primary
-          --failover-runs N     failover runs (default 10; quick 2)
-          --local PATH          built mysql-local (default local/bin/Release/net10.0/mysql-local)
-        """;
+    /// <summary>Writes the help, as <c>--help</c> shows it, to <paramref name="output"/>.</summary>
+    public static void WriteHelp(TextWriter output) =>
+        Parse(Root, ["--help"]).Invoke(new InvocationConfiguration { Output = output });
 
-    /// <exception cref="ArgumentException">Unknown option or bad value.</exception>
+    /// <summary>Reads the options; the programs' paths are made absolute, not checked (<see cref="MissingProgram"/>).</summary>
+    /// <exception cref="ArgumentException">Unknown option or bad value, in one line naming it.</exception>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var quick = false;
-        var cloneOnly = false;
-        var failover = false;
-        for (var i = 0; i < args.Count; i++)
+        var result = Parse(Root, args);
+        if (result.Errors.Count > 0)
         {
-            var arg = args[i];
-            if (arg == "--quick")
-            {
-                quick = true;
-                continue;
-            }
-
-            if (arg == "--clone-only")
-            {
-                cloneOnly = true;
-                continue;
-            }
-
-            if (arg == "--failover")
-            {
-                failover = true;
-                continue;
-            }
-
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"unexpected argument '{arg}'");
-            }
-
-            values[arg[2..]] = args[++i];
+            throw new ArgumentException(Describe(result));
         }
 
-        string Take(string name, string? fallback)
-        {
-            if (values.Remove(name, out var value))
-            {
-                return value;
-            }
+        var quick = result.GetValue(QuickFlag);
+        var cloneOnly = result.GetValue(CloneOnlyFlag);
+        var failover = result.GetValue(FailoverFlag);
 
-            return fallback ?? throw new ArgumentException($"--{name} is required");
-        }
+        string Take(Option<string> option, string? fallback) =>
+            result.GetValue(option)
+            ?? fallback
+            ?? throw new ArgumentException($"{option.Name} is required");
 
-        int Number(string name, int fallback)
+        int Number(Option<string> option, int fallback)
         {
-            var text = Take(name, fallback.ToString(CultureInfo.InvariantCulture));
+            var text = Take(option, fallback.ToString(CultureInfo.InvariantCulture));
             return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
                 ? n
-                : throw new ArgumentException($"--{name} needs a number, not '{text}'");
+                : throw new ArgumentException($"{option.Name} needs a number, not '{text}'");
         }
 
         var options = new BenchOptions
         {
-            AgentPath = Path.GetFullPath(Take("agent", null)),
-            AgentBuild = Take("agent-build", "unknown"),
-            InitPath = Path.GetFullPath(Take("init", cloneOnly ? "/nonexistent" : null)),
+            AgentPath = Path.GetFullPath(Take(Agent, null)),
+            AgentBuild = Take(AgentBuildOption, "unknown"),
+            InitPath = Path.GetFullPath(Take(Init, cloneOnly ? "/nonexistent" : null)),
             Quick = quick,
-            SizeMb = Number("size-mb", quick ? 100 : 1024),
-            CloneRuns = Math.Max(3, Number("clone-runs", 3)),
-            ReplicationRuns = Math.Max(1, Number("replication-runs", quick ? 3 : 5)),
-            InitRuns = Math.Max(1, Number("init-runs", quick ? 20 : 50)),
-            StartupRuns = Math.Max(1, Number("startup-runs", quick ? 3 : 5)),
-            TouchMemoryBytes = Number("touch-memory-mb", failover ? 0 : 4000) * 1000L * 1000L,
-            Output = Take("output", Path.Combine("artifacts", "bench-results.json")),
-            Links = Take("link", "loopback")
+            SizeMb = Number(Size, quick ? 100 : 1024),
+            CloneRuns = Math.Max(3, Number(CloneRunsOption, 3)),
+            ReplicationRuns = Math.Max(1, Number(ReplicationRunsOption, quick ? 3 : 5)),
+            InitRuns = Math.Max(1, Number(InitRunsOption, quick ? 20 : 50)),
+            StartupRuns = Math.Max(1, Number(StartupRunsOption, quick ? 3 : 5)),
+            TouchMemoryBytes = Number(TouchMemory, failover ? 0 : 4000) * 1000L * 1000L,
+            Output = Take(OutputOption, Path.Combine("artifacts", "bench-results.json")),
+            Links = Take(Link, "loopback")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             DelayMs =
                 double.TryParse(
-                    Take("delay-ms", "0"),
+                    Take(Delay, "0"),
                     NumberStyles.Float,
                     CultureInfo.InvariantCulture,
                     out var delay
@@ -130,13 +204,13 @@ internal sealed record BenchOptions
                     : throw new ArgumentException(
                         "--delay-ms needs a number of milliseconds, e.g. 0.2"
                     ),
-            Compressions = Take("compressions", "none,lz4,zstd")
+            Compressions = Take(CompressionsOption, "none,lz4,zstd")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             CloneOnly = cloneOnly,
             Failover = failover,
-            FailoverRuns = Math.Max(1, Number("failover-runs", quick ? 2 : 10)),
+            FailoverRuns = Math.Max(1, Number(FailoverRunsOption, quick ? 2 : 10)),
             LocalPath = Path.GetFullPath(
-                Take("local", Path.Combine("local", "bin", "Release", "net10.0", "mysql-local"))
+                Take(Local, Path.Combine("local", "bin", "Release", "net10.0", "mysql-local"))
             ),
         };
         if (failover && cloneOnly)
@@ -153,25 +227,45 @@ internal sealed record BenchOptions
                 throw new ArgumentException($"--link {link}: use loopback, 1gbit or 10gbit");
             }
         }
-        if (values.Count > 0)
-        {
-            throw new ArgumentException($"unknown option --{values.Keys.First()}");
-        }
-
-        foreach (
-            var path in cloneOnly ? [options.AgentPath]
-            : failover ? [options.AgentPath, options.InitPath, options.LocalPath]
-            : new[] { options.AgentPath, options.InitPath }
-        )
-        {
-            if (!File.Exists(path))
-            {
-                throw new ArgumentException(
-                    $"{path} does not exist (./dev bench publishes and builds it)"
-                );
-            }
-        }
 
         return options;
     }
+
+    /// <summary>The first program this run needs that does not exist, as an error line; null when all do.</summary>
+    public string? MissingProgram()
+    {
+        string[] programs =
+            CloneOnly ? [AgentPath]
+            : Failover ? [AgentPath, InitPath, LocalPath]
+            : [AgentPath, InitPath];
+        return programs
+            .Where(p => !File.Exists(p))
+            .Select(p => $"{p} does not exist (./dev bench publishes and builds it)")
+            .FirstOrDefault();
+    }
+
+    private static ParseResult Parse(RootCommand root, IReadOnlyList<string> args) =>
+        root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
+    /// <summary>The first parse error as one line naming the input.</summary>
+    private static string Describe(ParseResult result)
+    {
+        if (result.UnmatchedTokens is [var token, ..])
+        {
+            return token.StartsWith('-')
+                ? $"unknown option {token.Split('=', 2)[0]}"
+                : $"unexpected argument '{token}'";
+        }
+
+        var error = result.Errors[0];
+        return error.SymbolResult is OptionResult option
+            ? $"{option.Option.Name} needs a value"
+            : error.Message.TrimEnd('.');
+    }
+
+    private static Option<string> Valued(string name, string helpName, string description) =>
+        new(name) { Description = description, HelpName = helpName };
+
+    private static Option<bool> Flag(string name, string description) =>
+        new(name) { Description = description, Arity = ArgumentArity.Zero };
 }

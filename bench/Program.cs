@@ -3,14 +3,25 @@ using MysqlAgent.TestSupport;
 using MysqlBench;
 using MysqlBench.Failover;
 
+if (BenchOptions.AsksForHelp(args))
+{
+    BenchOptions.WriteHelp(Console.Out);
+    return 0;
+}
+
 BenchOptions options;
 try
 {
     options = BenchOptions.Parse(args);
+    if (options.MissingProgram() is { } missing)
+    {
+        throw new ArgumentException(missing);
+    }
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine($"mysql-bench: {e.Message}\n\n{BenchOptions.Usage}");
+    Console.Error.WriteLine($"mysql-bench: {e.Message}\n");
+    BenchOptions.WriteHelp(Console.Error);
     return 2;
 }
 

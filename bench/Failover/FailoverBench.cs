@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Text;
+using MysqlAgent.TestSupport;
+using MysqlAgent.TestSupport.Failover;
 using MySqlConnector;
 
 namespace MysqlBench.Failover;
@@ -21,7 +24,12 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         "failover: from the node's stop (the last write acknowledged before the writer's first failure, within the run of 'mysql-local freeze <holder>', which SIGSTOPs its agent and mysqld) to the first write acknowledged through mysql-primary after that failure (the writer gives up on a silent server after 5 s; after an error it opens a new connection, another attempt starting every 100 ms until one answers); "
         + "switchover pause: the longest gap between two acknowledged writes from the 'switchover --to' request until the first write after the Lease moved; "
         + "lost: acknowledged ids missing, after replication caught up (2 min deadline), on the new primary or a pod following it (a thawed old primary marked errant by its agent follows no one and is not counted); "
-        + "two writable: samples every 100 ms of each pod's @@read_only in which two pods answered writable within the last 1 s; a pod silent for longer (frozen) is not counted writable, and samples that would show two if its last answer stood are reported apart";
+        + "two writable: samples every 100 ms of each pod's @@read_only in which two pods answered writable within the last 1 s; a pod silent for longer (frozen) or whose question failed is not counted writable, and samples that would show two if its last answer stood are reported apart; "
+        + "so are the samples in the first second after the thaw in which the thawed pod is one of the two (its mysqld answers the question it held while stopped before its agent runs): the goal counts the others";
+
+    public const int Pods = 3;
+
+    private const string Table = "bench.failover";
 
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(2);
 
@@ -60,6 +68,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             runs.Sum(r => r.Lost),
             runs.Sum(r => r.Samples),
             runs.Sum(r => r.TwoWritable),
+            runs.Sum(r => r.TwoWritableInThawWindow),
             runs.Sum(r => r.SamplesWithSilentPod),
             runs.Sum(r => r.TwoWritableCountingSilent),
             runs
@@ -70,7 +79,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         $"up {r.UpSeconds:0} s; switchover to {r.SwitchoverTo}: pause {Seconds(r.SwitchoverPauseSeconds)} (Lease moved after {Seconds(r.SwitchoverLeaseMovedSeconds)}); "
         + $"{r.FrozenPod} frozen: Lease moved after {Seconds(r.FailoverLeaseMovedSeconds)}, writes back after {Seconds(r.FailoverSeconds)} through {(r.NewPrimary.Length > 0 ? r.NewPrimary : "?")} (term {r.Term}); "
         + $"{r.Acknowledged} acknowledged, {r.Lost} lost{(r.LostOn.Length > 0 ? $" ({r.LostOn})" : "")}; old primary {r.OldPrimary}; "
-        + $"{r.Samples} samples, {r.TwoWritable} with two writable ({r.TwoWritableAfterThaw} of them after the thaw; {r.SamplesWithSilentPod} with a silent pod, {r.TwoWritableCountingSilent} two writable counting its last answer); "
+        + $"{r.Samples} samples, {r.TwoWritable} with two writable outside the thaw window, {r.TwoWritableInThawWindow} in it ({r.SamplesWithSilentPod} with a silent pod, {r.TwoWritableCountingSilent} two writable counting its last answer); "
         + $"{r.RunSeconds:0} s{(r.Error is null ? "" : $"; FAILED: {r.Error}")}";
 
     private static string Seconds(double? value) => value is { } v ? $"{v:0.00} s" : "-";
@@ -81,14 +90,39 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         var logs = Path.GetFullPath(
             Path.Combine(Path.GetDirectoryName(options.Output) ?? ".", $"failover-run-{run}-logs")
         );
+        var commands = new StringBuilder();
+        var setOptions = new LocalSetOptions(
+            options.LocalPath,
+            options.InitPath,
+            options.AgentPath,
+            Repository.Of("manifests", "overlays", "mariadb"),
+            line =>
+            {
+                lock (commands)
+                {
+                    commands.AppendLine(line);
+                }
+            }
+        );
         LocalSet set;
         try
         {
-            set = await LocalSet.UpAsync(options, work.NewPath("local-set"), logs, ct);
+            (set, _) = await LocalSet.UpAsync(
+                setOptions,
+                work.NewPath("local-set"),
+                Pods,
+                ["--failover"],
+                ct
+            );
         }
-        catch (BenchException e)
+        catch (LocalSetException e)
         {
-            return Failed(run, total, e.Message);
+            KeepCommands(logs, commands);
+            return Failed(
+                run,
+                total,
+                $"the local set did not come up ({LastLine(e.Message)}); its logs are in {logs}"
+            );
         }
 
         var upSeconds = total.Elapsed.TotalSeconds;
@@ -103,28 +137,55 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             }
             catch (Exception e)
                 when (e
-                        is BenchException
+                        is LocalSetException
                             or MySqlException
                             or IOException
                             or TimeoutException
                             or InvalidOperationException
                 )
             {
-                state.Error = e.Message;
+                state.Error = LastLine(e.Message);
                 set.KeepLogs(logs);
+                KeepCommands(logs, commands);
                 state.Error += $" (logs in {logs})";
             }
             finally
             {
                 if (frozen is not null)
                 {
-                    await set.RunAsync(CancellationToken.None, "thaw", frozen);
+                    await set.RunAsync(["thaw", frozen], CancellationToken.None);
                 }
             }
         }
 
         return state.ToRun(total.Elapsed.TotalSeconds);
     }
+
+    /// <summary>Every mysql-local command of the run and its output, beside the set's logs of a failed run.</summary>
+    private static void KeepCommands(string folder, StringBuilder commands)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            lock (commands)
+            {
+                File.WriteAllText(
+                    Path.Combine(folder, "mysql-local-commands.log"),
+                    commands.ToString()
+                );
+            }
+        }
+        catch (IOException)
+        {
+            // A help for the reader, not a figure.
+        }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault()
+        ?? "(no output)";
 
     private static FailoverRun Failed(int run, Stopwatch total, string error) =>
         new RunState(run, total.Elapsed.TotalSeconds) { Error = error }.ToRun(
@@ -141,23 +202,23 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
     {
         var first = await set.WaitForLeaseAsync(
             "a pod holds the Lease after up",
+            l => l.Holder.Length > 0,
             Step,
-            (holder, _) => holder.Length > 0,
             ct
         );
-        await using var sampler = WritableSampler.Start(set, clock);
-        await using var writer = await PrimaryWriter.StartAsync(set, clock, ct);
+        await using var sampler = set.StartWritableSampler(clock);
+        await using var writer = await PrimaryWriter.StartAsync(set, Table, clock, Step, ct);
         await writer.WaitForMoreAsync(100, Step, ct);
 
         // 1. Switchover to the next pod, under the writer.
-        var target = LocalSet.Pod((LocalSet.Ordinal(first.Holder) + 1) % LocalSet.Pods);
+        var target = LocalSet.Pod((LocalSet.Ordinal(first.Holder) + 1) % Pods);
         state.SwitchoverTo = target;
         var asked = clock.Elapsed;
-        await set.MustRunAsync(ct, "switchover", "--to", target);
+        await set.MustRunAsync(["switchover", "--to", target], ct);
         var moved = await set.WaitForLeaseAsync(
             $"{target} holds the Lease after the switchover",
+            l => l.Holder == target && l.Term > first.Term,
             Step,
-            (holder, term) => holder == target && term > first.Term,
             ct
         );
         var done = clock.Elapsed;
@@ -171,13 +232,13 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         state.FrozenPod = holder;
         var freezing = clock.Elapsed;
         frozenPod(holder);
-        await set.MustRunAsync(ct, "freeze", holder);
+        await set.MustRunAsync(["freeze", holder], ct);
         var frozenAt = clock.Elapsed;
         state.FreezeCommand = (frozenAt - freezing).TotalSeconds;
         var next = await set.WaitForLeaseAsync(
             $"another pod holds the Lease after {holder} froze",
+            l => l.Term > moved.Term && l.Holder.Length > 0 && l.Holder != holder,
             Step,
-            (h, term) => term > moved.Term && h.Length > 0 && h != holder,
             ct
         );
         var leaseSeen = clock.Elapsed;
@@ -194,8 +255,8 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         state.Failover = (outage.Resumed.At - stopped).TotalSeconds;
         await writer.WaitForMoreAsync(100, Step, ct);
 
-        var thawing = clock.Elapsed;
-        await set.MustRunAsync(ct, "thaw", holder);
+        // The set tells the sampler of the thaw: its window is counted apart.
+        await set.MustRunAsync(["thaw", holder], ct);
         frozenPod(null);
         await writer.WaitForMoreAsync(100, Step, ct);
         var acknowledged = await writer.StopAsync();
@@ -203,13 +264,13 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         var counts = await sampler.StopAsync();
         state.Samples = counts.Samples;
         state.TwoWritable = counts.TwoWritable;
-        state.TwoWritableAfterThaw = counts.TwoWritableAt.Count(t => t >= thawing);
+        state.TwoWritableInThawWindow = counts.TwoWritableInThawWindow;
         state.SamplesWithSilentPod = counts.WithSilentPod;
         state.TwoWritableCountingSilent = counts.TwoWritableCountingSilent;
 
         // 3. Every acknowledged write on the new primary and on every pod following it.
         var lost = new HashSet<long>();
-        for (var ordinal = 0; ordinal < LocalSet.Pods; ordinal++)
+        for (var ordinal = 0; ordinal < Pods; ordinal++)
         {
             var pod = LocalSet.Pod(ordinal);
             var isOldPrimary = pod == holder;
@@ -262,25 +323,24 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         var errant = false;
         try
         {
-            await Deadline.UntilAsync(
-                $"{LocalSet.Pod(ordinal)} holds all {acknowledged.Count} acknowledged writes",
-                Step,
-                async token =>
+            await Eventually.UntilAsync(
+                async () =>
                 {
-                    missing = await MissingAsync(set, ordinal, acknowledged, token);
+                    missing = await MissingAsync(set, ordinal, acknowledged, ct);
                     if (missing.Count == 0)
                     {
                         return true;
                     }
 
-                    errant = mayBeErrant && await set.ErrantAsync(ordinal, token);
+                    errant = mayBeErrant && await set.ErrantAsync(ordinal, ct);
                     return errant;
                 },
-                ct,
-                TimeSpan.FromSeconds(1)
+                $"{LocalSet.Pod(ordinal)} holds all {acknowledged.Count} acknowledged writes",
+                Step,
+                cancellationToken: ct
             );
         }
-        catch (BenchException)
+        catch (TimeoutException)
         {
             // Counted: what is still missing after the deadline.
         }
@@ -296,10 +356,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
     )
     {
         await using var connection = await set.ConnectAsync(ordinal, ct);
-        await using var command = new MySqlCommand(
-            $"SELECT id FROM {PrimaryWriter.Table}",
-            connection
-        )
+        await using var command = new MySqlCommand($"SELECT id FROM {Table}", connection)
         {
             CommandTimeout = 30,
         };

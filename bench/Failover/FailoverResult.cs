@@ -12,6 +12,7 @@ internal sealed record FailoverResult(
     int LostWrites,
     int Samples,
     int TwoWritableSamples,
+    int TwoWritableInThawWindowSamples,
     int SamplesWithSilentPod,
     int TwoWritableCountingSilent,
     IReadOnlyList<FailoverRun> Runs

@@ -3,8 +3,9 @@ namespace MysqlBench.Failover;
 /// <summary>
 /// One run on a fresh local set: a switchover, then the primary frozen. Times in seconds on the
 /// run's clock; a figure is null when its step failed (<see cref="Error"/> says why).
-/// <see cref="TwoWritableAfterThaw"/>: the samples with two writable pods taken after the frozen
-/// pod was thawed (its mysqld answers writable until its agent fences it).
+/// <see cref="TwoWritable"/>: the samples with two writable pods outside the thaw window;
+/// <see cref="TwoWritableInThawWindow"/>: those in the first second after the frozen pod was thawed
+/// with it one of the two (its mysqld answers before its agent runs; see WritableSampler).
 /// </summary>
 internal sealed record FailoverRun(
     int Run,
@@ -24,7 +25,7 @@ internal sealed record FailoverRun(
     string OldPrimary,
     int Samples,
     int TwoWritable,
-    int TwoWritableAfterThaw,
+    int TwoWritableInThawWindow,
     int SamplesWithSilentPod,
     int TwoWritableCountingSilent,
     double RunSeconds,

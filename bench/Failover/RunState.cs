@@ -18,7 +18,7 @@ internal sealed class RunState(int run, double upSeconds)
     public string OldPrimary { get; set; } = "not checked";
     public int Samples { get; set; }
     public int TwoWritable { get; set; }
-    public int TwoWritableAfterThaw { get; set; }
+    public int TwoWritableInThawWindow { get; set; }
     public int SamplesWithSilentPod { get; set; }
     public int TwoWritableCountingSilent { get; set; }
     public string? Error { get; set; }
@@ -42,7 +42,7 @@ internal sealed class RunState(int run, double upSeconds)
             OldPrimary,
             Samples,
             TwoWritable,
-            TwoWritableAfterThaw,
+            TwoWritableInThawWindow,
             SamplesWithSilentPod,
             TwoWritableCountingSilent,
             runSeconds,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MysqlAgent.EndToEndTests.Harness;
@@ -7,7 +8,7 @@ namespace MysqlAgent.EndToEndTests.Failover;
 /// <summary>
 /// What every failover case starts from: a set made with <c>up --failover</c> and the short
 /// timings, mysql-0 holding the Lease, a <see cref="WritableSampler"/> on every pod and a
-/// <see cref="PrimaryWriter"/> through mysql-primary with 100 writes acknowledged. Disposing stops
+/// <see cref="PrimaryWriter"/> through mysql-primary (on one clock) with 100 writes acknowledged. Disposing stops
 /// the writer and the sampler, then takes the set down. The checks the cases share are here too.
 /// </summary>
 public sealed class FailoverRun(
@@ -48,8 +49,9 @@ public sealed class FailoverRun(
                 "mysql-0 holds the Lease",
                 l => l.Holder == "mysql-0"
             );
-            sampler = WritableSampler.Start(set, Pods);
-            var writer = await PrimaryWriter.StartAsync(set);
+            var clock = Stopwatch.StartNew();
+            sampler = set.StartWritableSampler(clock);
+            var writer = await PrimaryWriter.StartAsync(set, RowWriter.Table, clock);
             var run = new FailoverRun(output, set, first, sampler, writer);
             await writer.WaitForMoreAsync(writes);
             return run;
@@ -76,7 +78,7 @@ public sealed class FailoverRun(
         ITestOutputHelper output,
         IReadOnlyList<string> agentArguments
     ) =>
-        LocalSet.UpAsync(
+        LocalSets.UpAsync(
             output,
             Pods,
             [
@@ -97,11 +99,14 @@ public sealed class FailoverRun(
     /// <summary>Stops the writer; returns the acknowledged ids.</summary>
     public Task<IReadOnlyList<long>> StopWritingAsync() => Writer.StopAsync();
 
-    /// <summary>Stops the sampler and prints its summary; returns its samples with two writable pods.</summary>
-    public async Task<IReadOnlyList<WritableSampler.Sample>> StopSamplingAsync()
+    /// <summary>
+    /// Stops the sampler and prints its summary; returns its samples with two writable pods outside
+    /// every thaw window (the split brains; those just after a thaw are only printed).
+    /// </summary>
+    public async Task<IReadOnlyList<WritableSample>> StopSamplingAsync()
     {
         await Sampler.StopAsync();
-        _output.WriteLine(Sampler.Summary());
+        _output.WriteLine(Sampler.Summary(LocalSet.Pod));
         return Sampler.TwoWritable;
     }
 
@@ -126,9 +131,9 @@ public sealed class FailoverRun(
         await apply();
         var at = Writer.Now;
         var next = await WaitForNewPrimaryAsync(from);
-        var (failed, resumed) = await Writer.OutageAfterAsync(at);
+        var outage = await Writer.OutageAfterAsync(at);
         _output.WriteLine(
-            $"{fault}: {next.Holder} holds term {next.Term}; writes failed from {(failed - at).TotalSeconds:0.0} s after it and came back {(resumed.At - at).TotalSeconds:0.0} s after it"
+            $"{fault}: {next.Holder} holds term {next.Term}; writes failed from {(outage.FirstError - at).TotalSeconds:0.0} s after it and came back {(outage.Resumed.At - at).TotalSeconds:0.0} s after it"
         );
         return (next, at);
     }
@@ -181,7 +186,7 @@ public sealed class FailoverRun(
             connection,
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"SELECT COUNT(*) FROM {PrimaryWriter.Table} WHERE id IN ({string.Join(',', acknowledged)})"
+                $"SELECT COUNT(*) FROM {RowWriter.Table} WHERE id IN ({string.Join(',', acknowledged)})"
             )
         );
         return present == acknowledged.Count;
@@ -222,11 +227,7 @@ public sealed class FailoverRun(
     }
 
     /// <summary>The agent's own verdict in its /status: <c>candidate.errant</c>.</summary>
-    public async Task<bool> ErrantAsync(int ordinal)
-    {
-        using var document = JsonDocument.Parse(await AgentGetAsync(ordinal, "status"));
-        return Errant(document.RootElement);
-    }
+    public Task<bool> ErrantAsync(int ordinal) => Set.ErrantAsync(ordinal);
 
     /// <summary>
     /// Waits until the pod's agent answers /status ready and not errant. A pod that a clone, a
@@ -242,7 +243,7 @@ public sealed class FailoverRun(
                 var root = document.RootElement;
                 return root.TryGetProperty("ready", out var ready)
                     && ready.GetBoolean()
-                    && !Errant(root);
+                    && !LocalSet.Errant(root);
             }
         );
 
@@ -291,11 +292,6 @@ public sealed class FailoverRun(
         return writable;
     }
 
-    private static bool Errant(JsonElement status) =>
-        status.TryGetProperty("candidate", out var candidate)
-        && candidate.TryGetProperty("errant", out var errant)
-        && errant.GetBoolean();
-
     public async ValueTask DisposeAsync()
     {
         await Writer.DisposeAsync();
@@ -310,7 +306,7 @@ public sealed class FailoverRun(
             new Uri(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"http://127.0.0.1:{LocalSet.MysqlPort(Set.BasePort, ordinal) + 2}/{path}"
+                    $"http://127.0.0.1:{LocalSet.HttpPort(Set.BasePort, ordinal)}/{path}"
                 )
             )
         );

@@ -22,7 +22,7 @@ public sealed class RowWriter : IAsyncDisposable
         _set = set;
         _loop = new WriteLoop
         {
-            Connect = _ => _set.ConnectAsync(0),
+            Connect = token => _set.ConnectAsync(0, token),
             Acknowledged = id =>
             {
                 lock (_acknowledged)

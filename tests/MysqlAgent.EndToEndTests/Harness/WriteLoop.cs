@@ -3,7 +3,7 @@ using MySqlConnector;
 namespace MysqlAgent.EndToEndTests.Harness;
 
 /// <summary>
-/// The loop both writers run: rows with ids 1, 2, 3… one per transaction into <see cref="RowWriter.Table"/>,
+/// The loop <see cref="RowWriter"/> runs: rows with ids 1, 2, 3… one per transaction into <see cref="RowWriter.Table"/>,
 /// paced by timers (never sleeps), reconnecting after any error. Each acknowledged id goes to one
 /// sink and each error to the other; an id whose outcome is unknown (the connection died) is never
 /// written again, so no retry duplicates it.

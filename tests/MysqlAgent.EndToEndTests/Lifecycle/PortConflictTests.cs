@@ -15,11 +15,11 @@ public sealed class PortConflictTests(ITestOutputHelper output)
     [Fact(Timeout = 900_000)]
     public async Task A_second_set_on_the_same_ports_is_refused_at_once_and_auto_runs_both_side_by_side()
     {
-        var (first, _) = await LocalSet.UpAsync(output, replicas: 2);
+        var (first, _) = await LocalSets.UpAsync(output, replicas: 2);
         await using (first)
         {
             var before = await first.StatusAsync();
-            await using var second = LocalSet.Unstarted(output, first.BasePort);
+            await using var second = LocalSets.Unstarted(output, first.BasePort);
 
             var watch = Stopwatch.StartNew();
             var refused = await second.RunAsync(

@@ -6,11 +6,11 @@ namespace MysqlAgent.EndToEndTests.Lifecycle;
 [Collection(OneSetAtATime.Name)]
 public sealed class RestartTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Fact(Timeout = LocalSets.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task Restarting_every_pod_clones_nothing_and_sets_up_replication_no_second_time()
     {
-        var (set, _) = await LocalSet.UpAsync(output);
+        var (set, _) = await LocalSets.UpAsync(output);
         await using (set)
         {
             var markers = new Dictionary<string, string>(StringComparer.Ordinal);

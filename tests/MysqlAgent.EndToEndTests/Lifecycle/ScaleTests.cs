@@ -5,11 +5,11 @@ namespace MysqlAgent.EndToEndTests.Lifecycle;
 [Collection(OneSetAtATime.Name)]
 public sealed class ScaleTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Fact(Timeout = LocalSets.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task Scaling_3_to_5_clones_the_new_pods_from_replicas_under_a_steady_write_load()
     {
-        var (set, _) = await LocalSet.UpAsync(output);
+        var (set, _) = await LocalSets.UpAsync(output);
         await using (set)
         {
             await using var writer = await RowWriter.StartAsync(set);

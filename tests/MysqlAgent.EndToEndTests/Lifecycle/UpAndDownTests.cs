@@ -6,11 +6,11 @@ namespace MysqlAgent.EndToEndTests.Lifecycle;
 [Collection(OneSetAtATime.Name)]
 public sealed class UpAndDownTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Fact(Timeout = LocalSets.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task Up_starts_three_pods_in_order_replicating_from_mysql_0_and_down_leaves_no_process()
     {
-        var (set, up) = await LocalSet.UpAsync(output);
+        var (set, up) = await LocalSets.UpAsync(output);
         IReadOnlyList<int> pids;
         await using (set)
         {
@@ -85,11 +85,11 @@ public sealed class UpAndDownTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(set.StateDir));
     }
 
-    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Fact(Timeout = LocalSets.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task Up_with_tls_clones_over_HTTPS_and_replicates_over_verified_SSL()
     {
-        var (set, up) = await LocalSet.UpAsync(output, extraArguments: ["--tls"]);
+        var (set, up) = await LocalSets.UpAsync(output, extraArguments: ["--tls"]);
         await using (set)
         {
             Assert.Contains("read back from mysql-2", up.StandardOutput, StringComparison.Ordinal);
@@ -124,11 +124,11 @@ public sealed class UpAndDownTests(ITestOutputHelper output)
         }
     }
 
-    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Fact(Timeout = LocalSets.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task Bad_input_gets_one_line_naming_it_and_a_distinct_exit_code()
     {
-        var (set, _) = await LocalSet.UpAsync(output, replicas: 1);
+        var (set, _) = await LocalSets.UpAsync(output, replicas: 1);
         await using (set)
         {
             await AssertRefusedAsync(set, 2, "scale needs one number of pods", "scale", "many");

@@ -1,36 +1,55 @@
-using MysqlAgent.TestSupport;
+using System.Globalization;
+using MysqlAgent.TestSupport.Failover;
+using MySqlConnector;
 
 namespace MysqlAgent.IntegrationTests.Election;
 
 /// <summary>
-/// Every 100 ms, how many servers of the set are writable and how many agents call themselves
-/// primary, for the whole test: a failover must never show two of either.
+/// For the whole test, every 100 ms: which servers of the set are writable, by the shared
+/// <see cref="WritableSampler"/> and its rule for "two writable", and how many agents call
+/// themselves primary. A failover must never show two of either.
 /// </summary>
 internal sealed class SplitBrainSampler : IAsyncDisposable
 {
     private readonly ElectedSet _set;
+    private readonly WritableSampler _writable;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly Lock _lock = new();
-    private readonly List<string> _doubles = [];
+    private readonly List<string> _primaryDoubles = [];
     private readonly HashSet<int> _primariesSeen = [];
 
     public SplitBrainSampler(ElectedSet set)
     {
         _set = set;
+        _writable = WritableSampler.Start(
+            set.Servers.Select(server =>
+                    (Func<CancellationToken, Task<MySqlConnection>>)(
+                        ct => server.OpenConnectionAsync(ct: ct)
+                    )
+                )
+                .ToList()
+        );
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
-    public int Samples { get; private set; }
+    /// <summary>Samples of the writable servers.</summary>
+    public int Samples => _writable.Samples.Count;
 
-    /// <summary>Samples with two writable servers or two agents reporting primary.</summary>
+    /// <summary>Samples with two writable servers (outside a thaw window: these tests freeze nothing) or two agents reporting primary.</summary>
     public IReadOnlyList<string> Doubles
     {
         get
         {
+            var writable = _writable.TwoWritable.Select(s =>
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"at {s.At.TotalSeconds:0.0} s: writable [{string.Join(",", s.Writable)}]"
+                )
+            );
             lock (_lock)
             {
-                return [.. _doubles];
+                return [.. writable, .. _primaryDoubles];
             }
         }
     }
@@ -60,6 +79,7 @@ internal sealed class SplitBrainSampler : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
+        await _writable.StopAsync();
         return Samples;
     }
 
@@ -70,6 +90,7 @@ internal sealed class SplitBrainSampler : IAsyncDisposable
             await StopAsync();
         }
 
+        await _writable.DisposeAsync();
         _stop.Dispose();
     }
 
@@ -80,27 +101,20 @@ internal sealed class SplitBrainSampler : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                var writable = new List<int>();
-                for (var i = 0; i < _set.Servers.Count; i++)
-                {
-                    if (await ElectedSet.WritableAsync(_set.Servers[i]))
-                    {
-                        writable.Add(i);
-                    }
-                }
-
                 var primaries = Enumerable
                     .Range(0, _set.Agents.Count)
                     .Where(i => _set.Role(i).IsPrimary)
                     .ToList();
                 lock (_lock)
                 {
-                    Samples++;
                     _primariesSeen.UnionWith(primaries);
-                    if (writable.Count > 1 || primaries.Count > 1)
+                    if (primaries.Count > 1)
                     {
-                        _doubles.Add(
-                            $"sample {Samples}: writable [{string.Join(",", writable)}], primary agents [{string.Join(",", primaries)}]"
+                        _primaryDoubles.Add(
+                            string.Create(
+                                CultureInfo.InvariantCulture,
+                                $"at {_writable.Now.TotalSeconds:0.0} s: primary agents [{string.Join(",", primaries)}]"
+                            )
                         );
                     }
                 }

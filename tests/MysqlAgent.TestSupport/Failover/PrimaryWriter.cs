@@ -1,53 +1,51 @@
 using System.Diagnostics;
 using MySqlConnector;
 
-namespace MysqlBench.Failover;
+namespace MysqlAgent.TestSupport.Failover;
 
 /// <summary>
-/// An application writing through mysql-primary: rows with ids 1, 2, 3… one per transaction every
-/// 10 ms, as an account without SUPER or READ ONLY ADMIN (root would write through read_only, and
-/// the fencing agent spares its own admin user's connections, so a root writer would not see a
-/// fence). Every acknowledged write is logged with its id and time; after any error the connection
-/// is dropped and a new one made (at most every 100 ms). An id whose outcome is unknown is never
-/// written again. A new connection is raced: while no attempt has answered, another starts every
-/// 100 ms (see <see cref="ConnectAsync"/>), so the failover time measures when mysql-primary takes
-/// writes again, not the 3 s connect timeout of an attempt routed to the frozen pod before the
-/// Lease moved.
+/// An application writing through a local set's <c>mysql-primary</c> port: rows with ids 1, 2, 3…
+/// one per transaction every 10 ms, as an account without SUPER or READ ONLY ADMIN (root would
+/// write through read_only, MariaDB's root holding READ ONLY ADMIN, and the fencing agent spares
+/// its own admin user's connections, so a root writer would not see a fence). Every acknowledged
+/// write is logged with its id and time, so a caller can tell when writes stopped and came back.
+/// After any error (a killed or fenced primary, a refused connection while nobody holds the Lease)
+/// the connection is dropped and a new one made, at most every 100 ms; a silent server is given up
+/// after 5 s, as a client's timeout would. An id whose outcome is unknown is never written again.
+/// A new connection is raced: while no attempt has answered, another starts every 100 ms (see
+/// <see cref="ConnectAsync"/>), so the time writes come back measures when mysql-primary takes
+/// writes again, not the 3 s connect timeout of an attempt routed to a frozen pod before the Lease
+/// moved. The one writer of the end-to-end tests and the bench.
 /// </summary>
-internal sealed class PrimaryWriter : IAsyncDisposable
+public sealed class PrimaryWriter : IAsyncDisposable
 {
-    public const string Table = "bench.failover";
-
-    private static readonly (string User, string Password) Account = (
-        "bench_writer",
-        "bench-writer-5Xr8"
-    );
+    private const string Password = "writer-5Xr8-7Q2v";
 
     private readonly LocalSet _set;
     private readonly Stopwatch _clock;
+    private readonly (string User, string Password) _account;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<Write> _acknowledged = [];
-    private readonly List<TimeSpan> _errors = [];
-    private string _lastError = "";
+    private readonly List<AcknowledgedWrite> _acknowledged = [];
+    private readonly List<string> _errors = [];
+    private readonly List<TimeSpan> _errorTimes = [];
     private Task _run = Task.CompletedTask;
     private long _nextId;
 
-    private PrimaryWriter(LocalSet set, Stopwatch clock)
+    private PrimaryWriter(LocalSet set, string table, Stopwatch clock)
     {
         _set = set;
+        Table = table;
         _clock = clock;
+        _account = (Database(table) + "_writer", Password);
     }
 
-    /// <summary>One acknowledged write: its id and when (on the run's clock) the COMMIT was acknowledged.</summary>
-    public sealed record Write(long Id, TimeSpan At);
+    /// <summary>The table written, <c>database.table</c>.</summary>
+    public string Table { get; }
 
-    /// <summary>
-    /// A fault seen by the writer: the last write acknowledged before the first failure (the
-    /// server was alive then), the first failure, and the first acknowledged write after it.
-    /// </summary>
-    public sealed record Outage(TimeSpan LastBefore, TimeSpan FirstError, Write Resumed);
+    /// <summary>The writer's clock, the one <see cref="AcknowledgedWrite.At"/> is on.</summary>
+    public TimeSpan Now => _clock.Elapsed;
 
-    public IReadOnlyList<Write> Acknowledged
+    public IReadOnlyList<AcknowledgedWrite> Acknowledged
     {
         get
         {
@@ -58,13 +56,14 @@ internal sealed class PrimaryWriter : IAsyncDisposable
         }
     }
 
-    public int ErrorCount
+    /// <summary>Each failed write: when and why.</summary>
+    public IReadOnlyList<string> Errors
     {
         get
         {
             lock (_errors)
             {
-                return _errors.Count;
+                return [.. _errors];
             }
         }
     }
@@ -75,94 +74,128 @@ internal sealed class PrimaryWriter : IAsyncDisposable
         {
             lock (_errors)
             {
-                return _lastError;
+                return _errors.Count > 0 ? _errors[^1] : "";
             }
         }
     }
 
-    /// <summary>Creates the table and the account through mysql-primary as root (once it takes writes), then starts writing.</summary>
+    /// <summary>Ids sent, acknowledged or not: every id on a pod must be one of 1..this.</summary>
+    public long Attempted => Interlocked.Read(ref _nextId);
+
+    /// <summary>
+    /// Creates <paramref name="table"/> (<c>database.table</c>) and the writer's account through
+    /// mysql-primary as root, once it takes writes, then starts writing.
+    /// </summary>
+    /// <param name="clock">The clock writes are timed on: pass the sampler's to compare times.</param>
     public static async Task<PrimaryWriter> StartAsync(
         LocalSet set,
-        Stopwatch clock,
-        CancellationToken ct
+        string table,
+        Stopwatch? clock = null,
+        TimeSpan? timeout = null,
+        CancellationToken ct = default
     )
     {
-        await Deadline.UntilAsync(
+        var writer = new PrimaryWriter(set, table, clock ?? Stopwatch.StartNew());
+        var (user, password) = writer._account;
+        await set.WaitUntilAsync(
             "mysql-primary takes a write",
-            TimeSpan.FromMinutes(2),
-            async token =>
+            async () =>
             {
-                await using var connection = await set.ConnectPrimaryAsync(null, token);
+                await using var connection = await set.ConnectPrimaryAsync(null, ct);
                 await using var command = new MySqlCommand(
                     $"""
-                    CREATE DATABASE IF NOT EXISTS bench;
-                    CREATE TABLE IF NOT EXISTS {Table} (id BIGINT PRIMARY KEY, payload VARCHAR(64) NOT NULL);
-                    CREATE USER IF NOT EXISTS '{Account.User}'@'%' IDENTIFIED BY '{Account.Password}';
-                    GRANT SELECT, INSERT ON bench.* TO '{Account.User}'@'%';
+                    CREATE DATABASE IF NOT EXISTS {Database(table)};
+                    CREATE TABLE IF NOT EXISTS {table} (id BIGINT PRIMARY KEY, payload VARCHAR(64) NOT NULL);
+                    CREATE USER IF NOT EXISTS '{user}'@'%' IDENTIFIED BY '{password}';
+                    GRANT SELECT, INSERT ON {Database(table)}.* TO '{user}'@'%';
                     """,
                     connection
                 );
-                await command.ExecuteNonQueryAsync(token);
+                await command.ExecuteNonQueryAsync(ct);
                 return true;
             },
+            timeout,
             ct
         );
-        var writer = new PrimaryWriter(set, clock);
         writer._run = Task.Run(writer.RunAsync, CancellationToken.None);
         return writer;
     }
 
     /// <summary>Waits until <paramref name="count"/> more writes are acknowledged than now.</summary>
-    public Task WaitForMoreAsync(int count, TimeSpan limit, CancellationToken ct)
+    public Task WaitForMoreAsync(
+        int count,
+        TimeSpan? timeout = null,
+        CancellationToken ct = default
+    )
     {
         var target = Acknowledged.Count + count;
-        return Deadline.UntilAsync(
-            $"{count} more writes acknowledged through mysql-primary (last error: {LastError})",
-            limit,
-            _ => Task.FromResult(Acknowledged.Count >= target),
+        return _set.WaitUntilAsync(
+            $"{count} more writes are acknowledged through mysql-primary (errors: {string.Join(" | ", Errors.TakeLast(3))})",
+            () => Task.FromResult(Acknowledged.Count >= target),
+            timeout,
             ct
         );
     }
 
     /// <summary>The first write acknowledged after <paramref name="since"/>, once there is one.</summary>
-    public Task<Write> FirstAfterAsync(TimeSpan since, TimeSpan limit, CancellationToken ct) =>
-        Deadline.ValueAsync(
-            $"a write acknowledged through mysql-primary after {since.TotalSeconds:0.0} s (last error: {LastError})",
-            limit,
-            _ => Task.FromResult(Acknowledged.FirstOrDefault(w => w.At > since)),
+    public async Task<AcknowledgedWrite> FirstAfterAsync(
+        TimeSpan since,
+        TimeSpan? timeout = null,
+        CancellationToken ct = default
+    )
+    {
+        AcknowledgedWrite? first = null;
+        await _set.WaitUntilAsync(
+            $"a write is acknowledged through mysql-primary after {since.TotalSeconds:0.0} s (errors: {string.Join(" | ", Errors.TakeLast(3))})",
+            () =>
+            {
+                first = Acknowledged.FirstOrDefault(w => w.At > since);
+                return Task.FromResult(first is not null);
+            },
+            timeout,
             ct
         );
+        return first!;
+    }
 
     /// <summary>
-    /// The outage of a fault at or after <paramref name="since"/>: the first failed write, the last
-    /// write acknowledged before it, and the first acknowledged write after it (when writes came
-    /// back). A reply already on its way when the fault hit may still be acknowledged, so "the first
-    /// write after the fault" could measure nothing.
+    /// The outage a fault at or after <paramref name="since"/> caused, once writes came back: the
+    /// first failed write after it, the last write acknowledged before that failure, and the first
+    /// acknowledged write after it. A write in flight when the fault hit may still be acknowledged,
+    /// so "the first write after the fault" would measure nothing.
     /// </summary>
-    public Task<Outage> OutageAfterAsync(TimeSpan since, TimeSpan limit, CancellationToken ct) =>
-        Deadline.ValueAsync(
-            $"writes through mysql-primary fail after {since.TotalSeconds:0.0} s, then succeed again (last error: {LastError})",
-            limit,
-            _ =>
+    public async Task<WriterOutage> OutageAfterAsync(
+        TimeSpan since,
+        TimeSpan? timeout = null,
+        CancellationToken ct = default
+    )
+    {
+        WriterOutage? outage = null;
+        await _set.WaitUntilAsync(
+            $"writes through mysql-primary fail after {since.TotalSeconds:0.0} s, then succeed again",
+            () =>
             {
                 TimeSpan? failed;
                 lock (_errors)
                 {
-                    failed = _errors.Where(t => t >= since).Cast<TimeSpan?>().FirstOrDefault();
+                    failed = _errorTimes.Where(t => t >= since).Cast<TimeSpan?>().FirstOrDefault();
                 }
 
-                if (failed is not { } f)
+                if (failed is { } f)
                 {
-                    return Task.FromResult<Outage?>(null);
+                    var acknowledged = Acknowledged;
+                    var resumed = acknowledged.FirstOrDefault(w => w.At > f);
+                    var before = acknowledged.LastOrDefault(w => w.At < f)?.At ?? since;
+                    outage = resumed is null ? null : new WriterOutage(before, f, resumed);
                 }
 
-                var acknowledged = Acknowledged;
-                var resumed = acknowledged.FirstOrDefault(w => w.At > f);
-                var before = acknowledged.LastOrDefault(w => w.At < f)?.At ?? since;
-                return Task.FromResult(resumed is null ? null : new Outage(before, f, resumed));
+                return Task.FromResult(outage is not null);
             },
+            timeout,
             ct
         );
+        return outage!;
+    }
 
     /// <summary>The longest time between two acknowledged writes within [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public TimeSpan LongestPause(TimeSpan from, TimeSpan to)
@@ -170,6 +203,23 @@ internal sealed class PrimaryWriter : IAsyncDisposable
         var times = Acknowledged.Select(w => w.At).Where(t => t >= from && t <= to).ToList();
         return times.Count < 2 ? to - from : times.Zip(times.Skip(1), (a, b) => b - a).Max();
     }
+
+    /// <summary>Stops writing; returns the acknowledged ids.</summary>
+    public async Task<IReadOnlyList<long>> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+        return Acknowledged.Select(w => w.Id).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+
+    private static string Database(string table) =>
+        table[..table.IndexOf('.', StringComparison.Ordinal)];
 
     /// <summary>
     /// A connection through mysql-primary as the writer: attempts start every 100 ms until one
@@ -187,7 +237,7 @@ internal sealed class PrimaryWriter : IAsyncDisposable
         {
             while (true)
             {
-                attempts.Add(_set.ConnectPrimaryAsync(Account, giveUp.Token));
+                attempts.Add(_set.ConnectPrimaryAsync(_account, giveUp.Token));
                 var tick = next.WaitForNextTickAsync(ct).AsTask();
                 while (!tick.IsCompleted)
                 {
@@ -240,19 +290,6 @@ internal sealed class PrimaryWriter : IAsyncDisposable
         throw last!;
     }
 
-    public async Task<IReadOnlyList<long>> StopAsync()
-    {
-        await _stop.CancelAsync();
-        await _run;
-        return Acknowledged.Select(w => w.Id).ToList();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _stop.Dispose();
-    }
-
     // Paced by timers: a write every 10 ms, and after an error a new connection every 100 ms at most.
     private async Task RunAsync()
     {
@@ -280,7 +317,7 @@ internal sealed class PrimaryWriter : IAsyncDisposable
                     await insert.ExecuteNonQueryAsync(timeout.Token);
                     lock (_acknowledged)
                     {
-                        _acknowledged.Add(new Write(id, _clock.Elapsed));
+                        _acknowledged.Add(new AcknowledgedWrite(id, _clock.Elapsed));
                     }
                 }
                 catch (Exception e)
@@ -290,8 +327,8 @@ internal sealed class PrimaryWriter : IAsyncDisposable
                 {
                     lock (_errors)
                     {
-                        _errors.Add(_clock.Elapsed);
-                        _lastError = $"{_clock.Elapsed.TotalSeconds:0.00} s: {e.Message}";
+                        _errors.Add($"{_clock.Elapsed.TotalSeconds:0.00} s: {e.Message}");
+                        _errorTimes.Add(_clock.Elapsed);
                     }
 
                     if (connection is not null)

@@ -1,4 +1,4 @@
-namespace MysqlAgent.EndToEndTests.Harness;
+namespace MysqlAgent.TestSupport.Failover;
 
 /// <summary>The Lease of a set made with <c>up --failover</c>, and where the mysql-primary port sends a new connection.</summary>
 public sealed record LeaseView(string Holder, long Term, string Route)

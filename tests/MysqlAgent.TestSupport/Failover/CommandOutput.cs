@@ -1,4 +1,4 @@
-namespace MysqlAgent.EndToEndTests.Harness;
+namespace MysqlAgent.TestSupport.Failover;
 
 /// <summary>What one mysql-local command printed and returned.</summary>
 public sealed record CommandOutput(int ExitCode, string StandardOutput, string StandardError)

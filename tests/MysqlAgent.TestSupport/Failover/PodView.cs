@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MysqlAgent.EndToEndTests.Harness;
+namespace MysqlAgent.TestSupport.Failover;
 
 /// <summary>One pod of <c>mysql-local status --json</c>.</summary>
 public sealed record PodView(JsonElement Json)
