@@ -15,11 +15,11 @@ public sealed class AlertingTests(ITestOutputHelper output)
 {
     private const string Alert = "MysqlReplicationError";
 
-    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Fact(Timeout = LocalSets.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task A_replica_refused_by_its_source_fires_the_replication_alert_and_every_dashboard_query_has_series()
     {
-        var (set, up) = await LocalSet.UpAsync(
+        var (set, up) = await LocalSets.UpAsync(
             output,
             extraArguments: ["--failover", "--monitor", "--scrape-interval-seconds", "1"]
         );
@@ -94,11 +94,11 @@ public sealed class AlertingTests(ITestOutputHelper output)
         Assert.False(await prometheus.AnswersAsync(), "down stops the set's prometheus");
     }
 
-    [Fact(Timeout = LocalSet.TestTimeout)]
+    [Fact(Timeout = LocalSets.TestTimeout)]
     [Trait("Category", "Slow")]
     public async Task A_frozen_primary_with_failover_paused_pages_as_no_primary_until_failover_resumes()
     {
-        var (set, _) = await LocalSet.UpAsync(
+        var (set, _) = await LocalSets.UpAsync(
             output,
             extraArguments: ["--failover", "--monitor", "--scrape-interval-seconds", "1"]
         );
