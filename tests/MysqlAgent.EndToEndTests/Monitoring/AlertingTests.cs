@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using MysqlAgent.EndToEndTests.Harness;
 using MysqlAgent.TestSupport;
 
@@ -32,6 +33,20 @@ public sealed class AlertingTests(ITestOutputHelper output)
         await set.MustRunAsync("switchover", "--to", "mysql-1");
         await set.WaitForLeaseAsync("mysql-1 holds the Lease", l => l.Holder == "mysql-1");
         Assert.DoesNotContain(await prometheus.AlertsAsync(), a => a.State == "firing");
+
+        // mysql-2 must follow the new primary first: its agent re-points it after the switchover
+        // (with the right password), which would repair a password broken before that.
+        var newSource = LocalSet.MysqlPort(set.BasePort, 1).ToString(CultureInfo.InvariantCulture);
+        await set.WaitUntilAsync(
+            "mysql-2 replicates from mysql-1",
+            async () =>
+            {
+                await using var replica = await set.ConnectAsync(2);
+                var status = await Sql.SlaveStatusAsync(replica);
+                return status.GetValueOrDefault("Master_Port") == newSource
+                    && status.GetValueOrDefault("Slave_IO_Running") == "Yes";
+            }
+        );
 
         // mysql-2 keeps its source but logs in with a wrong password: the IO thread retries and
         // fails with 1045, which the agent does not repair (it only re-points a wrong source).
