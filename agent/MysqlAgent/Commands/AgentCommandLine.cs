@@ -20,6 +20,8 @@ public static class AgentCommandLine
         new SwitchoverCommand(),
         new PauseCommand(pause: true),
         new PauseCommand(pause: false),
+        new BackupCommand(),
+        new BackupsCommand(),
     ];
 
     public static string Version { get; } =
