@@ -50,4 +50,17 @@ internal static partial class ArchiveLog
         string location,
         string reason
     );
+
+    [LoggerMessage(
+        6004,
+        LogLevel.Information,
+        "backup {Id} from {Location} restored into {DataDir}: {Bytes} bytes verified, prepared and installed"
+    )]
+    public static partial void Restored(
+        ILogger logger,
+        string id,
+        string location,
+        string dataDir,
+        long bytes
+    );
 }

@@ -28,7 +28,8 @@ public static class BackupKeys
     public static string? IdOfManifest(string key)
     {
         if (
-            !key.StartsWith(Root, StringComparison.Ordinal)
+            key.Length <= Root.Length + ManifestName.Length + 1
+            || !key.StartsWith(Root, StringComparison.Ordinal)
             || !key.EndsWith("/" + ManifestName, StringComparison.Ordinal)
         )
         {

@@ -22,6 +22,7 @@ public static class AgentCommandLine
         new PauseCommand(pause: false),
         new BackupCommand(),
         new BackupsCommand(),
+        new RestoreCommand(),
     ];
 
     public static string Version { get; } =

@@ -20,6 +20,11 @@ public sealed record AgentOptions
     public string? S3CaFile { get; init; }
     public string? S3AccessKeyIdFile { get; init; }
     public string? S3SecretAccessKeyFile { get; init; }
+
+    /// <summary>restore: the storage (<c>--from</c>), the backup id (<c>--backup</c>) and <c>--latest</c>.</summary>
+    public string? RestoreFrom { get; init; }
+    public string? RestoreBackupId { get; init; }
+    public bool RestoreLatest { get; init; }
     public required Endpoint LocalMysql { get; init; }
     public required string AdminUser { get; init; }
     public Secret? AdminPassword { get; init; }

@@ -197,6 +197,12 @@ public static class OptionCatalog
             "s3-secret-access-key-file",
             "File holding the S3 secret access key; set with --s3-access-key-id-file."
         ),
+        new("from", "restore: the storage to restore from, file:/path or s3://bucket/prefix."),
+        new(
+            "backup",
+            "restore: the id of the backup to restore (as backups lists it); or --latest."
+        ),
+        new("latest", "restore: restore the latest backup.", IsFlag: true),
     ];
 
     private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(
