@@ -20,6 +20,9 @@ public static class AgentCommandLine
         new SwitchoverCommand(),
         new PauseCommand(pause: true),
         new PauseCommand(pause: false),
+        new BackupCommand(),
+        new BackupsCommand(),
+        new RestoreCommand(),
     ];
 
     public static string Version { get; } =

@@ -11,6 +11,20 @@ public sealed record AgentOptions
     public required uint ServerId { get; init; }
 
     public required string DataDir { get; init; }
+
+    /// <summary>Backup storage (<c>file:/path</c> or <c>s3://bucket/prefix</c>) for backup and backups; null when not given.</summary>
+    public string? StorageTarget { get; init; }
+    public string? S3Endpoint { get; init; }
+    public string S3Region { get; init; } = "us-east-1";
+    public bool S3PathStyle { get; init; }
+    public string? S3CaFile { get; init; }
+    public string? S3AccessKeyIdFile { get; init; }
+    public string? S3SecretAccessKeyFile { get; init; }
+
+    /// <summary>restore: the storage (<c>--from</c>), the backup id (<c>--backup</c>) and <c>--latest</c>.</summary>
+    public string? RestoreFrom { get; init; }
+    public string? RestoreBackupId { get; init; }
+    public bool RestoreLatest { get; init; }
     public required Endpoint LocalMysql { get; init; }
     public required string AdminUser { get; init; }
     public Secret? AdminPassword { get; init; }

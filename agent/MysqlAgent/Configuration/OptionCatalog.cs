@@ -166,6 +166,43 @@ public static class OptionCatalog
             "to",
             "switchover: the pod to hand the primary role to (mysql-N); default the most advanced replica."
         ),
+        // Backups to storage (appended)
+        new(
+            "target",
+            "backup and backups: where backups are kept, file:/path (a folder) or s3://bucket/prefix (S3-compatible object storage)."
+        ),
+        new(
+            "s3-endpoint",
+            "Service URL of an S3-compatible server (MinIO, Ceph, moto: http://host:port); unset = AWS S3."
+        ),
+        new(
+            "s3-region",
+            "S3 region (signs requests; picks the AWS endpoint when --s3-endpoint is unset).",
+            "us-east-1"
+        ),
+        new(
+            "s3-path-style",
+            "Address buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible servers want it).",
+            IsFlag: true
+        ),
+        new(
+            "s3-ca-file",
+            "PEM CA that signs --s3-endpoint's certificate (instead of the system's trust store)."
+        ),
+        new(
+            "s3-access-key-id-file",
+            "File holding the S3 access key id (from a Secret); unset = the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables."
+        ),
+        new(
+            "s3-secret-access-key-file",
+            "File holding the S3 secret access key; set with --s3-access-key-id-file."
+        ),
+        new("from", "restore: the storage to restore from, file:/path or s3://bucket/prefix."),
+        new(
+            "backup",
+            "restore: the id of the backup to restore (as backups lists it); or --latest."
+        ),
+        new("latest", "restore: restore the latest backup.", IsFlag: true),
     ];
 
     private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using MysqlAgent.Archive;
+using MysqlAgent.Configuration;
+
+namespace MysqlAgent.Commands;
+
+/// <summary><c>mysql-agent backups --target ...</c>: lists the backups in storage, read from their manifests only.</summary>
+public sealed class BackupsCommand : IAgentCommand
+{
+    public string Name => "backups";
+
+    public string Summary =>
+        "List the backups in --target, oldest first (a backup without its manifest is not listed).";
+
+    public IEnumerable<string> Validate(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (StorageTarget.Check(options.StorageTarget) is { } problem)
+        {
+            yield return problem;
+        }
+    }
+
+    public async Task<int> RunAsync(
+        AgentOptions options,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var storage = StorageTarget.Open(options);
+        try
+        {
+            var backups = await BackupCatalog
+                .ListAsync(
+                    storage,
+                    loggerFactory.CreateLogger("MysqlAgent.Archive.BackupCatalog"),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            var stdout = Console.Out;
+            await stdout.WriteLineAsync(Format(backups)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            (storage as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>One line per backup: id, finish time, stored bytes, server, GTID after the backup.</summary>
+    public static string Format(IReadOnlyList<BackupManifest> backups)
+    {
+        ArgumentNullException.ThrowIfNull(backups);
+        if (backups.Count == 0)
+        {
+            return "no backups";
+        }
+
+        return string.Join(
+            Environment.NewLine,
+            backups.Select(b =>
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{b.Id}  {b.FinishedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {b.DataBytes} bytes  {b.Flavour} {b.ServerVersion}  gtid {b.GtidAfter ?? "-"}"
+                )
+            )
+        );
+    }
+}
