@@ -28,4 +28,13 @@ public static class ServerTrouble
             _ => false,
         };
     }
+
+    /// <summary>Server trouble as one log line: a time limit says so, any other error its message on one line.</summary>
+    public static string OneLine(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e is OperationCanceledException or TimeoutRejectedException
+            ? "no answer in time"
+            : e.Message.ReplaceLineEndings(" ");
+    }
 }

@@ -219,7 +219,7 @@ public sealed class ElectionActor(
         catch (Exception e)
             when (ServerTrouble.Is(e, cancellationToken) || e is ReplicationSetupException)
         {
-            (forkPoint, pending) = (null, LocalServerReader.OneLine(e));
+            (forkPoint, pending) = (null, ServerTrouble.OneLine(e));
         }
 
         // Recording the fork point renewed the Lease.
@@ -281,7 +281,7 @@ public sealed class ElectionActor(
             ElectionLog.ActionFailed(
                 logger,
                 "turning semi-synchronous replication on",
-                LocalServerReader.OneLine(e)
+                ServerTrouble.OneLine(e)
             );
             return ActionOutcome.None.Instance;
         }
@@ -320,7 +320,7 @@ public sealed class ElectionActor(
             ElectionLog.ActionFailed(
                 logger,
                 "stopping the fetch from the old primary",
-                LocalServerReader.OneLine(e)
+                ServerTrouble.OneLine(e)
             );
         }
     }
@@ -351,7 +351,7 @@ public sealed class ElectionActor(
             ElectionLog.ActionFailed(
                 logger,
                 $"following {follow.Holder}",
-                LocalServerReader.OneLine(e)
+                ServerTrouble.OneLine(e)
             );
             return ActionOutcome.None.Instance;
         }

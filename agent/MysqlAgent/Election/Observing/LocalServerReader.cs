@@ -2,7 +2,6 @@ using MysqlAgent.Health;
 using MysqlAgent.Mysql;
 using MysqlAgent.Replication;
 using Polly;
-using Polly.Timeout;
 
 namespace MysqlAgent.Election;
 
@@ -46,16 +45,7 @@ public sealed class LocalServerReader
                 || e is FormatException or ReplicationSetupException
             )
         {
-            return LocalServerState.Down(OneLine(e));
+            return LocalServerState.Down(ServerTrouble.OneLine(e));
         }
-    }
-
-    /// <summary>An error as one log line; a timeout says so.</summary>
-    public static string OneLine(Exception e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        return e is OperationCanceledException or TimeoutRejectedException
-            ? "no answer in time"
-            : e.Message.ReplaceLineEndings(" ");
     }
 }
