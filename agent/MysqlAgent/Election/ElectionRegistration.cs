@@ -58,6 +58,7 @@ public static class ElectionRegistration
             );
         }
 
+        services.AddSingleton<ElectionParts>();
         services.AddHostedService<ElectionService>();
         services.AddSingleton<PreStopSwitchover>();
         return services;
