@@ -58,7 +58,6 @@ public sealed class ElectionService(
             }
         } while (
             await TurnWaits.WaitAsync(timer, WakeAfter(), time, stoppingToken).ConfigureAwait(false)
-            != TurnWake.Stopped
         );
 
         await parts.Actor.DrainAsync(stoppingToken).ConfigureAwait(false);

@@ -5,9 +5,10 @@ public static class TurnWaits
 {
     /// <summary>
     /// Waits for <paramref name="timer"/>'s next tick, or for <paramref name="early"/> when it is
-    /// set and comes first (zero or less: at once).
+    /// set and comes first (zero or less: at once). Answers whether to turn again: false once the
+    /// agent is stopping.
     /// </summary>
-    public static async Task<TurnWake> WaitAsync(
+    public static async Task<bool> WaitAsync(
         PeriodicTimer timer,
         TimeSpan? early,
         TimeProvider time,
@@ -15,37 +16,20 @@ public static class TurnWaits
     )
     {
         ArgumentNullException.ThrowIfNull(timer);
+        using var wakeUp = early is { } after
+            ? new CancellationTokenSource(after > TimeSpan.Zero ? after : TimeSpan.Zero, time)
+            : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(
+            stoppingToken,
+            wakeUp?.Token ?? CancellationToken.None
+        );
         try
         {
-            if (early is not { } after)
-            {
-                return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false)
-                    ? TurnWake.Tick
-                    : TurnWake.Stopped;
-            }
-
-            using var wakeUp = new CancellationTokenSource(
-                after > TimeSpan.Zero ? after : TimeSpan.Zero,
-                time
-            );
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(
-                stoppingToken,
-                wakeUp.Token
-            );
-            try
-            {
-                return await timer.WaitForNextTickAsync(linked.Token).ConfigureAwait(false)
-                    ? TurnWake.Tick
-                    : TurnWake.Stopped;
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                return TurnWake.Early;
-            }
+            return await timer.WaitForNextTickAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            return TurnWake.Stopped;
+            return !stoppingToken.IsCancellationRequested;
         }
     }
 }

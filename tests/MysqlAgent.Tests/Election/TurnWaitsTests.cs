@@ -4,77 +4,71 @@ using MysqlAgent.Election;
 namespace MysqlAgent.Tests.Election;
 
 /// <summary>The wait between two election turns: the tick, an early wake for the renew deadline, a stop.</summary>
-public sealed class TurnWaitsTests
+public sealed class TurnWaitsTests : IDisposable
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly PeriodicTimer _timer;
+    private readonly CancellationTokenSource _stop = new();
+
+    public TurnWaitsTests() => _timer = new PeriodicTimer(Period, _time);
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        _stop.Dispose();
+    }
 
     [Fact]
     public async Task Without_an_early_wake_it_ends_at_the_tick()
     {
-        var time = new FakeTimeProvider();
-        using var timer = new PeriodicTimer(Period, time);
-        var wait = TurnWaits.WaitAsync(timer, null, time, CancellationToken.None);
-        time.Advance(TimeSpan.FromSeconds(1.9));
+        var wait = Wait(null);
+        _time.Advance(TimeSpan.FromSeconds(1.9));
         Assert.False(wait.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(0.1));
-        Assert.Equal(TurnWake.Tick, await wait);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(await Ended(wait));
     }
 
     [Fact]
     public async Task An_early_wake_before_the_tick_ends_it_early()
     {
-        var time = new FakeTimeProvider();
-        using var timer = new PeriodicTimer(Period, time);
-        var wait = TurnWaits.WaitAsync(
-            timer,
-            TimeSpan.FromSeconds(0.5),
-            time,
-            CancellationToken.None
-        );
-        time.Advance(TimeSpan.FromSeconds(0.5));
-        Assert.Equal(TurnWake.Early, await wait);
+        var wait = Wait(TimeSpan.FromSeconds(0.5));
+        _time.Advance(TimeSpan.FromSeconds(0.4));
+        Assert.False(wait.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(await Ended(wait));
     }
 
     [Fact]
     public async Task An_early_wake_already_due_ends_it_at_once()
     {
-        var time = new FakeTimeProvider();
-        using var timer = new PeriodicTimer(Period, time);
-        Assert.Equal(
-            TurnWake.Early,
-            await TurnWaits.WaitAsync(timer, TimeSpan.FromSeconds(-1), time, CancellationToken.None)
-        );
+        Assert.True(await Ended(Wait(TimeSpan.FromSeconds(-1))));
     }
 
     [Fact]
     public async Task An_early_wake_after_the_tick_leaves_the_tick()
     {
-        var time = new FakeTimeProvider();
-        using var timer = new PeriodicTimer(Period, time);
-        var wait = TurnWaits.WaitAsync(
-            timer,
-            TimeSpan.FromSeconds(5),
-            time,
-            CancellationToken.None
-        );
-        time.Advance(Period);
-        Assert.Equal(TurnWake.Tick, await wait);
+        var wait = Wait(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.False(wait.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(await Ended(wait));
     }
 
-    [Fact]
-    public async Task Stopping_the_agent_ends_it_as_stopped()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1.0)]
+    public async Task Stopping_the_agent_ends_it_with_no_next_turn(double? earlySeconds)
     {
-        var time = new FakeTimeProvider();
-        using var timer = new PeriodicTimer(Period, time);
-        using var stop = new CancellationTokenSource();
-        var plain = TurnWaits.WaitAsync(timer, null, time, stop.Token);
-        await stop.CancelAsync();
-        Assert.Equal(TurnWake.Stopped, await plain);
-
-        using var timer2 = new PeriodicTimer(Period, time);
-        using var stop2 = new CancellationTokenSource();
-        var early = TurnWaits.WaitAsync(timer2, TimeSpan.FromSeconds(1), time, stop2.Token);
-        await stop2.CancelAsync();
-        Assert.Equal(TurnWake.Stopped, await early);
+        var wait = Wait(earlySeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+        await _stop.CancelAsync();
+        Assert.False(await Ended(wait));
     }
+
+    /// <summary>The wait's answer; a wait that never ends fails the test instead of hanging it.</summary>
+    private static Task<bool> Ended(Task<bool> wait) => wait.WaitAsync(TimeSpan.FromMinutes(1));
+
+    private Task<bool> Wait(TimeSpan? early) =>
+        TurnWaits.WaitAsync(_timer, early, _time, _stop.Token);
 }
