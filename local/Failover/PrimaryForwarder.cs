@@ -192,17 +192,17 @@ public sealed class PrimaryForwarder : IAsyncDisposable
             {
                 client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            // Stopping races the loop: the listener may be stopped (disposed) between the check
+            // above and the accept, which then throws ObjectDisposedException (CI run H).
+            catch (Exception e)
+                when (_stop.IsCancellationRequested
+                    && e is OperationCanceledException or SocketException or ObjectDisposedException
+                )
             {
                 return;
             }
             catch (SocketException e)
             {
-                if (_stop.IsCancellationRequested)
-                {
-                    return;
-                }
-
                 Note("cannot accept: " + e.Message);
                 continue;
             }
