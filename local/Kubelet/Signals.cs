@@ -90,6 +90,13 @@ public static partial class Signals
         }
     }
 
+    /// <summary>
+    /// True when no such process runs any more (gone, or a zombie). Unlike <see cref="IsRunning"/>
+    /// it reads no command line, which is empty while the process is inside execve: a process just
+    /// started through <c>sh</c> and <c>setsid</c> (two execs) is not taken for one that exited.
+    /// </summary>
+    public static bool HasExited(int pid) => IsZombie(pid);
+
     /// <summary>True when the process runs and its command line contains <paramref name="expected"/>.</summary>
     public static bool IsRunning(int pid, string expected) =>
         CommandLine(pid) is { } commandLine

@@ -22,15 +22,40 @@ public static class PrometheusProcess
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    public static int? RunningPid(SetPaths paths)
+    public static int? RunningPid(SetPaths paths) =>
+        ReadPid(paths) is { } pid && Signals.IsRunning(pid, paths.PrometheusData) ? pid : null;
+
+    /// <summary>The last error Prometheus logged (its <c>err="…"</c>, else the whole line); null when none.</summary>
+    public static string? LastError(string logPath)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(logPath);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        var line = lines.LastOrDefault(l => l.Contains("level=error", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return null;
+        }
+
+        var at = line.IndexOf(" err=\"", StringComparison.Ordinal);
+        return at < 0 ? line : line[(at + 6)..].TrimEnd('"');
+    }
+
+    private static int? ReadPid(SetPaths paths)
     {
         try
         {
-            var pid = int.Parse(
+            return int.Parse(
                 File.ReadAllText(paths.PrometheusPidFile).Trim(),
                 CultureInfo.InvariantCulture
             );
-            return Signals.IsRunning(pid, paths.PrometheusData) ? pid : null;
         }
         catch (Exception e) when (e is IOException or FormatException or OverflowException)
         {
@@ -80,21 +105,33 @@ public static class PrometheusProcess
             throw new LocalSetException("cannot run sh to start prometheus: " + e.Message);
         }
 
+        // The pid file is written before sh returns. Until Prometheus answers, only its exit ends
+        // the wait: its command line is empty while setsid and then prometheus exec, so the check
+        // against the set's folder (RunningPid) would take a starting Prometheus for a dead one.
+        var started = ReadPid(paths);
         var ready = await new Waiter(time)
             .UntilAsync<bool?>(
                 async token =>
-                    RunningPid(paths) is null ? null : await IsReadyAsync(http, port, token),
+                    started is not { } pid || Signals.HasExited(pid)
+                        ? null
+                        : await IsReadyAsync(http, port, token),
                 answer => answer is not false,
                 TimeSpan.FromMilliseconds(200),
                 StartTimeout,
                 cancellationToken
             )
             .ConfigureAwait(false);
-        return ready.Last == true && RunningPid(paths) is { } pid
-            ? pid
-            : throw new LocalSetException(
-                $"prometheus did not start on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}: see {paths.PrometheusLog}"
-            );
+        if (ready.Last == true && RunningPid(paths) is { } running)
+        {
+            return running;
+        }
+
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        throw new LocalSetException(
+            ready.Last is null
+                ? $"prometheus exited at start on 127.0.0.1:{portText}: {LastError(paths.PrometheusLog) ?? "no error in its log"} (its log: {paths.PrometheusLog})"
+                : $"prometheus did not answer ready on 127.0.0.1:{portText} within {StartTimeout.TotalSeconds:0} s: see {paths.PrometheusLog}"
+        );
     }
 
     /// <summary>SIGTERM, then SIGKILL after <see cref="StopTimeout"/>.</summary>

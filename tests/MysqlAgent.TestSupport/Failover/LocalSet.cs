@@ -456,7 +456,7 @@ public sealed class LocalSet : IAsyncDisposable
     private static string Tail(string text, int lines) =>
         string.Join('\n', text.Split('\n').TakeLast(lines));
 
-    /// <summary>A block of ports for up to six pods and the mysql-primary port that nothing listens on, never the same twice in a process.</summary>
+    /// <summary>A block of ports for up to six pods, the Prometheus and mysql-primary ports, that nothing listens on, never the same twice in a process.</summary>
     private static int FreeBase()
     {
         lock (UsedBases)
@@ -467,6 +467,7 @@ public sealed class LocalSet : IAsyncDisposable
                 var basePort = 20000 + (RandomNumberGenerator.GetInt32(0, 120) * 100);
                 if (
                     !UsedBases.Contains(basePort)
+                    && Free(basePort + 4)
                     && Free(basePort + 5)
                     && Enumerable
                         .Range(0, 6)
