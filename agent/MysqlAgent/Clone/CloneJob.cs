@@ -19,6 +19,7 @@ public sealed class CloneJob
     private readonly CloneRetryPolicy _policy;
     private readonly Func<string, bool> _isOnPath;
     private readonly Metrics.AgentMetrics _metrics;
+    private readonly Func<string, long> _availableBytes;
 
     public CloneJob(
         AgentOptions options,
@@ -27,9 +28,11 @@ public sealed class CloneJob
         HttpClient http,
         CloneRetryPolicy? policy = null,
         Func<string, bool>? isOnPath = null,
-        Metrics.AgentMetrics? metrics = null
+        Metrics.AgentMetrics? metrics = null,
+        Func<string, long>? availableBytes = null
     )
     {
+        _availableBytes = availableBytes ?? ErrantDataDirs.AvailableBytesOn;
         _metrics = metrics ?? new Metrics.AgentMetrics(Prometheus.Metrics.NewCustomRegistry());
         _options = options;
         _logger = logger;
@@ -150,7 +153,9 @@ public sealed class CloneJob
     /// <summary>
     /// Carries out a re-clone request: the whole datadir becomes a sibling folder in one rename (so a
     /// crash leaves either the old datadir with its request or an empty one), and an empty datadir
-    /// takes its place. Returns the donor the request names. Nothing is deleted.
+    /// takes its place. Returns the donor the request names. The copy is kept, within
+    /// <c>--keep-errant-datadirs</c>, and only when the volume has room to clone beside it
+    /// (<see cref="ErrantDataDirs"/>); else nothing is changed and the clone fails naming the fix.
     /// </summary>
     private Endpoint MoveAside()
     {
@@ -169,28 +174,37 @@ public sealed class CloneJob
             );
         }
 
-        var aside = RecloneRequest.AsidePath(DataDir, _timeProvider.GetUtcNow());
-        try
+        var moved = new ErrantDataDirs(_options.KeepErrantDataDirs, _availableBytes).MoveAside(
+            DataDir,
+            _timeProvider.GetUtcNow()
+        );
+        foreach (var old in moved.DeletedOlder)
         {
-            Directory.Move(DataDir, aside);
+            CloneLog.OlderCopyDeleted(_logger, old, _options.KeepErrantDataDirs);
         }
-        catch (IOException e)
+
+        if (moved.Kept)
         {
-            throw new RecloneException(
-                $"cannot move {DataDir} aside to {aside} ({e.Message}): the clone container must mount the volume above the datadir, as the manifests do; nothing was changed",
-                e
+            CloneLog.MovedAside(
+                _logger,
+                DataDir,
+                moved.Aside,
+                request.Term,
+                request.Errant,
+                donor.ToString()
+            );
+        }
+        else
+        {
+            CloneLog.NotKeptByChoice(
+                _logger,
+                DataDir,
+                request.Term,
+                request.Errant,
+                donor.ToString()
             );
         }
 
-        Directory.CreateDirectory(DataDir);
-        CloneLog.MovedAside(
-            _logger,
-            DataDir,
-            aside,
-            request.Term,
-            request.Errant,
-            donor.ToString()
-        );
         return donor;
     }
 

@@ -26,6 +26,26 @@ public static partial class CloneLog
     );
 
     [LoggerMessage(
+        1011,
+        LogLevel.Information,
+        "re-clone requested (errant transactions {Errant} beyond the fork point of term {Term}): {DataDir} not kept aside (--keep-errant-datadirs 0), deleted; cloning from {Donor}"
+    )]
+    public static partial void NotKeptByChoice(
+        ILogger logger,
+        string dataDir,
+        long term,
+        string errant,
+        string donor
+    );
+
+    [LoggerMessage(
+        1012,
+        LogLevel.Information,
+        "deleted {Aside}, an older datadir moved aside by a re-clone: --keep-errant-datadirs keeps {Keep}"
+    )]
+    public static partial void OlderCopyDeleted(ILogger logger, string aside, int keep);
+
+    [LoggerMessage(
         1002,
         LogLevel.Information,
         "clone attempt {Attempt} from donor {Donor} (at {Address})"

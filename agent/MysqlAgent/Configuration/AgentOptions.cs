@@ -93,8 +93,11 @@ public sealed record AgentOptions
     /// </summary>
     public ulong MaxLagOnFailover { get; init; } = 1000;
 
-    /// <summary><c>--reclone-errant</c>: an errant pod asks for a fresh clone and deletes its own pod.</summary>
-    public bool RecloneErrant { get; init; }
+    /// <summary><c>--reclone-errant</c> (on by default): an errant pod asks for a fresh clone and deletes its own pod.</summary>
+    public bool RecloneErrant { get; init; } = true;
+
+    /// <summary><c>--keep-errant-datadirs</c>: how many datadirs moved aside by re-clones the clone keeps.</summary>
+    public int KeepErrantDataDirs { get; init; } = 1;
 
     /// <summary><c>switchover --to</c>: the pod to hand the primary role to; null = the most advanced replica.</summary>
     public string? SwitchoverTo { get; init; }

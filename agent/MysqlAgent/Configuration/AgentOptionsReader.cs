@@ -98,6 +98,9 @@ public static class AgentOptionsReader
             CloneDeadline = TimeSpan.FromSeconds(
                 ReadNumber(values, "clone-deadline-seconds", 1, 86400 * 7, problems) ?? 600
             ),
+            KeepErrantDataDirs = (int)(
+                ReadNumber(values, "keep-errant-datadirs", 0, 100, problems) ?? 1
+            ),
             Primary = primary,
             ConnectRetrySeconds = (int)(
                 ReadNumber(values, "connect-retry-seconds", 1, 86400, problems) ?? 10
@@ -203,7 +206,7 @@ public static class AgentOptionsReader
             ),
             ElectionTimings = timings,
             SwitchoverTo = values.Get("to"),
-            RecloneErrant = values.Get("reclone-errant") is "true" or "1",
+            RecloneErrant = ReadSwitch(values, "reclone-errant", problems),
             PrimaryStartTimeout =
                 ReadSeconds(values, "primary-start-timeout-seconds", problems)
                 ?? TimeSpan.FromSeconds(30),
@@ -292,6 +295,26 @@ public static class AgentOptionsReader
         }
 
         return value;
+    }
+
+    /// <summary>A flag that may be turned off: true or 1, false or 0 (the command line gives true or false).</summary>
+    private static bool ReadSwitch(OptionValues values, string name, List<string> problems)
+    {
+        var text = values.Get(name);
+        switch (text)
+        {
+            case null:
+                return bool.TryParse(OptionCatalog.Find(name)?.Default, out var byDefault)
+                    && byDefault;
+            case "true" or "1":
+                return true;
+            case "false" or "0":
+                return false;
+            default:
+                problems.Add($"--{name} '{text}' is neither true nor false");
+                return bool.TryParse(OptionCatalog.Find(name)?.Default, out var fallback)
+                    && fallback;
+        }
     }
 
     private static long? ReadNumber(

@@ -159,8 +159,14 @@ public static class OptionCatalog
         ),
         new(
             "reclone-errant",
-            "With a lease store: a pod found with errant transactions (an old primary's writes that the new primary lacks) asks for a fresh clone from the primary and deletes its own pod; the next pod's clone container moves the whole datadir aside (kept beside it as <datadir>.errant-<time>) and clones. Off by default: the pod then stays read-only and unready until an operator acts.",
+            "With a lease store: a pod found with errant transactions (an old primary's writes that the new primary lacks) asks for a fresh clone from the primary and deletes its own pod; the next pod's clone container moves the whole datadir aside (kept beside it as <datadir>.errant-<time>, see --keep-errant-datadirs) and clones. On by default; --reclone-errant false keeps the pod read-only and unready until an operator acts.",
+            "true",
             IsFlag: true
+        ),
+        new(
+            "keep-errant-datadirs",
+            "clone: how many datadirs moved aside by re-clones to keep beside the datadir, the new one included; older ones beyond it are deleted, oldest first. 0 keeps none: the errant writes are then gone. With 1 or more, a re-clone whose copy would leave the volume less free than the datadir's size plus a tenth changes nothing and fails, naming the fix.",
+            "1"
         ),
         new(
             "to",

@@ -38,6 +38,11 @@ public sealed class AgentOptionFailureTests
             { ["--donor", "a:b:c"], "--donor 'a:b:c' is not host or host:port" },
             { ["--admin-password", SecretValue], "--admin-password is refused" },
             { ["--backup-token=" + SecretValue], "use --backup-token-file" },
+            { ["--reclone-errant", "maybe"], "unexpected argument 'maybe'" },
+            {
+                ["--keep-errant-datadirs", "-1"],
+                "--keep-errant-datadirs '-1' is not a whole number from 0 to 100"
+            },
         };
 
     [Theory]
