@@ -47,8 +47,13 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
             kustomization,
             set.Spec.Template.Spec.ServiceAccountName
         );
-        var binding = Assert.Single(manifests.Objects(kustomization).OfType<V1RoleBinding>());
-        var role = Assert.Single(manifests.Objects(kustomization).OfType<V1Role>());
+        // The re-clone's pods delete is a Role of its own (RecloneComponentTests).
+        var binding = manifests.Named<V1RoleBinding>(kustomization, "mysql-agent");
+        var role = manifests.Named<V1Role>(kustomization, "mysql-agent");
+        Assert.Equal(
+            ["mysql-agent", "mysql-agent-reclone"],
+            manifests.Objects(kustomization).OfType<V1Role>().Select(r => r.Metadata.Name).Order()
+        );
 
         Assert.Equal("Role", binding.RoleRef.Kind);
         Assert.Equal(role.Metadata.Name, binding.RoleRef.Name);

@@ -3,13 +3,14 @@ using k8s.Models;
 namespace MysqlAgent.Tests.Manifests;
 
 /// <summary>
-/// The reclone-errant component (manifests/components/reclone-errant): an errant pod's agent may
-/// delete its own pod, and the clone container can move the datadir aside on the same volume.
+/// The re-clone of errant pods, on with the failover component: an errant pod's agent may delete
+/// its own pod, and the clone container can move the datadir aside on the same volume. The
+/// keep-errant component turns it off.
 /// </summary>
 public sealed class RecloneComponentTests(RenderedManifests manifests)
     : IClassFixture<RenderedManifests>
 {
-    private const string Kustomization = RenderedManifests.MariaDbWithFailoverAndReclone;
+    private const string Kustomization = RenderedManifests.MariaDbWithFailover;
 
     [Fact]
     public void The_clone_container_sees_the_datadir_mysqld_uses_inside_a_mount_of_the_volume_root()
@@ -31,16 +32,18 @@ public sealed class RecloneComponentTests(RenderedManifests manifests)
     }
 
     [Fact]
-    public void The_agent_is_told_to_reclone_and_may_delete_the_set_pods_and_nothing_more()
+    public void The_agent_reclones_by_default_and_may_delete_the_set_pods_and_nothing_more()
     {
         var set = manifests.StatefulSet(Kustomization);
         var agent = RenderedManifests.Container(set, "agent");
         var role = manifests.Named<V1Role>(Kustomization, "mysql-agent-reclone");
         var binding = manifests.Named<V1RoleBinding>(Kustomization, "mysql-agent-reclone");
 
-        Assert.Contains(
-            agent.Env,
-            e => e.Name == "MYSQL_AGENT_RECLONE_ERRANT" && e.Value == "true"
+        // On by default in the agent: nothing turns it off.
+        Assert.DoesNotContain(agent.Env, e => e.Name == "MYSQL_AGENT_RECLONE_ERRANT");
+        Assert.DoesNotContain(
+            agent.Args ?? [],
+            a => a.StartsWith("--reclone-errant", StringComparison.Ordinal)
         );
         var rule = Assert.Single(role.Rules);
         Assert.Equal([""], rule.ApiGroups);
@@ -50,5 +53,27 @@ public sealed class RecloneComponentTests(RenderedManifests manifests)
         Assert.Equal(("Role", role.Metadata.Name), (binding.RoleRef.Kind, binding.RoleRef.Name));
         var subject = Assert.Single(binding.Subjects);
         Assert.Equal(set.Spec.Template.Spec.ServiceAccountName, subject.Name);
+    }
+
+    [Fact]
+    public void The_keep_errant_component_turns_it_off_and_takes_the_pods_delete_role_away()
+    {
+        const string keeping = RenderedManifests.MariaDbWithFailoverKeepingErrant;
+        var agent = RenderedManifests.Container(manifests.StatefulSet(keeping), "agent");
+
+        Assert.Contains(
+            agent.Env,
+            e => e.Name == "MYSQL_AGENT_RECLONE_ERRANT" && e.Value == "false"
+        );
+        Assert.DoesNotContain(
+            manifests.Objects(keeping).OfType<V1Role>(),
+            r => r.Rules.Any(rule => rule.Verbs.Contains("delete"))
+        );
+        Assert.DoesNotContain(
+            manifests.Objects(keeping).OfType<V1RoleBinding>(),
+            b => b.Metadata.Name == "mysql-agent-reclone"
+        );
+        // The failover component's own Role stays.
+        Assert.NotEmpty(manifests.Objects(keeping).OfType<V1Role>());
     }
 }

@@ -31,11 +31,11 @@ public sealed class RenderedManifests : IAsyncLifetime
     public const string MariaDbWithTlsAndFailover =
         "mariadb + components/tls + components/failover";
 
-    public const string RecloneComponent = "components/reclone-errant";
+    public const string KeepErrantComponent = "components/keep-errant";
 
-    /// <summary>The re-clone component on top of failover, which it needs (the service account, the Lease).</summary>
-    public const string MariaDbWithFailoverAndReclone =
-        "mariadb + components/failover + components/reclone-errant";
+    /// <summary>The opt-out of the re-clone of errant pods, on top of failover, which it changes.</summary>
+    public const string MariaDbWithFailoverKeepingErrant =
+        "mariadb + components/failover + components/keep-errant";
 
     public static readonly string[] Overlays = [Mysql84, MariaDb];
 
@@ -116,11 +116,11 @@ public sealed class RenderedManifests : IAsyncLifetime
             TlsComponent,
             FailoverComponent
         );
-        var mariaDbWithFailoverAndReclone = await WriteWithComponentAsync(
-            "mariadb-with-failover-and-reclone",
+        var mariaDbWithFailoverKeepingErrant = await WriteWithComponentAsync(
+            "mariadb-with-failover-keeping-errant",
             MariaDb,
             FailoverComponent,
-            RecloneComponent
+            KeepErrantComponent
         );
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -134,7 +134,7 @@ public sealed class RenderedManifests : IAsyncLifetime
             [MariaDbWithFailover] = mariaDbWithFailover,
             [Mysql84WithFailover] = mysql84WithFailover,
             [MariaDbWithTlsAndFailover] = mariaDbWithTlsAndFailover,
-            [MariaDbWithFailoverAndReclone] = mariaDbWithFailoverAndReclone,
+            [MariaDbWithFailoverKeepingErrant] = mariaDbWithFailoverKeepingErrant,
         };
         var rendered = await Task.WhenAll(
             targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
@@ -218,7 +218,7 @@ public sealed class RenderedManifests : IAsyncLifetime
         MariaDbWithFailover,
         Mysql84WithFailover,
         MariaDbWithTlsAndFailover,
-        MariaDbWithFailoverAndReclone,
+        MariaDbWithFailoverKeepingErrant,
     ];
 
     public static TheoryData<string> AllNames() => new(Names);

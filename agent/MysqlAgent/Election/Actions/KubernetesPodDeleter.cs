@@ -1,8 +1,8 @@
 namespace MysqlAgent.Election;
 
 /// <summary>
-/// Deletes this pod through the API (<c>pods delete</c>, granted by the reclone-errant component's
-/// Role only). The kubelet then stops its containers gracefully and the StatefulSet creates it again.
+/// Deletes this pod through the API (<c>pods delete</c>, granted by the failover component's Role
+/// mysql-agent-reclone). The kubelet then stops its containers gracefully and the StatefulSet creates it again.
 /// </summary>
 public sealed class KubernetesPodDeleter : IPodDeleter, IDisposable
 {
@@ -23,7 +23,8 @@ public sealed class KubernetesPodDeleter : IPodDeleter, IDisposable
     {
         var (status, error) = await _api.DeleteAsync(_pod, cancellationToken).ConfigureAwait(false);
         return status == System.Net.HttpStatusCode.Forbidden
-            ? error + " (the Role lacks pods delete: add the reclone-errant component)"
+            ? error
+                + " (the Role mysql-agent-reclone of the failover component grants pods delete; or turn the re-clone off: --reclone-errant false, the keep-errant component)"
             : error;
     }
 
