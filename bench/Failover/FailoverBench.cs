@@ -23,7 +23,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
     public const string Method =
         "failover: from the node's stop (the last write acknowledged before the writer's first failure, within the run of 'mysql-local freeze <holder>', which SIGSTOPs its agent and mysqld) to the first write acknowledged through mysql-primary after that failure (the writer gives up on a silent server after 5 s; after an error it opens a new connection, another attempt starting every 100 ms until one answers); "
         + "switchover pause: the longest gap between two acknowledged writes from the 'switchover --to' request until the first write after the Lease moved; "
-        + "lost: acknowledged ids missing, after replication caught up (2 min deadline), on the new primary or a pod following it (a thawed old primary marked errant by its agent follows no one and is not counted); "
+        + "lost: acknowledged ids missing, after replication caught up (2 min deadline), on the new primary or a pod following it (a thawed old primary marked errant by its agent re-clones and is not counted); "
         + "two writable: samples every 100 ms of each pod's @@read_only in which two pods answered writable within the last 1 s; a pod silent for longer (frozen) or whose question failed is not counted writable, and samples that would show two if its last answer stood are reported apart; "
         + "so are the samples in the first second after the thaw in which the thawed pod is one of the two (its mysqld answers the question it held while stopped before its agent runs): the goal counts the others";
 
@@ -283,7 +283,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             );
             if (missing is null)
             {
-                state.OldPrimary = "errant (its agent keeps it read-only, following no one)";
+                state.OldPrimary = "errant (its agent asks for a re-clone from the new primary)";
                 continue;
             }
 

@@ -226,6 +226,27 @@ public sealed class FailoverRun(
         return errant;
     }
 
+    /// <summary>
+    /// Waits, with no command typed, until every pod's agent answers /status ready and not errant
+    /// and every pod holds every acknowledged write: an errant old primary re-clones itself (the
+    /// default), a rejoining one catches up. Prints how long that took from <paramref name="since"/>.
+    /// </summary>
+    public async Task AllPodsHealAsync(IReadOnlyList<long> acknowledged, TimeSpan since)
+    {
+        for (var ordinal = 0; ordinal < Pods; ordinal++)
+        {
+            await WaitUntilReadyAndNotErrantAsync(ordinal);
+            await Set.WaitUntilAsync(
+                $"mysql-{ordinal} holds every acknowledged write",
+                () => HoldsAllAsync(ordinal, acknowledged)
+            );
+        }
+
+        _output.WriteLine(
+            $"every pod ready, not errant and holding all {acknowledged.Count} acknowledged writes {(Writer.Now - since).TotalSeconds:0.0} s after the fault, with no command typed"
+        );
+    }
+
     /// <summary>The agent's own verdict in its /status: <c>candidate.errant</c>.</summary>
     public Task<bool> ErrantAsync(int ordinal) => Set.ErrantAsync(ordinal);
 

@@ -23,6 +23,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         // Kept down as a broken config keeps a pod in CrashLoopBackOff: each restart fails at once.
         var blocker = run.KeepMysqldDown("mysql-0");
+        var faultAt = writer.Now;
         var (next, _) = await run.FailOverAsync(
             run.First,
             "mysql-0's mysqld killed, kept down",
@@ -32,13 +33,13 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         // Back with its old data: it follows the new primary and catches up, or, when the write in
         // flight at the kill reached its binary log and no replica (semi-sync AFTER_SYNC: written,
-        // not acknowledged), its agent reports that errant transaction; read-only either way.
+        // not acknowledged), its agent finds that errant transaction and re-clones the pod;
+        // read-only either way, and in the end every pod is ready with every acknowledged write.
         File.Delete(blocker);
         output.WriteLine("mysql-0's mysqld may start again");
-        if (!await run.RejoinedOrErrantAsync(0, acknowledged))
-        {
-            await run.AssertOnPodsAsync(acknowledged, [0]);
-        }
+        await run.RejoinedOrErrantAsync(0, acknowledged);
+        await run.AllPodsHealAsync(acknowledged, faultAt);
+        await run.AssertOnPodsAsync(acknowledged, [0]);
 
         Assert.True(await run.ReadOnlyAsync(0), "the returning old primary is read-only");
         Assert.Equal(next, set.LeaseFromFile());
@@ -54,6 +55,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var (set, writer) = (run.Set, run.Writer);
 
         // The writer gives up on a silent server after 5 s.
+        var faultAt = writer.Now;
         var (next, _) = await run.FailOverAsync(
             run.First,
             "mysql-0 frozen",
@@ -69,8 +71,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
         );
         var acknowledged = await run.FinishWritingAsync([1, 2]);
 
-        // It rejoins as a replica of the new primary, or its agent says its GTIDs are errant.
+        // It rejoins as a replica of the new primary, or its agent finds its GTIDs errant and
+        // re-clones it; either way the set ends whole with no command typed.
         await run.RejoinedOrErrantAsync(0, acknowledged);
+        await run.AllPodsHealAsync(acknowledged, faultAt);
         Assert.True(await run.ReadOnlyAsync(0));
         Assert.Equal(next.Term, set.LeaseFromFile()!.Term);
 

@@ -4,9 +4,10 @@ using MysqlAgent.TestSupport;
 namespace MysqlAgent.EndToEndTests.Failover;
 
 /// <summary>
-/// <c>--reclone-errant</c> on the local set: an old primary that comes back with a transaction the
-/// new primary lacks deletes its own pod; the kubelet creates it again, its clone container moves
-/// the datadir aside and clones from the new primary, and it follows it like any replica.
+/// The default re-clone (<c>--reclone-errant</c>) on the local set: an old primary that comes back
+/// with a transaction the new primary lacks deletes its own pod; the kubelet creates it again, its
+/// clone container moves the datadir aside and clones from the new primary, and it follows it like
+/// any replica.
 /// </summary>
 [Collection(OneSetAtATime.Name)]
 public sealed class RecloneErrantTests(ITestOutputHelper output)
@@ -15,10 +16,7 @@ public sealed class RecloneErrantTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public async Task An_errant_old_primary_keeps_its_datadir_aside_and_comes_back_as_a_fresh_clone_of_the_new_primary()
     {
-        await using var run = await FailoverRun.StartAsync(
-            output,
-            agentArguments: ["--reclone-errant"]
-        );
+        await using var run = await FailoverRun.StartAsync(output);
         var (set, writer) = (run.Set, run.Writer);
 
         // Cut off, mysql-0 fences itself and another pod takes over.
