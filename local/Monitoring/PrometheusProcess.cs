@@ -121,9 +121,9 @@ public static class PrometheusProcess
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (ready.Last == true && RunningPid(paths) is { } running)
+        if (ready.Last == true && Signals.IsRunning(started!.Value, paths.PrometheusData))
         {
-            return running;
+            return started.Value;
         }
 
         var portText = port.ToString(CultureInfo.InvariantCulture);

@@ -19,7 +19,6 @@ public sealed class CloneJob
     private readonly CloneRetryPolicy _policy;
     private readonly Func<string, bool> _isOnPath;
     private readonly Metrics.AgentMetrics _metrics;
-    private readonly Func<string, long> _availableBytes;
 
     public CloneJob(
         AgentOptions options,
@@ -28,11 +27,9 @@ public sealed class CloneJob
         HttpClient http,
         CloneRetryPolicy? policy = null,
         Func<string, bool>? isOnPath = null,
-        Metrics.AgentMetrics? metrics = null,
-        Func<string, long>? availableBytes = null
+        Metrics.AgentMetrics? metrics = null
     )
     {
-        _availableBytes = availableBytes ?? ErrantDataDirs.AvailableBytesOn;
         _metrics = metrics ?? new Metrics.AgentMetrics(Prometheus.Metrics.NewCustomRegistry());
         _options = options;
         _logger = logger;
@@ -174,10 +171,10 @@ public sealed class CloneJob
             );
         }
 
-        var moved = new ErrantDataDirs(_options.KeepErrantDataDirs, _availableBytes).MoveAside(
-            DataDir,
-            _timeProvider.GetUtcNow()
-        );
+        var moved = new ErrantDataDirs(
+            _options.KeepErrantDataDirs,
+            ErrantDataDirs.AvailableBytesOn
+        ).MoveAside(DataDir, _timeProvider.GetUtcNow());
         foreach (var old in moved.DeletedOlder)
         {
             CloneLog.OlderCopyDeleted(_logger, old, _options.KeepErrantDataDirs);

@@ -40,16 +40,9 @@ public sealed class ErrantDataDirs(int keep, Func<string, long> availableBytes)
         var size = SizeOf(dataDir);
         var aside = RecloneRequest.AsidePath(dataDir, at);
         var old = CopiesOf(dataDir);
-        var beyond = old.Take(Math.Max(old.Count + 1 - Math.Max(keep, 1), 0)).ToList();
-        if (keep == 0)
-        {
-            beyond = [.. old];
-        }
-
-        var parent = Path.GetDirectoryName(
-            Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir))
-        )!;
-        var free = availableBytes(parent) + beyond.Sum(SizeOf);
+        // The new copy counts toward the bound: keep - 1 old ones stay (none with keep 0).
+        var beyond = old.Take(Math.Max(old.Count + 1 - keep, 0)).ToList();
+        var free = availableBytes(Path.GetDirectoryName(aside)!) + beyond.Sum(SizeOf);
         if (keep > 0 && free < RoomNeeded(size))
         {
             throw new RecloneException(
@@ -83,7 +76,7 @@ public sealed class ErrantDataDirs(int keep, Func<string, long> availableBytes)
             DataDirState.Delete(aside);
         }
 
-        return new ErrantMoveAside(aside, size, Kept: keep > 0, beyond, free);
+        return new ErrantMoveAside(aside, size, Kept: keep > 0, beyond);
     }
 
     /// <summary>The copies moved aside beside <paramref name="dataDir"/>, oldest first (their names end in a sortable UTC time).</summary>

@@ -5,11 +5,9 @@ namespace MysqlAgent.Clone;
 /// <param name="Bytes">Its size.</param>
 /// <param name="Kept">Whether the copy stays beside the datadir (false with <c>--keep-errant-datadirs 0</c>).</param>
 /// <param name="DeletedOlder">The older copies deleted for the bound, oldest first.</param>
-/// <param name="FreeBytes">The volume's free bytes before the move, counting the older copies deleted.</param>
 public sealed record ErrantMoveAside(
     string Aside,
     long Bytes,
     bool Kept,
-    IReadOnlyList<string> DeletedOlder,
-    long FreeBytes
+    IReadOnlyList<string> DeletedOlder
 );

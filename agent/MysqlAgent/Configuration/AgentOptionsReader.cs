@@ -300,20 +300,18 @@ public static class AgentOptionsReader
     /// <summary>A flag that may be turned off: true or 1, false or 0 (the command line gives true or false).</summary>
     private static bool ReadSwitch(OptionValues values, string name, List<string> problems)
     {
-        var text = values.Get(name);
-        switch (text)
+        var byDefault = bool.TryParse(OptionCatalog.Find(name)?.Default, out var parsed) && parsed;
+        switch (values.Get(name))
         {
             case null:
-                return bool.TryParse(OptionCatalog.Find(name)?.Default, out var byDefault)
-                    && byDefault;
+                return byDefault;
             case "true" or "1":
                 return true;
             case "false" or "0":
                 return false;
-            default:
+            case var text:
                 problems.Add($"--{name} '{text}' is neither true nor false");
-                return bool.TryParse(OptionCatalog.Find(name)?.Default, out var fallback)
-                    && fallback;
+                return byDefault;
         }
     }
 

@@ -233,14 +233,13 @@ public sealed class FailoverRun(
     /// </summary>
     public async Task AllPodsHealAsync(IReadOnlyList<long> acknowledged, TimeSpan since)
     {
-        for (var ordinal = 0; ordinal < Pods; ordinal++)
+        var all = Enumerable.Range(0, Pods).ToList();
+        foreach (var ordinal in all)
         {
             await WaitUntilReadyAndNotErrantAsync(ordinal);
-            await Set.WaitUntilAsync(
-                $"mysql-{ordinal} holds every acknowledged write",
-                () => HoldsAllAsync(ordinal, acknowledged)
-            );
         }
+
+        await AssertOnPodsAsync(acknowledged, all);
 
         _output.WriteLine(
             $"every pod ready, not errant and holding all {acknowledged.Count} acknowledged writes {(Writer.Now - since).TotalSeconds:0.0} s after the fault, with no command typed"
