@@ -86,7 +86,11 @@ public sealed class LocalCommandLine
 
     private static readonly Option<bool> Failover = Flag(
         "--failover",
-        "Automatic failover: the agents elect the primary through a Lease file in the set's lease/ folder, every mysqld boots read-only, and the mysql-primary port (base+5) forwards to the Lease holder; only for a new set"
+        "Automatic failover, the default of a new set (kept for scripts that ask for it): the agents elect the primary through a Lease file in the set's lease/ folder, every mysqld boots read-only, and the mysql-primary port (base+5) forwards to the Lease holder"
+    );
+    private static readonly Option<bool> FixedPrimary = Flag(
+        "--fixed-primary",
+        "No failover, as the example: mysql-0 is always the primary and mysql-primary (base+5) forwards to it; while it is down, writes stop; only for a new set"
     );
     private static readonly Option<bool> Monitor = Flag(
         "--monitor",
@@ -130,6 +134,7 @@ public sealed class LocalCommandLine
         KeepData,
         Tls,
         Failover,
+        FixedPrimary,
         Monitor,
         ScrapeIntervalSeconds,
         EvaluationIntervalSeconds,
@@ -266,6 +271,7 @@ public sealed class LocalCommandLine
                 NoWait,
                 Tls,
                 Failover,
+                FixedPrimary,
                 Monitor,
                 ScrapeIntervalSeconds,
                 EvaluationIntervalSeconds,
@@ -316,7 +322,7 @@ public sealed class LocalCommandLine
             },
             new Command(
                 "isolate",
-                "With --failover: cut a pod's agent off from the Lease store until 'heal'"
+                "With failover (the default): cut a pod's agent off from the Lease store until 'heal'"
             )
             {
                 PositionalArgument("POD", "The pod, such as mysql-0"),
@@ -327,16 +333,19 @@ public sealed class LocalCommandLine
             },
             new Command(
                 "switchover",
-                "With --failover: a planned switchover through the agent's 'switchover' command"
+                "With failover (the default): a planned switchover through the agent's 'switchover' command"
             )
             {
                 To,
             },
             new Command(
                 "pause",
-                "With --failover: no automatic failover until 'resume' (switchover still works)"
+                "With failover (the default): no automatic failover until 'resume' (switchover still works)"
             ),
-            new Command("resume", "With --failover: automatic failover again after 'pause'"),
+            new Command(
+                "resume",
+                "With failover (the default): automatic failover again after 'pause'"
+            ),
             new Command(
                 "monitor",
                 "Start (or point again at the pods) the set's Prometheus on 127.0.0.1 at base+4: it scrapes every agent and loads the shipped alert rules; 'status' shows its firing alerts, 'down' stops it"

@@ -37,7 +37,7 @@ public static class PodFaultCommand
         if (fault.NeedsFailover && !desired.Failover)
         {
             throw new LocalSetException(
-                $"the set in {store.Paths.StateDir} runs without failover, so it has no Lease store to cut {pod} off from: make it with 'up --failover'"
+                $"the set in {store.Paths.StateDir} was made with a fixed primary, so it has no Lease store to cut {pod} off from (failover is the default of a new set: 'down', then 'up')"
             );
         }
 

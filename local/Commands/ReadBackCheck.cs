@@ -23,8 +23,9 @@ public static class ReadBackCheck
         IReadOnlyList<PodStatusRow> rows,
         TimeProvider time,
         TextWriter output,
-        CancellationToken cancellationToken,
-        int? primaryPort = null
+        int primaryPort,
+        int readPort,
+        CancellationToken cancellationToken
     )
     {
         var password = (
@@ -33,16 +34,11 @@ public static class ReadBackCheck
         ).Trim();
         await EnsureOursAsync(paths, setId, rows, password, cancellationToken)
             .ConfigureAwait(false);
-        // Without failover the primary is mysql-0; with it, the write goes through the mysql-primary
-        // port, as a client's would, once the Lease holder has made its server writable.
+        // The write goes through the mysql-primary port, as a client's would: with failover once
+        // the Lease holder has made its server writable, with a fixed primary to mysql-0.
         var primary = rows.Single(r => r.Ordinal == 0);
-        var writeThrough = primary.Name;
-        var writePort = primary.Ports.Mysql;
-        if (primaryPort is { } port)
-        {
-            writePort = port;
-            writeThrough = "mysql-primary";
-        }
+        var writeThrough = "mysql-primary";
+        var writePort = primaryPort;
 
         var note = string.Create(
             CultureInfo.InvariantCulture,
@@ -50,7 +46,7 @@ public static class ReadBackCheck
         );
         var written = await new Waiter(time)
             .UntilAsync(
-                token => WriteAsync(writePort, password, note, primaryPort is not null, token),
+                token => WriteAsync(writePort, password, note, token),
                 write => write.Id is not null,
                 TimeSpan.FromMilliseconds(200),
                 ReplicationPatience,
@@ -66,10 +62,7 @@ public static class ReadBackCheck
 
         // The pod that took the write: mysqld's own port, which the forwarder leaves as it is.
         var writer = rows.FirstOrDefault(r => r.Ports.Mysql == serverPort) ?? primary;
-        if (primaryPort is not null)
-        {
-            writeThrough += $" ({writer.Name})";
-        }
+        writeThrough += $" ({writer.Name})";
 
         await output
             .WriteLineAsync(
@@ -112,6 +105,53 @@ public static class ReadBackCheck
                     )
                 )
                 .ConfigureAwait(false);
+        }
+
+        // Every pod holds the row now, so whichever ready pod mysql-read picks returns it.
+        var (readFrom, readNote) = await ReadThroughAsync(readPort, password, id, cancellationToken)
+            .ConfigureAwait(false);
+        if (readNote != note)
+        {
+            throw new LocalSetException(
+                $"mysql-read (127.0.0.1:{readPort}) sent the read to {rows.FirstOrDefault(r => r.Ports.Mysql == readFrom)?.Name ?? $"port {readFrom}"}, which does not hold the row: see 'status'"
+            );
+        }
+
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"read back through mysql-read ({rows.FirstOrDefault(r => r.Ports.Mysql == readFrom)?.Name ?? $"port {readFrom}"})"
+                )
+            )
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>The mysqld port that mysql-read chose, and the row's note there.</summary>
+    /// <exception cref="LocalSetException">mysql-read refuses or the server does not answer.</exception>
+    private static async Task<(int Port, string? Note)> ReadThroughAsync(
+        int readPort,
+        string password,
+        long id,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            await using var connection = await OpenAsync(readPort, password, cancellationToken)
+                .ConfigureAwait(false);
+            await using var query = new MySqlCommand("SELECT @@port", connection);
+            var port = Convert.ToInt32(
+                await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false),
+                CultureInfo.InvariantCulture
+            );
+            return (port, await FindAsync(connection, id, cancellationToken).ConfigureAwait(false));
+        }
+        catch (MySqlException e)
+        {
+            throw new LocalSetException(
+                $"no read through mysql-read (127.0.0.1:{readPort}): {e.Message}; see 'status' and the kubelet's log"
+            );
         }
     }
 
@@ -171,14 +211,13 @@ public static class ReadBackCheck
     private sealed record WriteAttempt(long? Id, int ServerPort, string? Error);
 
     /// <summary>
-    /// Writes the row; with <paramref name="mayFail"/> (through mysql-primary) a refused connection
-    /// or a server still read-only is "not yet", since the holder is still becoming the primary.
+    /// Writes the row through mysql-primary; a refused connection or a server still read-only is
+    /// "not yet", since the holder is still becoming the primary.
     /// </summary>
     private static async ValueTask<WriteAttempt> WriteAsync(
         int port,
         string password,
         string note,
-        bool mayFail,
         CancellationToken cancellationToken
     )
     {
@@ -211,7 +250,7 @@ public static class ReadBackCheck
             );
             return new WriteAttempt(insert.LastInsertedId, serverPort, null);
         }
-        catch (MySqlException e) when (mayFail)
+        catch (MySqlException e)
         {
             return new WriteAttempt(null, 0, e.Message);
         }

@@ -37,7 +37,7 @@ public static class ScaleCommand
         RequireKubelet(store.Paths);
         // Before the kubelet sees the new count: a port someone else holds stops here, at once.
         var desired = store.ReadDesired();
-        PortCheck.EnsureFree(store.Paths, desired.BasePort, replicas, desired.Failover);
+        PortCheck.EnsureFree(store.Paths, desired.BasePort, replicas);
         store.UpdateDesired(d => d with { Replicas = replicas });
         if (PrometheusProcess.RunningPid(store.Paths) is not null)
         {

@@ -36,6 +36,8 @@ public static class StatusCommand
                 StateDir = store.Paths.StateDir,
                 BasePort = desired.BasePort,
                 KubeletRunning = kubeletRuns,
+                PrimaryPort = PodPorts.PrimaryPort(desired.BasePort),
+                ReadPort = PodPorts.ReadPort(desired.BasePort),
                 Failover = failover,
                 Pods = rows,
             };
@@ -51,6 +53,14 @@ public static class StatusCommand
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"set {(desired.SetId.Length > 0 ? desired.SetId : "(no id)")} in {store.Paths.StateDir}: base port {desired.BasePort}, pod N on base+10N+6 (mysql), +7 (backup), +8 (http)"
+                )
+            )
+            .ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"services: mysql-primary 127.0.0.1:{PodPorts.PrimaryPort(desired.BasePort)} (base+5, writes: {(desired.Failover ? "the Lease holder" : "mysql-0, the fixed primary")}), mysql-read 127.0.0.1:{PodPorts.ReadPort(desired.BasePort)} (base+3, reads: the ready pods in turn)"
                 )
             )
             .ConfigureAwait(false);

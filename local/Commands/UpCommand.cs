@@ -81,16 +81,31 @@ public static class UpCommand
             );
         }
 
-        // Only a new set can have failover: its agents need the Lease that mysql-0 creates on a fresh
-        // datadir, which an existing set no longer has.
-        if (line.Has("failover") && existing is not null && !existing.Failover)
+        // Failover is the default of a new set; an existing set keeps what it was made with. Only a
+        // new set can change it: its agents need the Lease that mysql-0 creates on a fresh datadir,
+        // which an existing set no longer has, and a fixed set's mysql-0 booted writable.
+        if (line.Has("failover") && line.Has("fixed-primary"))
         {
-            throw new LocalSetException(
-                $"the set in {paths.StateDir} was made without --failover, and only a new set can have it: run 'down' (it deletes the data) and 'up --failover'"
+            throw new UsageException(
+                "--failover and --fixed-primary contradict each other: failover is the default, so give --fixed-primary alone or neither"
             );
         }
 
-        var failover = line.Has("failover") || existing?.Failover == true;
+        if (existing is not null && line.Has("failover") && !existing.Failover)
+        {
+            throw new LocalSetException(
+                $"the set in {paths.StateDir} was made with a fixed primary, and only a new set can have failover: run 'down' (it deletes the data) and 'up'"
+            );
+        }
+
+        if (existing is not null && line.Has("fixed-primary") && existing.Failover)
+        {
+            throw new LocalSetException(
+                $"the set in {paths.StateDir} was made with failover, and only a new set can have a fixed primary: run 'down' (it deletes the data) and 'up --fixed-primary'"
+            );
+        }
+
+        var failover = existing?.Failover ?? !line.Has("fixed-primary");
         var pods = replicas ?? existing?.Replicas ?? DefaultReplicas;
         if (auto)
         {
@@ -100,7 +115,7 @@ public static class UpCommand
                 && (
                     kubeletRuns
                     || PortCheck
-                        .PortsOf(existing.BasePort, pods, failover)
+                        .PortsOf(existing.BasePort, pods)
                         .All(p => PortCheck.Refusal(paths, p.What, p.Port) is null)
                 )
                     ? existing.BasePort
@@ -116,12 +131,7 @@ public static class UpCommand
         }
 
         // Before anything is written or started: a port someone else holds stops here, at once.
-        PortCheck.EnsureFree(
-            paths,
-            basePort ?? existing?.BasePort ?? PodPorts.DefaultBase,
-            pods,
-            failover
-        );
+        PortCheck.EnsureFree(paths, basePort ?? existing?.BasePort ?? PodPorts.DefaultBase, pods);
 
         SecretFiles.EnsureCreated(paths);
         var tls = line.Has("tls") || existing?.Tls == true;
@@ -207,24 +217,37 @@ public static class UpCommand
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
-        var primary = rows.Single(r => r.Ordinal == 0);
-        var replicaPorts = string.Join(
-            ", ",
-            rows.Where(r => r.Ordinal > 0).Select(r => r.Ports.Mysql)
-        );
         var final = store.ReadDesired();
-        int? primaryPort = final.Failover ? PodPorts.PrimaryPort(final.BasePort) : null;
+        var primaryPort = PodPorts.PrimaryPort(final.BasePort);
+        var readPort = PodPorts.ReadPort(final.BasePort);
+        var password = paths.Secret(SecretFiles.RootPassword);
         await output
             .WriteLineAsync(
-                primaryPort is { } writes
-                    ? $"connect: mariadb -h127.0.0.1 -P{writes} -uroot -p\"$(cat {paths.Secret(SecretFiles.RootPassword)})\""
-                        + $"   (mysql-primary: the Lease holder; each pod: ports {string.Join(", ", rows.Select(r => r.Ports.Mysql))})"
-                    : $"connect: mariadb -h127.0.0.1 -P{primary.Ports.Mysql} -uroot -p\"$(cat {paths.Secret(SecretFiles.RootPassword)})\""
-                        + (replicaPorts.Length > 0 ? $"   (replicas: ports {replicaPorts})" : "")
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"""
+                    writes: mariadb -h127.0.0.1 -P{primaryPort} -uroot -p"$(cat {password})"   (mysql-primary: {(
+                        final.Failover ? "the Lease holder" : "mysql-0, the fixed primary"
+                    )})
+                    reads:  mariadb -h127.0.0.1 -P{readPort} -uroot -p"$(cat {password})"   (mysql-read: the ready pods in turn; each pod: ports {string.Join(
+                        ", ",
+                        rows.Select(r => r.Ports.Mysql)
+                    )})
+                    """
+                )
             )
             .ConfigureAwait(false);
         await ReadBackCheck
-            .RunAsync(paths, final.SetId, rows, time, output, cancellationToken, primaryPort)
+            .RunAsync(
+                paths,
+                final.SetId,
+                rows,
+                time,
+                output,
+                primaryPort,
+                readPort,
+                cancellationToken
+            )
             .ConfigureAwait(false);
         if (PrometheusProcess.RunningPid(paths) is not null)
         {

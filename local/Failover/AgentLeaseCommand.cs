@@ -21,7 +21,7 @@ public static class AgentLeaseCommand
         if (!desired.Failover)
         {
             throw new LocalSetException(
-                $"the set in {store.Paths.StateDir} runs without failover: its primary is always mysql-0 (make a set with 'up --failover')"
+                $"the set in {store.Paths.StateDir} was made with a fixed primary: its primary is always mysql-0 (failover is the default of a new set: 'down', then 'up')"
             );
         }
 

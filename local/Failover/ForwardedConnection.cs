@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using MysqlLocal.Services;
 
 namespace MysqlLocal.Failover;
 
@@ -17,7 +18,7 @@ internal sealed class ForwardedConnection(
     /// <summary>Ends it both ways; the client sees a reset, as from a server that went away.</summary>
     public void Cut()
     {
-        PrimaryForwarder.Refuse(client);
+        TcpRelay.Refuse(client);
         try
         {
             pumps.Cancel();

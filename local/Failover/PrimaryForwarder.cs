@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using MysqlLocal.Services;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Failover;
@@ -9,7 +10,7 @@ namespace MysqlLocal.Failover;
 /// The <c>mysql-primary</c> Service of the local set: the kubelet listens on
 /// <see cref="PodPorts.PrimaryPort"/> and forwards each TCP connection to the mysqld of the Lease's
 /// holder, as <see cref="PrimaryRoute"/> decides at that moment: only to a holder that has promoted
-/// in its term and whose renewals are fresh. While there is no route a new connection is held for
+/// in its term and whose renewals are fresh (with a fixed primary, always to mysql-0). While there is no route a new connection is held for
 /// up to <see cref="HoldFor"/> until one opens (a switchover's pause, a promotion in progress), then
 /// refused with a reset, so that a client retries rather than waits on a primary that cannot answer.
 /// </summary>
@@ -26,11 +27,8 @@ public sealed class PrimaryForwarder : IAsyncDisposable
     /// <summary>How often the Lease is read to see a term change and a route open.</summary>
     public static readonly TimeSpan WatchEvery = TimeSpan.FromMilliseconds(50);
 
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
-
-    private readonly SetPaths _paths;
+    private readonly Func<PrimaryRoute> _route;
     private readonly int _basePort;
-    private readonly TimeSpan _renewDeadline;
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
     private readonly TcpListener _listener;
@@ -44,16 +42,14 @@ public sealed class PrimaryForwarder : IAsyncDisposable
     private long _watched;
 
     private PrimaryForwarder(
-        SetPaths paths,
+        Func<PrimaryRoute> route,
         int basePort,
-        TimeSpan renewDeadline,
         TimeProvider time,
         Action<string> log
     )
     {
-        _paths = paths;
+        _route = route;
         _basePort = basePort;
-        _renewDeadline = renewDeadline;
         _time = time;
         _log = log;
         _listener = new TcpListener(IPAddress.Loopback, PodPorts.PrimaryPort(basePort));
@@ -82,14 +78,44 @@ public sealed class PrimaryForwarder : IAsyncDisposable
         Action<string> log
     )
     {
-        var forwarder = new PrimaryForwarder(paths, basePort, renewDeadline, time, log);
+        return Listen(
+            new PrimaryForwarder(
+                () => PrimaryRoute.Read(paths, basePort, renewDeadline, time),
+                basePort,
+                time,
+                log
+            ),
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"forwarding to the Lease holder while it has promoted and renews (renew deadline {renewDeadline.TotalSeconds:0.#} s)"
+            )
+        );
+    }
+
+    /// <summary>With a fixed primary (<c>up --fixed-primary</c>): every connection to mysql-0, as a Service selecting that pod.</summary>
+    /// <exception cref="SocketException">The port cannot be listened on.</exception>
+    public static PrimaryForwarder StartToMysql0(
+        int basePort,
+        TimeProvider time,
+        Action<string> log
+    )
+    {
+        var route = PrimaryRoute.FixedPrimary(basePort);
+        return Listen(
+            new PrimaryForwarder(() => route, basePort, time, log),
+            "forwarding to mysql-0, the fixed primary"
+        );
+    }
+
+    private static PrimaryForwarder Listen(PrimaryForwarder forwarder, string what)
+    {
         forwarder._listener.Start();
         forwarder._accept = Task.Run(forwarder.AcceptAsync);
         forwarder._watch = Task.Run(forwarder.WatchAsync);
-        log(
+        forwarder._log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"mysql-primary: listening on 127.0.0.1:{forwarder.Port}, forwarding to the Lease holder while it has promoted and renews (renew deadline {renewDeadline.TotalSeconds:0.#} s)"
+                $"mysql-primary: listening on 127.0.0.1:{forwarder.Port}, {what}"
             )
         );
         return forwarder;
@@ -110,8 +136,7 @@ public sealed class PrimaryForwarder : IAsyncDisposable
     /// <summary>How many times the watch has read the Lease and acted on it (tests wait on it).</summary>
     public long Watched => Interlocked.Read(ref _watched);
 
-    private PrimaryRoute CurrentRoute() =>
-        PrimaryRoute.Read(_paths, _basePort, _renewDeadline, _time);
+    private PrimaryRoute CurrentRoute() => _route();
 
     /// <summary>
     /// Reads the Lease every <see cref="WatchEvery"/>: cuts the connections forwarded in an earlier
@@ -254,37 +279,26 @@ public sealed class PrimaryForwarder : IAsyncDisposable
             Note(route.Text);
             if (route.Port is not { } target)
             {
-                Refuse(client);
+                TcpRelay.Refuse(client);
                 return;
             }
 
-            using var server = new Socket(
-                AddressFamily.InterNetwork,
-                SocketType.Stream,
-                ProtocolType.Tcp
-            );
-            try
-            {
-                using var connect = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                connect.CancelAfter(ConnectTimeout);
-                await server
-                    .ConnectAsync(new IPEndPoint(IPAddress.Loopback, target), connect.Token)
-                    .ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            var (connected, error) = await TcpRelay
+                .ConnectAsync(target, _stop.Token)
+                .ConfigureAwait(false);
+            if (connected is null)
             {
                 Note(
-                    $"refusing: the holder's mysqld (127.0.0.1:{target}) does not answer: {e.Message}"
+                    $"refusing: the holder's mysqld (127.0.0.1:{target}) does not answer: {error}"
                 );
-                Refuse(client);
+                TcpRelay.Refuse(client);
                 return;
             }
 
-            client.NoDelay = true;
-            server.NoDelay = true;
+            using var server = connected;
             using var both = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             var forwarded = new ForwardedConnection(route.Holder, route.Term, client, both);
-            var pumping = PumpBothAsync(client, server, both);
+            var pumping = TcpRelay.PumpBothAsync(client, server, both);
             lock (_lock)
             {
                 _connections[pumping] = forwarded;
@@ -310,53 +324,6 @@ public sealed class PrimaryForwarder : IAsyncDisposable
                     _connections.Remove(pumping);
                 }
             }
-        }
-    }
-
-    private static async Task PumpBothAsync(
-        Socket client,
-        Socket server,
-        CancellationTokenSource both
-    )
-    {
-        await using var fromClient = new NetworkStream(client, ownsSocket: false);
-        await using var fromServer = new NetworkStream(server, ownsSocket: false);
-        var up = PumpAsync(fromClient, fromServer, both.Token);
-        var down = PumpAsync(fromServer, fromClient, both.Token);
-        // Either side closing ends the forwarded connection, both ways.
-        await Task.WhenAny(up, down).ConfigureAwait(false);
-        await both.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(up, down).ConfigureAwait(false);
-    }
-
-    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await from.CopyToAsync(to, 64 * 1024, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-            when (e
-                    is IOException
-                        or SocketException
-                        or OperationCanceledException
-                        or ObjectDisposedException
-            )
-        {
-            // A side went away: the connection ends.
-        }
-    }
-
-    /// <summary>Closes at once with a reset, as a Service without endpoints refuses.</summary>
-    internal static void Refuse(Socket client)
-    {
-        try
-        {
-            client.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Already gone.
         }
     }
 

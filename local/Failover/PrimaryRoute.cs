@@ -89,6 +89,18 @@ public sealed record PrimaryRoute(int? Port, string Holder, long Term, string Te
         );
     }
 
+    /// <summary>With a fixed primary: always mysql-0's mysqld, in a term that never changes.</summary>
+    public static PrimaryRoute FixedPrimary(int basePort)
+    {
+        var port = PodPorts.For(basePort, 0).Mysql;
+        return new PrimaryRoute(
+            port,
+            SetPaths.PodName(0),
+            0,
+            Say($"to mysql-0 (127.0.0.1:{port}), the fixed primary")
+        );
+    }
+
     /// <summary>The route now, from the Lease file; an unreadable file refuses, saying why.</summary>
     public static PrimaryRoute Read(
         SetPaths paths,

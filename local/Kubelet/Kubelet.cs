@@ -1,6 +1,7 @@
 using System.Globalization;
 using MysqlAgent.Common;
 using MysqlLocal.Failover;
+using MysqlLocal.Services;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Kubelet;
@@ -10,7 +11,9 @@ namespace MysqlLocal.Kubelet;
 /// Twice a second it reads set.json and makes the pods match it, in the StatefulSet's order
 /// (<c>podManagementPolicy: OrderedReady</c>): pod N is created only when pods 0..N-1 are ready;
 /// scaling down removes the highest ordinal first, one at a time; a pod whose generation went up
-/// (deleted) is stopped and created again, init containers included, on the same volume.
+/// (deleted) is stopped and created again, init containers included, on the same volume. It also
+/// serves the set's two Services: mysql-primary (<see cref="PrimaryForwarder"/>) and mysql-read
+/// (<see cref="ReadForwarder"/>, over the pods its probes find ready).
 /// </summary>
 public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposable
 {
@@ -21,7 +24,9 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
     private readonly Lock _logLock = new();
     private StreamWriter? _log;
     private PrimaryForwarder? _primary;
-    private string? _primaryError;
+    private ReadForwarder? _read;
+    private string? _serviceError;
+    private volatile IReadOnlyList<ReadEndpoint> _readyPods = [];
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -64,9 +69,16 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
                     break;
                 }
 
-                StartPrimaryPort(desired);
+                StartServicePorts(desired);
                 desired = DeleteRequestedPods(desired);
                 await ReconcileAsync(desired).ConfigureAwait(false);
+                _readyPods = _pods
+                    .Values.Where(p => p.Ready)
+                    .Select(p => new ReadEndpoint(
+                        p.Name,
+                        PodPorts.For(desired.BasePort, p.Ordinal).Mysql
+                    ))
+                    .ToList();
             } while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -75,30 +87,27 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
         }
 
         await StopAllAsync().ConfigureAwait(false);
-        if (_primary is not null)
-        {
-            await _primary.DisposeAsync().ConfigureAwait(false);
-            _primary = null;
-        }
-
+        await StopServicePortsAsync().ConfigureAwait(false);
         Log("kubelet stopped: every pod terminated");
     }
 
-    /// <summary>With failover: the mysql-primary port, from the first round on; retried while it cannot listen.</summary>
-    private void StartPrimaryPort(DesiredState desired)
+    /// <summary>The mysql-primary and mysql-read ports, from the first round on; each retried while it cannot listen.</summary>
+    private void StartServicePorts(DesiredState desired)
     {
-        if (!desired.Failover || _primary is not null)
-        {
-            return;
-        }
-
         try
         {
-            _primary = PrimaryForwarder.Start(
-                store.Paths,
-                desired.BasePort,
-                PrimaryRoute.RenewDeadline(desired.AgentArguments),
-                TimeProvider.System,
+            _primary ??= desired.Failover
+                ? PrimaryForwarder.Start(
+                    store.Paths,
+                    desired.BasePort,
+                    PrimaryRoute.RenewDeadline(desired.AgentArguments),
+                    TimeProvider.System,
+                    Log
+                )
+                : PrimaryForwarder.StartToMysql0(desired.BasePort, TimeProvider.System, Log);
+            _read ??= ReadForwarder.Start(
+                PodPorts.ReadPort(desired.BasePort),
+                () => _readyPods,
                 Log
             );
         }
@@ -106,13 +115,28 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
         {
             var error = string.Create(
                 CultureInfo.InvariantCulture,
-                $"mysql-primary: cannot listen on 127.0.0.1:{PodPorts.PrimaryPort(desired.BasePort)}: {e.Message}"
+                $"{(_primary is null ? $"mysql-primary: cannot listen on 127.0.0.1:{PodPorts.PrimaryPort(desired.BasePort)}" : $"mysql-read: cannot listen on 127.0.0.1:{PodPorts.ReadPort(desired.BasePort)}")}: {e.Message}"
             );
-            if (error != _primaryError)
+            if (error != _serviceError)
             {
                 Log(error);
-                _primaryError = error;
+                _serviceError = error;
             }
+        }
+    }
+
+    private async Task StopServicePortsAsync()
+    {
+        if (_primary is not null)
+        {
+            await _primary.DisposeAsync().ConfigureAwait(false);
+            _primary = null;
+        }
+
+        if (_read is not null)
+        {
+            await _read.DisposeAsync().ConfigureAwait(false);
+            _read = null;
         }
     }
 
@@ -232,11 +256,7 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
     public async ValueTask DisposeAsync()
     {
         await StopAllAsync().ConfigureAwait(false);
-        if (_primary is not null)
-        {
-            await _primary.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await StopServicePortsAsync().ConfigureAwait(false);
         _http.Dispose();
         if (_log is not null)
         {

@@ -25,7 +25,7 @@ public static class PortBlocks
             if (
                 PodPorts.IsValidBase(basePort)
                 && PortCheck
-                    .PortsOf(basePort, PodPorts.MaxOrdinals, failover: true)
+                    .PortsOf(basePort, PodPorts.MaxOrdinals)
                     .All(p => PortCheck.CanBind(p.Port))
             )
             {

@@ -14,17 +14,11 @@ namespace MysqlLocal.Ports;
 /// </summary>
 public static partial class PortCheck
 {
-    /// <summary>Every port of pods 0..<paramref name="replicas"/>-1, named for the message; with <paramref name="failover"/> the mysql-primary port first.</summary>
-    public static IEnumerable<(string What, int Port)> PortsOf(
-        int basePort,
-        int replicas,
-        bool failover = false
-    )
+    /// <summary>The set's mysql-primary and mysql-read ports, then every port of pods 0..<paramref name="replicas"/>-1, named for the message.</summary>
+    public static IEnumerable<(string What, int Port)> PortsOf(int basePort, int replicas)
     {
-        if (failover)
-        {
-            yield return ("mysql-primary", PodPorts.PrimaryPort(basePort));
-        }
+        yield return ("mysql-primary", PodPorts.PrimaryPort(basePort));
+        yield return ("mysql-read", PodPorts.ReadPort(basePort));
 
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
@@ -37,9 +31,9 @@ public static partial class PortCheck
     }
 
     /// <exception cref="LocalSetException">A port is taken by a process that is not this set's.</exception>
-    public static void EnsureFree(SetPaths set, int basePort, int replicas, bool failover = false)
+    public static void EnsureFree(SetPaths set, int basePort, int replicas)
     {
-        foreach (var (what, port) in PortsOf(basePort, replicas, failover))
+        foreach (var (what, port) in PortsOf(basePort, replicas))
         {
             if (Refusal(set, what, port) is { } message)
             {

@@ -5,7 +5,7 @@ namespace MysqlLocal.State;
 /// <summary>
 /// A pod's ports on 127.0.0.1: pod N of base B has mysqld on B+10N+6, backups on B+10N+7 and the
 /// agent's HTTP on B+10N+8, so that with the default base 23300 mysql-0 is 23306/23307/23308.
-/// With failover on, the set's <c>mysql-primary</c> port is B+5; the Prometheus of <c>monitor</c> is on B+4.
+/// The set's Services: <c>mysql-primary</c> on B+5 and <c>mysql-read</c> on B+3; the Prometheus of <c>monitor</c> is on B+4.
 /// </summary>
 public sealed record PodPorts(int Mysql, int Backup, int Http)
 {
@@ -24,8 +24,11 @@ public sealed record PodPorts(int Mysql, int Backup, int Http)
             basePort + (10 * ordinal) + 8
         );
 
-    /// <summary>With <c>up --failover</c>: the kubelet's <c>mysql-primary</c> port, forwarding to the Lease holder's mysqld.</summary>
+    /// <summary>The kubelet's <c>mysql-primary</c> port, forwarding to the Lease holder's mysqld (with a fixed primary, to mysql-0's).</summary>
     public static int PrimaryPort(int basePort) => basePort + 5;
+
+    /// <summary>The kubelet's <c>mysql-read</c> port, spreading new connections over the ready pods.</summary>
+    public static int ReadPort(int basePort) => basePort + 3;
 
     /// <summary>With <c>monitor</c>: the set's Prometheus (its UI and API).</summary>
     public static int MonitorPort(int basePort) => basePort + 4;

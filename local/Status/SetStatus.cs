@@ -8,7 +8,13 @@ public sealed record SetStatus
     public required int BasePort { get; init; }
     public required bool KubeletRunning { get; init; }
 
-    /// <summary>Null for a set made without <c>--failover</c> (its primary is mysql-0).</summary>
+    /// <summary>The mysql-primary port (base+5): writes.</summary>
+    public required int PrimaryPort { get; init; }
+
+    /// <summary>The mysql-read port (base+3): reads, over the ready pods.</summary>
+    public required int ReadPort { get; init; }
+
+    /// <summary>Null for a set made with <c>--fixed-primary</c> (its primary is mysql-0).</summary>
     public FailoverStatus? Failover { get; init; }
     public required IReadOnlyList<PodStatusRow> Pods { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed class KillTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public async Task The_donor_agent_killed_while_it_serves_a_backup_is_restarted_and_the_clone_completes()
     {
-        var (set, _) = await LocalSets.UpAsync(output);
+        var (set, _) = await LocalSets.UpAsync(output, extraArguments: [LocalSets.FixedPrimary]);
         await using (set)
         {
             await BulkData.AddAsync(set, 48);
@@ -65,7 +65,7 @@ public sealed class KillTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public async Task The_clone_killed_while_it_extracts_leaves_no_datadir_that_boots_and_clones_again()
     {
-        var (set, _) = await LocalSets.UpAsync(output);
+        var (set, _) = await LocalSets.UpAsync(output, extraArguments: [LocalSets.FixedPrimary]);
         await using (set)
         {
             await BulkData.AddAsync(set, 48);
@@ -105,7 +105,7 @@ public sealed class KillTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public async Task A_replicas_mysqld_killed_under_load_restarts_and_catches_up_without_losing_or_repeating_rows()
     {
-        var (set, _) = await LocalSets.UpAsync(output);
+        var (set, _) = await LocalSets.UpAsync(output, extraArguments: [LocalSets.FixedPrimary]);
         await using (set)
         {
             await using var writer = await RowWriter.StartAsync(set);
@@ -131,7 +131,7 @@ public sealed class KillTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public async Task The_primarys_mysqld_killed_under_load_restarts_and_every_acknowledged_row_reaches_every_pod()
     {
-        var (set, _) = await LocalSets.UpAsync(output);
+        var (set, _) = await LocalSets.UpAsync(output, extraArguments: [LocalSets.FixedPrimary]);
         await using (set)
         {
             await using var writer = await RowWriter.StartAsync(set);

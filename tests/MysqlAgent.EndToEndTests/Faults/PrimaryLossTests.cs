@@ -25,7 +25,7 @@ public sealed class PrimaryLossTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public async Task With_the_primary_frozen_for_20_s_both_replicas_serve_every_read_and_stay_ready_then_writes_resume()
     {
-        var (set, _) = await LocalSets.UpAsync(output);
+        var (set, _) = await LocalSets.UpAsync(output, extraArguments: [LocalSets.FixedPrimary]);
         await using (set)
         {
             await using var writer = await StartLoadAsync(set);
@@ -61,7 +61,7 @@ public sealed class PrimaryLossTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public async Task With_the_primarys_mysqld_killed_and_kept_down_for_20_s_both_replicas_serve_every_read_and_stay_ready_then_writes_resume()
     {
-        var (set, _) = await LocalSets.UpAsync(output);
+        var (set, _) = await LocalSets.UpAsync(output, extraArguments: [LocalSets.FixedPrimary]);
         await using (set)
         {
             await using var writer = await StartLoadAsync(set);

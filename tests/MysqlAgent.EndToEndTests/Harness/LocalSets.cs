@@ -13,6 +13,12 @@ public static class LocalSets
     /// <summary>Every test's own limit: several waits of <see cref="LocalSet.Patience"/>, so a hang fails instead of blocking CI.</summary>
     public const int TestTimeout = 20 * 60 * 1000;
 
+    /// <summary>
+    /// The example's fixed primary instead of the default failover: for the tests of what a set
+    /// without failover does (writes stop while mysql-0 is down, its restarted mysqld is writable).
+    /// </summary>
+    public const string FixedPrimary = "--fixed-primary";
+
     /// <summary>Runs <c>up</c> and checks it succeeded; the output is the test's evidence.</summary>
     public static Task<(LocalSet Set, CommandOutput Up)> UpAsync(
         ITestOutputHelper output,

@@ -21,9 +21,19 @@ public sealed class UpAndDownTests(ITestOutputHelper output)
                 .Distinct()
                 .ToList();
             Assert.Equal(["mysql-0", "mysql-1", "mysql-2"], order);
-            Assert.Contains("wrote through mysql-0", up.StandardOutput, StringComparison.Ordinal);
+            // On the default, failover: mysql-0 creates the Lease on its fresh datadir and wins it.
+            Assert.Contains(
+                "wrote through mysql-primary (mysql-0)",
+                up.StandardOutput,
+                StringComparison.Ordinal
+            );
             Assert.Contains("read back from mysql-1", up.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("read back from mysql-2", up.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains(
+                "read back through mysql-read",
+                up.StandardOutput,
+                StringComparison.Ordinal
+            );
 
             var pods = await set.StatusAsync();
             Assert.Equal(["mysql-0", "mysql-1", "mysql-2"], pods.Select(p => p.Name));
@@ -62,6 +72,16 @@ public sealed class UpAndDownTests(ITestOutputHelper output)
                     Assert.Equal("Slave_Pos", status["Using_Gtid"]);
                 }
             }
+
+            // mysql-read spreads new connections over the ready pods, as the Service does.
+            var readFrom = new HashSet<int>();
+            for (var i = 0; i < 6; i++)
+            {
+                await using var reader = await set.ConnectReadAsync();
+                readFrom.Add(await Sql.ScalarAsync<int>(reader, "SELECT @@server_id"));
+            }
+
+            Assert.Equal([100, 101, 102], readFrom.Order());
 
             // up twice is safe: the same kubelet, the same pods.
             var again = await set.MustRunAsync("up");
@@ -141,6 +161,21 @@ public sealed class UpAndDownTests(ITestOutputHelper output)
                 "mysql-7"
             );
             await AssertRefusedAsync(set, 2, "unknown option --colour", "status", "--colour");
+            await AssertRefusedAsync(
+                set,
+                2,
+                "--failover and --fixed-primary contradict each other",
+                "up",
+                "--failover",
+                "--fixed-primary"
+            );
+            await AssertRefusedAsync(
+                set,
+                3,
+                "was made with failover, and only a new set can have a fixed primary: run 'down'",
+                "up",
+                "--fixed-primary"
+            );
         }
 
         await AssertRefusedAsync(set, 3, "run 'up' first", "status");

@@ -45,8 +45,11 @@ public sealed class LocalSet : IAsyncDisposable
     public string RootPassword =>
         File.ReadAllText(Path.Combine(StateDir, "secrets", "root-password")).Trim();
 
-    /// <summary>With <c>up --failover</c>: the kubelet's mysql-primary port, which forwards to the Lease holder.</summary>
+    /// <summary>The kubelet's mysql-primary port, which forwards to the Lease holder (with <c>--fixed-primary</c>, to mysql-0).</summary>
     public int PrimaryPort => BasePort + 5;
+
+    /// <summary>The set's mysql-read port: new connections over the ready pods.</summary>
+    public int ReadPort => BasePort + 3;
 
     public static string Pod(int ordinal) =>
         string.Create(CultureInfo.InvariantCulture, $"mysql-{ordinal}");
@@ -273,6 +276,10 @@ public sealed class LocalSet : IAsyncDisposable
             account: account
         );
 
+    /// <summary>A root connection through the mysql-read port, as a reader's.</summary>
+    public Task<MySqlConnection> ConnectReadAsync(CancellationToken cancellationToken = default) =>
+        OpenAsync((uint)ReadPort, cancellationToken, connectSeconds: 3, commandSeconds: 5);
+
     public async Task<PodView> PodAsync(string name) =>
         (await StatusAsync()).Single(p => p.Name == name);
 
@@ -467,6 +474,7 @@ public sealed class LocalSet : IAsyncDisposable
                 var basePort = 20000 + (RandomNumberGenerator.GetInt32(0, 120) * 100);
                 if (
                     !UsedBases.Contains(basePort)
+                    && Free(basePort + 3)
                     && Free(basePort + 4)
                     && Free(basePort + 5)
                     && Enumerable

@@ -38,6 +38,8 @@ public sealed class LocalCommandLineTests
     public void The_failover_commands_take_a_pod_or_a_target()
     {
         Assert.True(LocalCommandLine.Parse(["up", "--failover"]).Has("failover"));
+        Assert.True(LocalCommandLine.Parse(["up", "--fixed-primary"]).Has("fixed-primary"));
+        Assert.False(LocalCommandLine.Parse(["up"]).Has("fixed-primary"));
         foreach (var command in new[] { "freeze", "thaw", "isolate", "heal" })
         {
             var line = LocalCommandLine.Parse([command, "mysql-0"]);
@@ -53,6 +55,7 @@ public sealed class LocalCommandLineTests
 
     [Theory]
     [InlineData("unknown option --failover for 'scale'", "scale", "3", "--failover")]
+    [InlineData("unknown option --fixed-primary for 'scale'", "scale", "3", "--fixed-primary")]
     [InlineData("unknown option --to for 'freeze'", "freeze", "mysql-0", "--to", "mysql-1")]
     [InlineData("unexpected argument 'mysql-0' for 'pause'", "pause", "mysql-0")]
     [InlineData("unknown option --colour for 'status'", "status", "--colour")]

@@ -20,7 +20,7 @@ public sealed class PrimaryForwarderTests : IAsyncLifetime
     private readonly SetPaths _set = new(
         Directory.CreateTempSubdirectory("f15b-forwarder-").FullName
     );
-    private readonly List<TcpListener> _servers = [];
+    private readonly List<NamedServer> _servers = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _log = [];
     private int _base;
@@ -34,10 +34,9 @@ public sealed class PrimaryForwarderTests : IAsyncLifetime
         _store = new FileLeaseStore(_set.LeaseDir, TimeSpan.FromSeconds(2), TimeProvider.System);
         foreach (var ordinal in new[] { 1, 2 })
         {
-            var server = new TcpListener(IPAddress.Loopback, PodPorts.For(_base, ordinal).Mysql);
-            server.Start();
-            _servers.Add(server);
-            _ = AnswerAsync(server, SetPaths.PodName(ordinal));
+            _servers.Add(
+                NamedServer.Start(PodPorts.For(_base, ordinal).Mysql, SetPaths.PodName(ordinal))
+            );
         }
 
         _forwarder = PrimaryForwarder.Start(
@@ -260,77 +259,11 @@ public sealed class PrimaryForwarderTests : IAsyncLifetime
         return client;
     }
 
-    /// <summary>The name the server behind the port answers with; null when the connection is closed or reset first.</summary>
-    private async Task<string?> ReadThroughAsync()
-    {
-        TcpClient client;
-        try
-        {
-            client = await ConnectAsync();
-        }
-        catch (SocketException)
-        {
-            return null; // Reset before the connect completed: refused.
-        }
+    private Task<string?> ReadThroughAsync() =>
+        NamedServer.ReadThroughAsync(PodPorts.PrimaryPort(_base));
 
-        using (client)
-        {
-            return await ReadNameAsync(client);
-        }
-    }
-
-    private static async Task<string?> ReadNameAsync(TcpClient client)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[64];
-        try
-        {
-            var read = await client.GetStream().ReadAsync(buffer, timeout.Token);
-            return read == 0 ? null : Encoding.ASCII.GetString(buffer, 0, read).Trim();
-        }
-        catch (IOException)
-        {
-            return null; // Reset: refused.
-        }
-    }
-
-    /// <summary>A stand-in mysqld: greets every connection with its pod's name, and again for each line.</summary>
-    private async Task AnswerAsync(TcpListener server, string name)
-    {
-        try
-        {
-            while (true)
-            {
-                var client = await server.AcceptTcpClientAsync(_stop.Token);
-                _ = Task.Run(async () =>
-                {
-                    using (client)
-                    {
-                        var stream = client.GetStream();
-                        var greeting = Encoding.ASCII.GetBytes(name + "\n");
-                        try
-                        {
-                            await stream.WriteAsync(greeting, _stop.Token);
-                            var buffer = new byte[64];
-                            while (await stream.ReadAsync(buffer, _stop.Token) > 0)
-                            {
-                                await stream.WriteAsync(greeting, _stop.Token);
-                            }
-                        }
-                        catch (Exception e) when (e is IOException or OperationCanceledException)
-                        {
-                            // Closed.
-                        }
-                    }
-                });
-            }
-        }
-        catch (Exception e)
-            when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Stopped.
-        }
-    }
+    private static Task<string?> ReadNameAsync(TcpClient client) =>
+        NamedServer.ReadNameAsync(client);
 
     /// <summary>A base port whose mysql-primary port and pods 1..3's mysql ports are free.</summary>
     private static int FreeBlock()
@@ -355,7 +288,7 @@ public sealed class PrimaryForwarderTests : IAsyncLifetime
         await _stop.CancelAsync();
         foreach (var server in _servers)
         {
-            server.Stop();
+            await server.DisposeAsync();
         }
 
         if (_forwarder is not null)

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MysqlLocal.Services;
+
+/// <summary>
+/// What the set's Service ports (mysql-primary, mysql-read) do with one TCP connection: connect to
+/// a pod's mysqld, copy bytes both ways until either side closes, or refuse with a reset.
+/// </summary>
+public static class TcpRelay
+{
+    /// <summary>How long a connection to a pod's mysqld may take before the pod counts as not answering.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>A connected socket to 127.0.0.1:<paramref name="port"/>, or the reason it could not be opened.</summary>
+    public static async Task<(Socket? Server, string? Error)> ConnectAsync(
+        int port,
+        CancellationToken cancellationToken
+    )
+    {
+        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            connect.CancelAfter(ConnectTimeout);
+            await server
+                .ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), connect.Token)
+                .ConfigureAwait(false);
+            server.NoDelay = true;
+            return (server, null);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            server.Dispose();
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>Copies both ways until either side closes or <paramref name="both"/> is cancelled; then ends both.</summary>
+    public static async Task PumpBothAsync(
+        Socket client,
+        Socket server,
+        CancellationTokenSource both
+    )
+    {
+        ArgumentNullException.ThrowIfNull(both);
+        client.NoDelay = true;
+        await using var fromClient = new NetworkStream(client, ownsSocket: false);
+        await using var fromServer = new NetworkStream(server, ownsSocket: false);
+        var up = PumpAsync(fromClient, fromServer, both.Token);
+        var down = PumpAsync(fromServer, fromClient, both.Token);
+        // Either side closing ends the forwarded connection, both ways.
+        await Task.WhenAny(up, down).ConfigureAwait(false);
+        await both.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(up, down).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes at once with a reset, as a Service without endpoints refuses.</summary>
+    public static void Refuse(Socket client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        try
+        {
+            client.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await from.CopyToAsync(to, 64 * 1024, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+            when (e
+                    is IOException
+                        or SocketException
+                        or OperationCanceledException
+                        or ObjectDisposedException
+            )
+        {
+            // A side went away: the connection ends.
+        }
+    }
+}
