@@ -325,7 +325,14 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
     private static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var overlay in RenderedManifests.Overlays)
+        // The fixed-primary ones too: the agent must accept its set without a Lease store.
+        string[] kustomizations =
+        [
+            .. RenderedManifests.Overlays,
+            RenderedManifests.MariaDbWithFixedPrimary,
+            RenderedManifests.Mysql84WithFixedPrimary,
+        ];
+        foreach (var overlay in kustomizations)
         {
             foreach (var container in new[] { "clone", "agent" })
             {

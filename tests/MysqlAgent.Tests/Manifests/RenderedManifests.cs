@@ -26,6 +26,16 @@ public sealed class RenderedManifests : IAsyncLifetime
     /// <summary>The opt-out of the re-clone of errant pods, on top of the base's elected primary, which it changes.</summary>
     public const string MariaDbKeepingErrant = "mariadb + components/keep-errant";
 
+    public const string FixedPrimaryComponent = "components/fixed-primary";
+
+    /// <summary>Each overlay with the opt-out of the election added, as docs/user/kubernetes.md tells a user to.</summary>
+    public const string MariaDbWithFixedPrimary = "mariadb + components/fixed-primary";
+    public const string Mysql84WithFixedPrimary = "mysql84 + components/fixed-primary";
+
+    /// <summary>Both components together: their patches of the same containers must compose.</summary>
+    public const string MariaDbWithTlsAndFixedPrimary =
+        "mariadb + components/tls + components/fixed-primary";
+
     public static readonly string[] Overlays = [Mysql84, MariaDb];
 
     /// <summary>The renders whose primary is elected through the Lease: the base's default, with or without TLS.</summary>
@@ -35,6 +45,14 @@ public sealed class RenderedManifests : IAsyncLifetime
         Mysql84,
         MariaDbWithTls,
         Mysql84WithTls,
+    ];
+
+    /// <summary>Each render with the fixed-primary component, and the elected render it was made from.</summary>
+    public static readonly (string Fixed, string Elected)[] WithFixedPrimary =
+    [
+        (MariaDbWithFixedPrimary, MariaDb),
+        (Mysql84WithFixedPrimary, Mysql84),
+        (MariaDbWithTlsAndFixedPrimary, MariaDbWithTls),
     ];
 
     /// <summary>Only these kinds may appear; a document of any other kind fails to load.</summary>
@@ -96,6 +114,22 @@ public sealed class RenderedManifests : IAsyncLifetime
             MariaDb,
             KeepErrantComponent
         );
+        var mariaDbWithFixedPrimary = await WriteWithComponentAsync(
+            "mariadb-with-fixed-primary",
+            MariaDb,
+            FixedPrimaryComponent
+        );
+        var mysql84WithFixedPrimary = await WriteWithComponentAsync(
+            "mysql84-with-fixed-primary",
+            Mysql84,
+            FixedPrimaryComponent
+        );
+        var mariaDbWithTlsAndFixedPrimary = await WriteWithComponentAsync(
+            "mariadb-with-tls-and-fixed-primary",
+            MariaDb,
+            TlsComponent,
+            FixedPrimaryComponent
+        );
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [Base] = Repository.Of("manifests", Base),
@@ -106,6 +140,9 @@ public sealed class RenderedManifests : IAsyncLifetime
             [MariaDbWithTls] = mariaDbWithTls,
             [Mysql84WithTls] = mysql84WithTls,
             [MariaDbKeepingErrant] = mariaDbKeepingErrant,
+            [MariaDbWithFixedPrimary] = mariaDbWithFixedPrimary,
+            [Mysql84WithFixedPrimary] = mysql84WithFixedPrimary,
+            [MariaDbWithTlsAndFixedPrimary] = mariaDbWithTlsAndFixedPrimary,
         };
         var rendered = await Task.WhenAll(
             targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
@@ -198,9 +235,26 @@ public sealed class RenderedManifests : IAsyncLifetime
         MariaDbWithTls,
         Mysql84WithTls,
         MariaDbKeepingErrant,
+        MariaDbWithFixedPrimary,
+        Mysql84WithFixedPrimary,
+        MariaDbWithTlsAndFixedPrimary,
     ];
 
     public static TheoryData<string> AllNames() => new(Names);
 
     public static TheoryData<string> ElectedPrimaryNames() => new(WithElectedPrimary);
+
+    public static TheoryData<string> FixedPrimaryNames() =>
+        new(WithFixedPrimary.Select(p => p.Fixed));
+
+    public static TheoryData<string, string> FixedAndElectedNames()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (fixedPrimary, elected) in WithFixedPrimary)
+        {
+            data.Add(fixedPrimary, elected);
+        }
+
+        return data;
+    }
 }
