@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using MysqlAgent.Configuration;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.Manifests;
 
@@ -202,6 +203,17 @@ public sealed class FixedPrimaryComponentTests(RenderedManifests manifests)
         {
             Assert.DoesNotContain(word, yaml, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public void The_walkthrough_sends_writes_to_mysql_primary_and_shows_the_opt_out()
+    {
+        var walkthrough = File.ReadAllText(Repository.Of("docs", "user", "kubernetes.md"));
+
+        Assert.Contains("Writes: `mysql-primary:3306`", walkthrough, StringComparison.Ordinal);
+        Assert.Contains("../../components/fixed-primary", walkthrough, StringComparison.Ordinal);
+        // The component it replaces is gone; the walkthrough must not send anyone to it.
+        Assert.DoesNotContain("components/failover", walkthrough, StringComparison.Ordinal);
     }
 
     private IEnumerable<string> Names(string kustomization) =>
