@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using MysqlAgent.Commands;
 using MysqlAgent.Configuration;
+using MysqlAgent.Election;
 using MysqlAgent.Hosting;
 
 namespace MysqlAgent.Tests.Manifests;
@@ -33,10 +34,24 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
             CancellationToken.None
         );
 
+        // serve checks --lease-store kubernetes against the process's own environment (is this a
+        // pod?), not the one given above: outside a pod those problems are expected, and the
+        // pod's environment is checked against the same rules below.
+        var options = Read(overlay, container, pod);
+        var outsideThisPod = ElectionRegistration
+            .Validate(options, Environment.GetEnvironmentVariable)
+            .Select(p => $"mysql-agent {invocation.Args[0]}: error: {p}")
+            .ToHashSet(StringComparer.Ordinal);
+        var problems = stderr
+            .ToString()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !outsideThisPod.Contains(line))
+            .ToList();
         Assert.True(
-            code == ExitCodes.Success,
+            code == ExitCodes.Success || (outsideThisPod.Count > 0 && problems.Count == 0),
             $"mysql-agent {string.Join(' ', invocation.Args)} --dry-run exited {code}: {stderr}"
         );
+        Assert.Empty(ElectionRegistration.Validate(options, InThePod(invocation)));
         Assert.Equal(container == "agent" ? "serve" : "clone", invocation.Args[0]);
     }
 
@@ -49,13 +64,17 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         var set = manifests.StatefulSet(overlay);
+        const string probe = "read-by-the-agent";
 
         foreach (var name in new[] { "clone", "agent" })
         {
             foreach (var variable in RenderedManifests.Container(set, name).Env ?? [])
             {
+                // Not an option: the Lease store's namespace (POD_NAMESPACE) is read by the election.
+                var readAsNamespace =
+                    ElectionRegistration.Namespace(n => n == variable.Name ? probe : null) == probe;
                 Assert.True(
-                    known.Contains(variable.Name),
+                    known.Contains(variable.Name) || readAsNamespace,
                     $"{overlay}: container {name} sets {variable.Name}, which mysql-agent does not read"
                 );
             }
@@ -64,7 +83,7 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
 
     [Theory]
     [MemberData(nameof(RenderedManifests.OverlayNames), MemberType = typeof(RenderedManifests))]
-    public void Mysql_1_replicates_from_mysql_0_and_clones_from_it_by_the_sets_stable_names(
+    public void Mysql_1_first_replicates_from_mysql_0_and_clones_from_it_by_the_sets_stable_names(
         string overlay
     )
     {
@@ -85,25 +104,31 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
 
     [Theory]
     [MemberData(nameof(RenderedManifests.OverlayNames), MemberType = typeof(RenderedManifests))]
-    public async Task The_probes_ask_paths_the_agent_serves_on_its_http_port(string overlay)
+    public async Task The_probes_and_hooks_ask_paths_the_agent_serves_on_its_http_port(
+        string overlay
+    )
     {
         var set = manifests.StatefulSet(overlay);
         var options = Read(overlay, "agent", "mysql-1");
         var routes = await ServedRoutesAsync(options);
+        var agent = RenderedManifests.Container(set, "agent");
+        var mysql = RenderedManifests.Container(set, "mysql");
         var probes = new[]
         {
-            ("agent liveness", RenderedManifests.Container(set, "agent").LivenessProbe),
-            ("mysql readiness", RenderedManifests.Container(set, "mysql").ReadinessProbe),
+            ("agent liveness probe", agent.LivenessProbe.HttpGet),
+            ("mysql readiness probe", mysql.ReadinessProbe.HttpGet),
+            ("agent preStop hook", agent.Lifecycle.PreStop.HttpGet),
+            ("mysql preStop hook", mysql.Lifecycle.PreStop.HttpGet),
         };
 
-        Assert.Equal("/healthz", probes[0].Item2.HttpGet.Path);
-        Assert.Equal("/readyz", probes[1].Item2.HttpGet.Path);
-        foreach (var (what, probe) in probes)
+        Assert.Equal("/healthz", probes[0].Item2.Path);
+        Assert.Equal("/readyz", probes[1].Item2.Path);
+        foreach (var (what, get) in probes)
         {
-            Assert.Equal(options.HttpPort.ToString(), probe.HttpGet.Port.Value);
+            Assert.Equal(options.HttpPort.ToString(), get.Port.Value);
             Assert.True(
-                routes.Contains((probe.HttpGet.Path, options.HttpPort)),
-                $"{overlay}: the {what} probe asks {probe.HttpGet.Path} on port {probe.HttpGet.Port.Value}, "
+                routes.Contains((get.Path, options.HttpPort)),
+                $"{overlay}: the {what} asks {get.Path} on port {get.Port.Value}, "
                     + $"but the agent serves only {string.Join(", ", routes)}"
             );
         }
@@ -246,6 +271,16 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
         }
     }
 
+    /// <summary>
+    /// The container's environment as Kubernetes gives it: the API server's address is set in
+    /// every container, whatever enableServiceLinks says.
+    /// </summary>
+    private static Func<string, string?> InThePod(AgentInvocation invocation) =>
+        name =>
+            name == "KUBERNETES_SERVICE_HOST"
+                ? "10.96.0.1"
+                : invocation.GetEnvironmentVariable(name);
+
     private AgentInvocation Invocation(string overlay, string container, string pod)
     {
         var set = manifests.StatefulSet(overlay);
@@ -290,7 +325,14 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
     private static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var overlay in RenderedManifests.Overlays)
+        // The fixed-primary ones too: the agent must accept its set without a Lease store.
+        string[] kustomizations =
+        [
+            .. RenderedManifests.Overlays,
+            RenderedManifests.MariaDbWithFixedPrimary,
+            RenderedManifests.Mysql84WithFixedPrimary,
+        ];
+        foreach (var overlay in kustomizations)
         {
             foreach (var container in new[] { "clone", "agent" })
             {

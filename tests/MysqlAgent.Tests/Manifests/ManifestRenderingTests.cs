@@ -49,20 +49,27 @@ public sealed class ManifestRenderingTests(RenderedManifests manifests)
             .Objects(overlay)
             .Cast<IKubernetesObject<V1ObjectMeta>>()
             .Select(o => $"{o.Kind}/{o.Metadata.Name}")
-            .Order()
+            .Order(StringComparer.Ordinal)
             .ToArray();
 
-        Assert.Equal(
-            [
-                $"ConfigMap/{manifests.ConfigMap(overlay).Metadata.Name}",
-                "NetworkPolicy/mysql",
-                "PodDisruptionBudget/mysql",
-                "Service/mysql",
-                "Service/mysql-read",
-                "StatefulSet/mysql",
-            ],
-            kinds
-        );
+        // The generated ConfigMaps' hashes decide where they sort.
+        string[] expected =
+        [
+            $"ConfigMap/{manifests.ConfigMap(overlay).Metadata.Name}",
+            $"ConfigMap/{manifests.Generated<V1ConfigMap>(overlay, "mysql-failover").Metadata.Name}",
+            "NetworkPolicy/mysql",
+            "PodDisruptionBudget/mysql",
+            "Role/mysql-agent",
+            "Role/mysql-agent-reclone",
+            "RoleBinding/mysql-agent",
+            "RoleBinding/mysql-agent-reclone",
+            "Service/mysql",
+            "Service/mysql-primary",
+            "Service/mysql-read",
+            "ServiceAccount/mysql",
+            "StatefulSet/mysql",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), kinds);
         Assert.StartsWith("mysql-", manifests.ConfigMap(overlay).Metadata.Name);
         Assert.Contains(SecretKeys.SecretName, SecretKeys.Walkthrough);
     }
@@ -139,7 +146,7 @@ public sealed class ManifestRenderingTests(RenderedManifests manifests)
             Assert.Equal("ON", files[role]["gtid_mode"]);
             Assert.Equal("ON", files[role]["enforce_gtid_consistency"]);
             Assert.True(files[role].ContainsKey("skip_name_resolve"));
-            // Loaded for the failover component's semi-sync; loading turns nothing on.
+            // Loaded for the elected primary's semi-sync (failover.cnf); loading turns nothing on.
             Assert.Equal("semisync_source.so;semisync_replica.so", files[role]["plugin_load_add"]);
         }
 

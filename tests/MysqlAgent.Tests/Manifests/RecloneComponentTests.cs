@@ -3,14 +3,14 @@ using k8s.Models;
 namespace MysqlAgent.Tests.Manifests;
 
 /// <summary>
-/// The re-clone of errant pods, on with the failover component: an errant pod's agent may delete
-/// its own pod, and the clone container can move the datadir aside on the same volume. The
+/// The re-clone of errant pods, on with the base's elected primary: an errant pod's agent may
+/// delete its own pod, and the clone container can move the datadir aside on the same volume. The
 /// keep-errant component turns it off.
 /// </summary>
 public sealed class RecloneComponentTests(RenderedManifests manifests)
     : IClassFixture<RenderedManifests>
 {
-    private const string Kustomization = RenderedManifests.MariaDbWithFailover;
+    private const string Kustomization = RenderedManifests.MariaDb;
 
     [Fact]
     public void The_clone_container_sees_the_datadir_mysqld_uses_inside_a_mount_of_the_volume_root()
@@ -58,7 +58,7 @@ public sealed class RecloneComponentTests(RenderedManifests manifests)
     [Fact]
     public void The_keep_errant_component_turns_it_off_and_takes_the_pods_delete_role_away()
     {
-        const string keeping = RenderedManifests.MariaDbWithFailoverKeepingErrant;
+        const string keeping = RenderedManifests.MariaDbKeepingErrant;
         var agent = RenderedManifests.Container(manifests.StatefulSet(keeping), "agent");
 
         Assert.Contains(
@@ -73,7 +73,14 @@ public sealed class RecloneComponentTests(RenderedManifests manifests)
             manifests.Objects(keeping).OfType<V1RoleBinding>(),
             b => b.Metadata.Name == "mysql-agent-reclone"
         );
-        // The failover component's own Role stays.
-        Assert.NotEmpty(manifests.Objects(keeping).OfType<V1Role>());
+        // The election's own Role stays, and with it the Lease store.
+        Assert.Equal(
+            ["mysql-agent"],
+            manifests.Objects(keeping).OfType<V1Role>().Select(r => r.Metadata.Name)
+        );
+        Assert.Contains(
+            agent.Env,
+            e => e.Name == "MYSQL_AGENT_LEASE_STORE" && e.Value == "kubernetes"
+        );
     }
 }

@@ -21,29 +21,38 @@ public sealed class RenderedManifests : IAsyncLifetime
     public const string MariaDbWithTls = "mariadb + components/tls";
     public const string Mysql84WithTls = "mysql84 + components/tls";
 
-    public const string FailoverComponent = "components/failover";
-
-    /// <summary>Each overlay with the failover component added, as docs/user/kubernetes.md tells a user to.</summary>
-    public const string MariaDbWithFailover = "mariadb + components/failover";
-    public const string Mysql84WithFailover = "mysql84 + components/failover";
-
-    /// <summary>Both optional components together: their patches of the same containers must compose.</summary>
-    public const string MariaDbWithTlsAndFailover =
-        "mariadb + components/tls + components/failover";
-
     public const string KeepErrantComponent = "components/keep-errant";
 
-    /// <summary>The opt-out of the re-clone of errant pods, on top of failover, which it changes.</summary>
-    public const string MariaDbWithFailoverKeepingErrant =
-        "mariadb + components/failover + components/keep-errant";
+    /// <summary>The opt-out of the re-clone of errant pods, on top of the base's elected primary, which it changes.</summary>
+    public const string MariaDbKeepingErrant = "mariadb + components/keep-errant";
+
+    public const string FixedPrimaryComponent = "components/fixed-primary";
+
+    /// <summary>Each overlay with the opt-out of the election added, as docs/user/kubernetes.md tells a user to.</summary>
+    public const string MariaDbWithFixedPrimary = "mariadb + components/fixed-primary";
+    public const string Mysql84WithFixedPrimary = "mysql84 + components/fixed-primary";
+
+    /// <summary>Both components together: their patches of the same containers must compose.</summary>
+    public const string MariaDbWithTlsAndFixedPrimary =
+        "mariadb + components/tls + components/fixed-primary";
 
     public static readonly string[] Overlays = [Mysql84, MariaDb];
 
-    public static readonly string[] WithFailover =
+    /// <summary>The renders whose primary is elected through the Lease: the base's default, with or without TLS.</summary>
+    public static readonly string[] WithElectedPrimary =
     [
-        MariaDbWithFailover,
-        Mysql84WithFailover,
-        MariaDbWithTlsAndFailover,
+        MariaDb,
+        Mysql84,
+        MariaDbWithTls,
+        Mysql84WithTls,
+    ];
+
+    /// <summary>Each render with the fixed-primary component, and the elected render it was made from.</summary>
+    public static readonly (string Fixed, string Elected)[] WithFixedPrimary =
+    [
+        (MariaDbWithFixedPrimary, MariaDb),
+        (Mysql84WithFixedPrimary, Mysql84),
+        (MariaDbWithTlsAndFixedPrimary, MariaDbWithTls),
     ];
 
     /// <summary>Only these kinds may appear; a document of any other kind fails to load.</summary>
@@ -100,27 +109,26 @@ public sealed class RenderedManifests : IAsyncLifetime
             Mysql84,
             TlsComponent
         );
-        var mariaDbWithFailover = await WriteWithComponentAsync(
-            "mariadb-with-failover",
+        var mariaDbKeepingErrant = await WriteWithComponentAsync(
+            "mariadb-keeping-errant",
             MariaDb,
-            FailoverComponent
+            KeepErrantComponent
         );
-        var mysql84WithFailover = await WriteWithComponentAsync(
-            "mysql84-with-failover",
+        var mariaDbWithFixedPrimary = await WriteWithComponentAsync(
+            "mariadb-with-fixed-primary",
+            MariaDb,
+            FixedPrimaryComponent
+        );
+        var mysql84WithFixedPrimary = await WriteWithComponentAsync(
+            "mysql84-with-fixed-primary",
             Mysql84,
-            FailoverComponent
+            FixedPrimaryComponent
         );
-        var mariaDbWithTlsAndFailover = await WriteWithComponentAsync(
-            "mariadb-with-tls-and-failover",
+        var mariaDbWithTlsAndFixedPrimary = await WriteWithComponentAsync(
+            "mariadb-with-tls-and-fixed-primary",
             MariaDb,
             TlsComponent,
-            FailoverComponent
-        );
-        var mariaDbWithFailoverKeepingErrant = await WriteWithComponentAsync(
-            "mariadb-with-failover-keeping-errant",
-            MariaDb,
-            FailoverComponent,
-            KeepErrantComponent
+            FixedPrimaryComponent
         );
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -131,10 +139,10 @@ public sealed class RenderedManifests : IAsyncLifetime
             [Mysql84WithServiceMonitor] = withComponent,
             [MariaDbWithTls] = mariaDbWithTls,
             [Mysql84WithTls] = mysql84WithTls,
-            [MariaDbWithFailover] = mariaDbWithFailover,
-            [Mysql84WithFailover] = mysql84WithFailover,
-            [MariaDbWithTlsAndFailover] = mariaDbWithTlsAndFailover,
-            [MariaDbWithFailoverKeepingErrant] = mariaDbWithFailoverKeepingErrant,
+            [MariaDbKeepingErrant] = mariaDbKeepingErrant,
+            [MariaDbWithFixedPrimary] = mariaDbWithFixedPrimary,
+            [Mysql84WithFixedPrimary] = mysql84WithFixedPrimary,
+            [MariaDbWithTlsAndFixedPrimary] = mariaDbWithTlsAndFixedPrimary,
         };
         var rendered = await Task.WhenAll(
             targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
@@ -195,8 +203,19 @@ public sealed class RenderedManifests : IAsyncLifetime
     public V1StatefulSet StatefulSet(string kustomization) =>
         Objects(kustomization).OfType<V1StatefulSet>().Single();
 
+    /// <summary>The ConfigMap of the role files that mysql-init copies (generator "mysql"), not mysql-failover.</summary>
     public V1ConfigMap ConfigMap(string kustomization) =>
-        Objects(kustomization).OfType<V1ConfigMap>().Single();
+        Generated<V1ConfigMap>(kustomization, "mysql");
+
+    /// <summary>The one object kustomize generated from <paramref name="generatorName"/>: its name plus "-" and a hash.</summary>
+    public T Generated<T>(string kustomization, string generatorName)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        Objects(kustomization)
+            .OfType<T>()
+            .Single(o =>
+                o.Metadata.Name.LastIndexOf('-') is > 0 and var dash
+                && o.Metadata.Name[..dash] == generatorName
+            );
 
     public static IEnumerable<V1Container> AllContainers(V1StatefulSet set) =>
         set.Spec.Template.Spec.InitContainers.Concat(set.Spec.Template.Spec.Containers);
@@ -215,13 +234,27 @@ public sealed class RenderedManifests : IAsyncLifetime
         Mysql84WithServiceMonitor,
         MariaDbWithTls,
         Mysql84WithTls,
-        MariaDbWithFailover,
-        Mysql84WithFailover,
-        MariaDbWithTlsAndFailover,
-        MariaDbWithFailoverKeepingErrant,
+        MariaDbKeepingErrant,
+        MariaDbWithFixedPrimary,
+        Mysql84WithFixedPrimary,
+        MariaDbWithTlsAndFixedPrimary,
     ];
 
     public static TheoryData<string> AllNames() => new(Names);
 
-    public static TheoryData<string> FailoverNames() => new(WithFailover);
+    public static TheoryData<string> ElectedPrimaryNames() => new(WithElectedPrimary);
+
+    public static TheoryData<string> FixedPrimaryNames() =>
+        new(WithFixedPrimary.Select(p => p.Fixed));
+
+    public static TheoryData<string, string> FixedAndElectedNames()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (fixedPrimary, elected) in WithFixedPrimary)
+        {
+            data.Add(fixedPrimary, elected);
+        }
+
+        return data;
+    }
 }

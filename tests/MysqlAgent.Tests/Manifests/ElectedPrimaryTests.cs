@@ -4,17 +4,21 @@ using MysqlAgent.TestSupport;
 namespace MysqlAgent.Tests.Manifests;
 
 /// <summary>
-/// The failover component (manifests/components/failover): what the agents need to elect a
-/// primary through a Lease, route writes by the role label, and never boot a writable server.
+/// The base's elected primary, what every overlay applies unless told otherwise: what the agents
+/// need to elect a primary through a Lease, route writes by the role label, and never boot a
+/// writable server.
 /// </summary>
-public sealed class FailoverComponentTests(RenderedManifests manifests)
+public sealed class ElectedPrimaryTests(RenderedManifests manifests)
     : IClassFixture<RenderedManifests>
 {
     private const string LeaseName = "mysql-primary";
     private const string RoleLabel = "mysql-agent.io/role";
 
     [Theory]
-    [MemberData(nameof(RenderedManifests.FailoverNames), MemberType = typeof(RenderedManifests))]
+    [MemberData(
+        nameof(RenderedManifests.ElectedPrimaryNames),
+        MemberType = typeof(RenderedManifests)
+    )]
     public void Writes_go_to_the_pod_labelled_primary_and_peers_resolve_pods_that_are_not_ready(
         string kustomization
     )
@@ -37,7 +41,10 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
     }
 
     [Theory]
-    [MemberData(nameof(RenderedManifests.FailoverNames), MemberType = typeof(RenderedManifests))]
+    [MemberData(
+        nameof(RenderedManifests.ElectedPrimaryNames),
+        MemberType = typeof(RenderedManifests)
+    )]
     public void The_pods_run_as_a_service_account_allowed_only_the_Lease_their_labels_and_events(
         string kustomization
     )
@@ -89,7 +96,10 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
     }
 
     [Theory]
-    [MemberData(nameof(RenderedManifests.FailoverNames), MemberType = typeof(RenderedManifests))]
+    [MemberData(
+        nameof(RenderedManifests.ElectedPrimaryNames),
+        MemberType = typeof(RenderedManifests)
+    )]
     public void The_agent_uses_the_Kubernetes_Lease_store_in_its_own_namespace(string kustomization)
     {
         var agent = RenderedManifests.Container(manifests.StatefulSet(kustomization), "agent");
@@ -104,7 +114,10 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
     }
 
     [Theory]
-    [MemberData(nameof(RenderedManifests.FailoverNames), MemberType = typeof(RenderedManifests))]
+    [MemberData(
+        nameof(RenderedManifests.ElectedPrimaryNames),
+        MemberType = typeof(RenderedManifests)
+    )]
     public void A_stopping_primary_hands_over_first_with_both_containers_held_by_the_agents_prestop(
         string kustomization
     )
@@ -128,7 +141,10 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
     }
 
     [Theory]
-    [MemberData(nameof(RenderedManifests.FailoverNames), MemberType = typeof(RenderedManifests))]
+    [MemberData(
+        nameof(RenderedManifests.ElectedPrimaryNames),
+        MemberType = typeof(RenderedManifests)
+    )]
     public void Every_mysqld_boots_read_only_and_acknowledging_as_a_replica_from_a_file_in_its_conf_d(
         string kustomization
     )
@@ -160,15 +176,15 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
         // The first primary's file sets nothing that would undo it.
         Assert.DoesNotContain(
             "read_only",
-            manifests.ConfigMap(OverlayOf(kustomization)).Data["primary.cnf"],
+            manifests.ConfigMap(kustomization).Data["primary.cnf"],
             StringComparison.Ordinal
         );
     }
 
     [Fact]
-    public void With_tls_and_failover_together_mysqld_keeps_its_tls_options_and_the_read_only_file()
+    public void With_tls_mysqld_keeps_its_tls_options_and_the_read_only_file()
     {
-        var set = manifests.StatefulSet(RenderedManifests.MariaDbWithTlsAndFailover);
+        var set = manifests.StatefulSet(RenderedManifests.MariaDbWithTls);
         var mysql = RenderedManifests.Container(set, "mysql");
         var agent = RenderedManifests.Container(set, "agent");
 
@@ -178,18 +194,4 @@ public sealed class FailoverComponentTests(RenderedManifests manifests)
         Assert.Contains(agent.Env, e => e.Name == "MYSQL_AGENT_TLS_CERT_FILE");
         Assert.Contains(agent.Env, e => e.Name == "MYSQL_AGENT_LEASE_STORE");
     }
-
-    [Fact]
-    public void The_docs_show_how_to_turn_failover_on()
-    {
-        var walkthrough = File.ReadAllText(Repository.Of("docs", "user", "kubernetes.md"));
-
-        Assert.Contains("../../components/failover", walkthrough, StringComparison.Ordinal);
-        Assert.Contains("mysql-primary", walkthrough, StringComparison.Ordinal);
-    }
-
-    private static string OverlayOf(string kustomization) =>
-        kustomization.StartsWith("mysql84", StringComparison.Ordinal)
-            ? RenderedManifests.Mysql84
-            : RenderedManifests.MariaDb;
 }
