@@ -8,7 +8,7 @@ namespace MysqlLocal.Commands;
 /// returns the line to print.
 /// </summary>
 /// <param name="ApplyVerb">The verb that applies the fault; the other verb of the pair undoes it.</param>
-/// <param name="NeedsFailover">Only a set made with <c>up --failover</c> has what the fault cuts.</param>
+/// <param name="NeedsFailover">Only a set made with failover (the default; not <c>up --fixed-primary</c>) has what the fault cuts.</param>
 public sealed record PodFault(
     string ApplyVerb,
     bool NeedsFailover,

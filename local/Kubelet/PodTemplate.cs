@@ -86,14 +86,14 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
         );
 
     /// <summary>
-    /// With <c>up --failover</c>: the agents elect the primary through the file Lease, each through
+    /// With failover (the default; not <c>up --fixed-primary</c>): the agents elect the primary through the file Lease, each through
     /// its own link to the shared folder (<c>isolate</c> cuts one).
     /// </summary>
     private IEnumerable<string> LeaseStore() =>
         desired.Failover ? ["--lease-store=file:" + Pod.LeaseLink] : [];
 
     /// <summary>
-    /// With <c>up --failover</c> every mysqld boots read-only, the primary's too: only the agent
+    /// With failover (the default; not <c>up --fixed-primary</c>) every mysqld boots read-only, the primary's too: only the agent
     /// holding the Lease makes its server writable. The command line wins over conf.d, where
     /// primary.cnf (ordinal 0) sets no read_only. Every server also acknowledges as a replica
     /// (semi-sync), so that the primary's agent can make each commit wait for one; the manifests'

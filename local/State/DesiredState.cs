@@ -33,7 +33,7 @@ public sealed record DesiredState
     public bool Tls { get; init; }
 
     /// <summary>
-    /// Automatic failover on (<c>up --failover</c>): every agent elects the primary through the
+    /// Automatic failover on (failover (the default; not <c>up --fixed-primary</c>)): every agent elects the primary through the
     /// file Lease in <see cref="SetPaths.LeaseDir"/>, every mysqld boots read-only, and the kubelet
     /// serves the <c>mysql-primary</c> port. A set made with it keeps it.
     /// </summary>

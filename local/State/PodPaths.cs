@@ -25,7 +25,7 @@ public sealed record PodPaths(string Root, int Ordinal)
     public string RecordFile => Path.Combine(Root, "pod.json");
 
     /// <summary>
-    /// With <c>up --failover</c>: this pod's way to the shared Lease folder, a symbolic link the
+    /// With failover (the default; not <c>up --fixed-primary</c>): this pod's way to the shared Lease folder, a symbolic link the
     /// agent's <c>--lease-store file:</c> names. <c>isolate</c> points it at <see cref="CutOff"/>.
     /// </summary>
     public string LeaseLink => Path.Combine(Root, "lease");

@@ -10,7 +10,7 @@ namespace MysqlLocal.State;
 /// state/secrets/                 the Secret: root, replication and backup passwords, backup token (0600)
 /// state/tls/                     with up --tls: ca.crt, ca.key, tls.crt, tls.key
 /// state/pods/mysql-N/            one pod: data/ (its volume), conf.d/, tmp/, logs/&lt;container&gt;.log, pod.json
-/// state/lease/                   with up --failover: the Lease (lease.json, lease.lock), which each pod's agent
+/// state/lease/                   with failover (not up --fixed-primary): the Lease (lease.json, lease.lock), which each pod's agent
 ///                                reaches through its own link pods/mysql-N/lease (isolate points it at nothing)
 /// state/prometheus/              with monitor: prometheus.yml, targets.json, prometheus.pid, prometheus.log, data/
 /// </code>
@@ -39,7 +39,7 @@ public sealed class SetPaths
 
     public string TlsFile(string name) => Path.Combine(TlsDir, name);
 
-    /// <summary>The Lease store of <c>up --failover</c>, shared by every pod's agent (the API server of a cluster).</summary>
+    /// <summary>The Lease store of failover (the default; not <c>up --fixed-primary</c>), shared by every pod's agent (the API server of a cluster).</summary>
     public string LeaseDir => Path.Combine(StateDir, "lease");
 
     /// <summary>The agents' FileLeaseStore document (MysqlAgent.Election.FileLeaseStore.FileName).</summary>

@@ -4,7 +4,7 @@ using MysqlAgent.EndToEndTests.Harness;
 namespace MysqlAgent.EndToEndTests.Failover;
 
 /// <summary>
-/// Automatic failover on the local set (<c>up --failover</c>): real mariadbd, real agents electing
+/// Automatic failover on the local set (failover (the default; not <c>up --fixed-primary</c>)): real mariadbd, real agents electing
 /// through the file Lease, writes through the mysql-primary port. In every case a writer logs each
 /// acknowledged write and a sampler counts writable pods every 100 ms; afterwards every
 /// acknowledged write must be on every pod. Times are printed, never asserted.

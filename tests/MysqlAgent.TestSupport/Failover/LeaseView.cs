@@ -1,6 +1,6 @@
 namespace MysqlAgent.TestSupport.Failover;
 
-/// <summary>The Lease of a set made with <c>up --failover</c>, and where the mysql-primary port sends a new connection.</summary>
+/// <summary>The Lease of a set made with failover (the default; not <c>up --fixed-primary</c>), and where the mysql-primary port sends a new connection.</summary>
 public sealed record LeaseView(string Holder, long Term, string Route)
 {
     public int HolderOrdinal =>

@@ -206,7 +206,7 @@ public sealed class LocalSet : IAsyncDisposable
             .ToList();
     }
 
-    /// <summary>With <c>up --failover</c>: the Lease as <c>status --json</c> reads it from its file.</summary>
+    /// <summary>With failover (the default; not <c>up --fixed-primary</c>): the Lease as <c>status --json</c> reads it from its file.</summary>
     public async Task<LeaseView> LeaseAsync()
     {
         var output = await MustRunAsync("status", "--json");
@@ -220,7 +220,7 @@ public sealed class LocalSet : IAsyncDisposable
     }
 
     /// <summary>
-    /// With <c>up --failover</c>: the Lease straight from the agents' file (cheaper than
+    /// With failover (the default; not <c>up --fixed-primary</c>): the Lease straight from the agents' file (cheaper than
     /// <c>status</c>, which asks every agent); null before it exists. The agents replace the file
     /// by a rename, so a read sees a whole document.
     /// </summary>

@@ -20,7 +20,7 @@ public sealed class KubernetesPodDeleterTests
 
         api.FailWith = HttpStatusCode.Forbidden;
         Assert.Equal(
-            "delete pod db/mysql-0: HTTP 403 Forbidden (the Role mysql-agent-reclone of the failover component grants pods delete; or turn the re-clone off: --reclone-errant false, the keep-errant component)",
+            "delete pod db/mysql-0: HTTP 403 Forbidden (the manifests' Role mysql-agent-reclone grants pods delete; or turn the re-clone off: --reclone-errant false, the keep-errant component)",
             await deleter.DeleteOwnPodAsync(CancellationToken.None)
         );
         Assert.Empty(api.DeletedPods);

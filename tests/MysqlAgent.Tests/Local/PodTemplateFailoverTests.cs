@@ -4,7 +4,7 @@ using MysqlLocal.State;
 
 namespace MysqlAgent.Tests.Local;
 
-/// <summary>What <c>up --failover</c> changes in the pods the kubelet runs, and what it leaves alone without it.</summary>
+/// <summary>What failover (the default; not <c>up --fixed-primary</c>) changes in the pods the kubelet runs, and what it leaves alone without it.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class PodTemplateFailoverTests : IDisposable
 {

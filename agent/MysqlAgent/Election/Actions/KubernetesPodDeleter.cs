@@ -1,7 +1,7 @@
 namespace MysqlAgent.Election;
 
 /// <summary>
-/// Deletes this pod through the API (<c>pods delete</c>, granted by the failover component's Role
+/// Deletes this pod through the API (<c>pods delete</c>, granted by the manifests' Role
 /// mysql-agent-reclone). The kubelet then stops its containers gracefully and the StatefulSet creates it again.
 /// </summary>
 public sealed class KubernetesPodDeleter : IPodDeleter, IDisposable
@@ -24,7 +24,7 @@ public sealed class KubernetesPodDeleter : IPodDeleter, IDisposable
         var (status, error) = await _api.DeleteAsync(_pod, cancellationToken).ConfigureAwait(false);
         return status == System.Net.HttpStatusCode.Forbidden
             ? error
-                + " (the Role mysql-agent-reclone of the failover component grants pods delete; or turn the re-clone off: --reclone-errant false, the keep-errant component)"
+                + " (the manifests' Role mysql-agent-reclone grants pods delete; or turn the re-clone off: --reclone-errant false, the keep-errant component)"
             : error;
     }
 
