@@ -18,7 +18,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
 {
     /// <summary>The agent's defaults (ElectionTimings.Default and --primary-start-timeout-seconds): the bench passes no --agent-arg.</summary>
     public const string Timings =
-        "agent defaults (no --agent-arg): lease 15 s, renew deadline 10 s, retry period 2 s, fence budget 3 s, primary start timeout 30 s";
+        "agent defaults (no --agent-arg): lease 15 s, renew deadline 10 s, retry period 2 s, fence budget 3 s, primary start timeout 10 s";
 
     public const string Method =
         "failover: from the node's stop (the last write acknowledged before the writer's first failure, within the run of 'mysql-local freeze <holder>', which SIGSTOPs its agent and mysqld) to the first write acknowledged through mysql-primary after that failure (the writer gives up on a silent server after 5 s; after an error it opens a new connection, another attempt starting every 100 ms until one answers); "

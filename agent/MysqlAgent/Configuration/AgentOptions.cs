@@ -79,7 +79,7 @@ public sealed record AgentOptions
         Election.ElectionTimings.Default;
 
     /// <summary>How long the holder keeps the Lease while its mysqld is down before it releases it.</summary>
-    public TimeSpan PrimaryStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan PrimaryStartTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// <c>--durability</c>: with a lease store, whether the primary turns semi-synchronous

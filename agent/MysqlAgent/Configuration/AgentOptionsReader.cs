@@ -209,7 +209,7 @@ public static class AgentOptionsReader
             RecloneErrant = ReadSwitch(values, "reclone-errant", problems),
             PrimaryStartTimeout =
                 ReadSeconds(values, "primary-start-timeout-seconds", problems)
-                ?? TimeSpan.FromSeconds(30),
+                ?? TimeSpan.FromSeconds(10),
         };
     }
 

@@ -144,8 +144,8 @@ public static class OptionCatalog
         ),
         new(
             "primary-start-timeout-seconds",
-            "How long the primary keeps the Lease while its mysqld is down before it releases it for a failover.",
-            "30"
+            "How long the primary keeps the Lease while its mysqld is down before it releases it for a failover; a restart within it is no failover.",
+            "10"
         ),
         new(
             "durability",

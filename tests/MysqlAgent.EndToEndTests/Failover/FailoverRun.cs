@@ -6,7 +6,7 @@ using MysqlAgent.EndToEndTests.Harness;
 namespace MysqlAgent.EndToEndTests.Failover;
 
 /// <summary>
-/// What every failover case starts from: a set made with <c>up --failover</c> and the short
+/// What every failover case starts from: a set made with failover (the default; not <c>up --fixed-primary</c>) and the short
 /// timings, mysql-0 holding the Lease, a <see cref="WritableSampler"/> on every pod and a
 /// <see cref="PrimaryWriter"/> through mysql-primary (on one clock) with 100 writes acknowledged. Disposing stops
 /// the writer and the sampler, then takes the set down. The checks the cases share are here too.
@@ -70,7 +70,7 @@ public sealed class FailoverRun(
 
     /// <summary>
     /// Shorter election timings than the defaults (lease 15 s, renew deadline 10 s, retry 2 s,
-    /// fence 3 s, primary start 30 s) to spend fewer CI minutes, still within the rules the agent
+    /// fence 3 s; the primary start timeout keeps its default, 10 s) to spend fewer CI minutes, still within the rules the agent
     /// checks (renew deadline + fence budget &lt; lease; renew deadline &gt; 1.2 × retry) and with
     /// room for a loaded 2-core machine.
     /// </summary>
@@ -87,7 +87,6 @@ public sealed class FailoverRun(
                 "--agent-arg=--renew-deadline-seconds=6",
                 "--agent-arg=--retry-period-seconds=2",
                 "--agent-arg=--fence-budget-seconds=3",
-                "--agent-arg=--primary-start-timeout-seconds=15",
                 .. agentArguments.Select(a => "--agent-arg=" + a),
             ]
         );

@@ -34,7 +34,7 @@ public sealed class ElectionWiringTests
         Assert.Equal(LeaseStoreChoice.None, options.LeaseStore);
         Assert.False(options.LeaseStore.Enabled);
         Assert.Equal(ElectionTimings.Default, options.ElectionTimings);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.PrimaryStartTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.PrimaryStartTimeout);
     }
 
     [Theory]
