@@ -87,12 +87,12 @@ internal sealed record BenchOptions
     );
     private static readonly Option<bool> FailoverFlag = Flag(
         "--failover",
-        "measure failover only: a fresh local set (mysql-local up --failover, default election timings) per run, a switchover then a frozen primary"
+        "measure failover only: a fresh local set (mysql-local up, default election timings) per run; N runs of 'frozen 30 s' (a switchover, then the primary frozen) and N of 'mysqld down for good', each until the set healed"
     );
     private static readonly Option<string> FailoverRunsOption = Valued(
         "--failover-runs",
         "N",
-        "failover runs (default 10; quick 2)"
+        "failover runs of each scenario (default 10; quick 2)"
     );
     private static readonly Option<string> Local = Valued(
         "--local",

@@ -269,7 +269,7 @@ if (!options.CloneOnly && !options.Failover)
 if (options.Failover)
 {
     await Section(
-        $"failover on the local set: {options.FailoverRuns} runs, each a fresh 'mysql-local up --failover', a switchover, then the primary frozen",
+        $"failover on the local set: {options.FailoverRuns} runs of each of 'frozen 30 s' (a switchover, then the primary frozen) and 'mysqld down for good', each a fresh 'mysql-local up', then the heal",
         async () => failover = await new FailoverBench(options, work, log).RunAsync(ct)
     );
 }

@@ -7,12 +7,13 @@ using MySqlConnector;
 namespace MysqlBench.Failover;
 
 /// <summary>
-/// <c>./dev bench --failover</c>: N runs, each on a fresh local set with the agents' default
-/// election timings. Under a writer through mysql-primary and a sampler of every pod's
-/// <c>@@read_only</c>, each run hands the primary over (<c>switchover --to</c> a replica), then
-/// freezes the new primary (<c>freeze</c>: SIGSTOP of its agent and mysqld), waits for writes to
-/// come back through another pod, thaws it, and checks that every acknowledged write is on every
-/// pod that follows the new primary.
+/// <c>./dev bench --failover</c>: N runs of each <see cref="FailoverScenario"/>, each on a fresh
+/// local set with the agents' default election timings. Under a writer through mysql-primary and a
+/// sampler of every pod's <c>@@read_only</c>, a frozen run hands the primary over
+/// (<c>switchover --to</c> a replica), then freezes the new primary (<c>freeze</c>: SIGSTOP of its
+/// agent and mysqld) for 30 s and thaws it; a mysqld-down run kills the primary's mysqld and keeps
+/// it from starting until writes are back through another pod. Each run then waits, with no
+/// command typed, until every pod is ready, not errant and holds every acknowledged write.
 /// </summary>
 internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWriter log)
 {
@@ -23,7 +24,9 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
     public const string Method =
         "failover: from the node's stop (the last write acknowledged before the writer's first failure, within the run of 'mysql-local freeze <holder>', which SIGSTOPs its agent and mysqld) to the first write acknowledged through mysql-primary after that failure (the writer gives up on a silent server after 5 s; after an error it opens a new connection, another attempt starting every 100 ms until one answers); "
         + "switchover pause: the longest gap between two acknowledged writes from the 'switchover --to' request until the first write after the Lease moved; "
-        + "lost: acknowledged ids missing, after replication caught up (2 min deadline), on the new primary or a pod following it (a thawed old primary marked errant by its agent re-clones and is not counted); "
+        + "mysqld down: from the SIGKILL of the primary's mysqld, kept from starting by an option it refuses in its conf.d (a crash loop), to the first write acknowledged through mysql-primary; the option is then removed; "
+        + "heal: from the fault (the freeze, the kill) until every pod is ready, not errant and holds every acknowledged write, with no command typed (an errant old primary re-clones itself), within 5 min; "
+        + "lost: acknowledged ids missing on a ready, not errant pod at the end of the heal wait; "
         + "two writable: samples every 100 ms of each pod's @@read_only in which two pods answered writable within the last 1 s; a pod silent for longer (frozen) or whose question failed is not counted writable, and samples that would show two if its last answer stood are reported apart; "
         + "so are the samples in the first second after the thaw in which the thawed pod is one of the two (its mysqld answers the question it held while stopped before its agent runs): the goal counts the others";
 
@@ -33,18 +36,30 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
 
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(2);
 
+    private static readonly TimeSpan HealDeadline = TimeSpan.FromMinutes(5);
+
+    public const string HealDeadlineText = "5 min";
+
+    /// <summary>How long a frozen run keeps the primary stopped, from the freeze.</summary>
+    private static readonly TimeSpan FrozenFor = TimeSpan.FromSeconds(30);
+
     public async Task<FailoverResult> RunAsync(CancellationToken ct)
     {
         var loadBefore = LoadAverage();
         log.WriteLine($"  timings: {Timings}");
         log.WriteLine($"  load average at start: {loadBefore}");
         var runs = new List<FailoverRun>();
-        for (var run = 1; run <= options.FailoverRuns; run++)
+        foreach (var scenario in Enum.GetValues<FailoverScenario>())
         {
-            ct.ThrowIfCancellationRequested();
-            var result = await RunOnceAsync(run, ct);
-            runs.Add(result);
-            log.WriteLine($"  run {run}/{options.FailoverRuns}: {Describe(result)}");
+            for (var run = 1; run <= options.FailoverRuns; run++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var result = await RunOnceAsync(run, scenario, ct);
+                runs.Add(result);
+                log.WriteLine(
+                    $"  {Name(scenario)} run {run}/{options.FailoverRuns}: {Describe(result)}"
+                );
+            }
         }
 
         var loadAfter = LoadAverage();
@@ -55,11 +70,11 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             Method,
             loadBefore,
             loadAfter,
-            FigureSummary.Of(
-                runs.Where(r => r.FailoverSeconds is not null)
-                    .Select(r => r.FailoverSeconds!.Value)
-                    .ToList()
-            ),
+            Figure(runs, FailoverScenario.Frozen, r => r.FailoverSeconds),
+            Figure(runs, FailoverScenario.MysqldDown, r => r.FailoverSeconds),
+            Figure(runs, FailoverScenario.Frozen, r => r.HealSeconds),
+            Figure(runs, FailoverScenario.MysqldDown, r => r.HealSeconds),
+            runs.Count(r => r.Unhealed.Length > 0),
             FigureSummary.Of(
                 runs.Where(r => r.SwitchoverPauseSeconds is not null)
                     .Select(r => r.SwitchoverPauseSeconds!.Value)
@@ -75,20 +90,45 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         );
     }
 
+    public static string Name(FailoverScenario scenario) =>
+        scenario == FailoverScenario.Frozen ? "frozen 30 s" : "mysqld down for good";
+
+    private static FigureSummary Figure(
+        IEnumerable<FailoverRun> runs,
+        FailoverScenario scenario,
+        Func<FailoverRun, double?> figure
+    ) =>
+        FigureSummary.Of(
+            runs.Where(r => r.Scenario == scenario).Select(figure).OfType<double>().ToList()
+        );
+
     private static string Describe(FailoverRun r) =>
-        $"up {r.UpSeconds:0} s; switchover to {r.SwitchoverTo}: pause {Seconds(r.SwitchoverPauseSeconds)} (Lease moved after {Seconds(r.SwitchoverLeaseMovedSeconds)}); "
-        + $"{r.FrozenPod} frozen: Lease moved after {Seconds(r.FailoverLeaseMovedSeconds)}, writes back after {Seconds(r.FailoverSeconds)} through {(r.NewPrimary.Length > 0 ? r.NewPrimary : "?")} (term {r.Term}); "
+        $"up {r.UpSeconds:0} s; "
+        + (
+            r.Scenario == FailoverScenario.Frozen
+                ? $"switchover to {r.SwitchoverTo}: pause {Seconds(r.SwitchoverPauseSeconds)} (Lease moved after {Seconds(r.SwitchoverLeaseMovedSeconds)}); {r.FrozenPod} frozen: "
+                : $"{r.FrozenPod}'s mysqld killed and kept down: "
+        )
+        + $"Lease moved after {Seconds(r.FailoverLeaseMovedSeconds)}, writes back after {Seconds(r.FailoverSeconds)} through {(r.NewPrimary.Length > 0 ? r.NewPrimary : "?")} (term {r.Term}); "
+        + $"every pod healed after {Seconds(r.HealSeconds)}{(r.Unhealed.Length > 0 ? $" (not at the deadline: {r.Unhealed})" : "")}; "
         + $"{r.Acknowledged} acknowledged, {r.Lost} lost{(r.LostOn.Length > 0 ? $" ({r.LostOn})" : "")}; old primary {r.OldPrimary}; "
         + $"{r.Samples} samples, {r.TwoWritable} with two writable outside the thaw window, {r.TwoWritableInThawWindow} in it ({r.SamplesWithSilentPod} with a silent pod, {r.TwoWritableCountingSilent} two writable counting its last answer); "
         + $"{r.RunSeconds:0} s{(r.Error is null ? "" : $"; FAILED: {r.Error}")}";
 
     private static string Seconds(double? value) => value is { } v ? $"{v:0.00} s" : "-";
 
-    private async Task<FailoverRun> RunOnceAsync(int run, CancellationToken ct)
+    private async Task<FailoverRun> RunOnceAsync(
+        int run,
+        FailoverScenario scenario,
+        CancellationToken ct
+    )
     {
         var total = Stopwatch.StartNew();
         var logs = Path.GetFullPath(
-            Path.Combine(Path.GetDirectoryName(options.Output) ?? ".", $"failover-run-{run}-logs")
+            Path.Combine(
+                Path.GetDirectoryName(options.Output) ?? ".",
+                $"failover-{(scenario == FailoverScenario.Frozen ? "frozen" : "mysqld-down")}-run-{run}-logs"
+            )
         );
         var commands = new StringBuilder();
         var setOptions = new LocalSetOptions(
@@ -107,19 +147,14 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         LocalSet set;
         try
         {
-            (set, _) = await LocalSet.UpAsync(
-                setOptions,
-                work.NewPath("local-set"),
-                Pods,
-                ["--failover"],
-                ct
-            );
+            (set, _) = await LocalSet.UpAsync(setOptions, work.NewPath("local-set"), Pods, [], ct);
         }
         catch (LocalSetException e)
         {
             KeepCommands(logs, commands);
             return Failed(
                 run,
+                scenario,
                 total,
                 $"the local set did not come up ({LastLine(e.Message)}); its logs are in {logs}"
             );
@@ -127,13 +162,13 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
 
         var upSeconds = total.Elapsed.TotalSeconds;
         var clock = Stopwatch.StartNew();
-        var state = new RunState(run, upSeconds);
+        var state = new RunState(run, scenario, upSeconds);
         string? frozen = null;
         await using (set)
         {
             try
             {
-                await MeasureAsync(set, clock, state, pod => frozen = pod, ct);
+                await MeasureAsync(set, clock, state, scenario, pod => frozen = pod, ct);
             }
             catch (Exception e)
                 when (e
@@ -187,8 +222,13 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             .LastOrDefault()
         ?? "(no output)";
 
-    private static FailoverRun Failed(int run, Stopwatch total, string error) =>
-        new RunState(run, total.Elapsed.TotalSeconds) { Error = error }.ToRun(
+    private static FailoverRun Failed(
+        int run,
+        FailoverScenario scenario,
+        Stopwatch total,
+        string error
+    ) =>
+        new RunState(run, scenario, total.Elapsed.TotalSeconds) { Error = error }.ToRun(
             total.Elapsed.TotalSeconds
         );
 
@@ -196,6 +236,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         LocalSet set,
         Stopwatch clock,
         RunState state,
+        FailoverScenario scenario,
         Action<string?> frozenPod,
         CancellationToken ct
     )
@@ -210,7 +251,43 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         await using var writer = await PrimaryWriter.StartAsync(set, Table, clock, Step, ct);
         await writer.WaitForMoreAsync(100, Step, ct);
 
-        // 1. Switchover to the next pod, under the writer.
+        var faultAt =
+            scenario == FailoverScenario.Frozen
+                ? await FreezeAsync(set, clock, state, writer, first, frozenPod, ct)
+                : await KeepMysqldDownAsync(set, clock, state, writer, first, ct);
+        await writer.WaitForMoreAsync(100, Step, ct);
+        var acknowledged = await writer.StopAsync();
+        state.Acknowledged = acknowledged.Count;
+        var counts = await sampler.StopAsync();
+        state.Samples = counts.Samples;
+        state.TwoWritable = counts.TwoWritable;
+        state.TwoWritableInThawWindow = counts.TwoWritableInThawWindow;
+        state.SamplesWithSilentPod = counts.WithSilentPod;
+        state.TwoWritableCountingSilent = counts.TwoWritableCountingSilent;
+
+        // 3. The set heals itself: every pod ready, not errant, with every acknowledged write.
+        var heal = await HealAsync(set, acknowledged, ct);
+        state.Heal = heal.Healed ? (clock.Elapsed - faultAt).TotalSeconds : null;
+        state.Unhealed = heal.Unhealed;
+        state.Lost = heal.Lost.Count;
+        state.LostOn = heal.LostOn;
+        state.OldPrimary = set.Log(state.FrozenPod, "clone")
+            .Contains(".errant-", StringComparison.Ordinal)
+            ? "errant, re-cloned itself from the new primary"
+            : "rejoined without a re-clone";
+    }
+
+    /// <summary>A switchover to the next pod, then the new primary frozen for 30 s and thawed; returns the freeze's time.</summary>
+    private static async Task<TimeSpan> FreezeAsync(
+        LocalSet set,
+        Stopwatch clock,
+        RunState state,
+        PrimaryWriter writer,
+        LeaseView first,
+        Action<string?> frozenPod,
+        CancellationToken ct
+    )
+    {
         var target = LocalSet.Pod((LocalSet.Ordinal(first.Holder) + 1) % Pods);
         state.SwitchoverTo = target;
         var asked = clock.Elapsed;
@@ -227,7 +304,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         state.SwitchoverPause = writer.LongestPause(asked, resumed.At).TotalSeconds;
         await writer.WaitForMoreAsync(100, Step, ct);
 
-        // 2. The primary stops: its agent and mysqld frozen.
+        // The primary stops: its agent and mysqld frozen.
         var holder = moved.Holder;
         state.FrozenPod = holder;
         var freezing = clock.Elapsed;
@@ -253,99 +330,140 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             : outage.LastBefore;
         state.FailoverLeaseMoved = (leaseSeen - stopped).TotalSeconds;
         state.Failover = (outage.Resumed.At - stopped).TotalSeconds;
-        await writer.WaitForMoreAsync(100, Step, ct);
 
-        // The set tells the sampler of the thaw: its window is counted apart.
+        // Thawed 30 s after the freeze; the set tells the sampler of the thaw (its window is counted apart).
+        await Eventually.UntilAsync(
+            () => clock.Elapsed - freezing >= FrozenFor,
+            $"{FrozenFor.TotalSeconds:0} s since {holder} froze",
+            FrozenFor + Step,
+            cancellationToken: ct
+        );
         await set.MustRunAsync(["thaw", holder], ct);
         frozenPod(null);
-        await writer.WaitForMoreAsync(100, Step, ct);
-        var acknowledged = await writer.StopAsync();
-        state.Acknowledged = acknowledged.Count;
-        var counts = await sampler.StopAsync();
-        state.Samples = counts.Samples;
-        state.TwoWritable = counts.TwoWritable;
-        state.TwoWritableInThawWindow = counts.TwoWritableInThawWindow;
-        state.SamplesWithSilentPod = counts.WithSilentPod;
-        state.TwoWritableCountingSilent = counts.TwoWritableCountingSilent;
-
-        // 3. Every acknowledged write on the new primary and on every pod following it.
-        var lost = new HashSet<long>();
-        for (var ordinal = 0; ordinal < Pods; ordinal++)
-        {
-            var pod = LocalSet.Pod(ordinal);
-            var isOldPrimary = pod == holder;
-            var missing = await MissingAfterCatchUpAsync(
-                set,
-                ordinal,
-                acknowledged,
-                isOldPrimary,
-                ct
-            );
-            if (missing is null)
-            {
-                state.OldPrimary = "errant (its agent asks for a re-clone from the new primary)";
-                continue;
-            }
-
-            if (isOldPrimary)
-            {
-                state.OldPrimary =
-                    missing.Count == 0
-                        ? "rejoined, caught up"
-                        : $"behind by {missing.Count} acknowledged writes after the deadline";
-            }
-
-            if (missing.Count > 0)
-            {
-                state.LostOn +=
-                    $"{(state.LostOn.Length > 0 ? ", " : "")}{pod} lacks {missing.Count}";
-            }
-
-            lost.UnionWith(missing);
-        }
-
-        state.Lost = lost.Count;
+        return stopped;
     }
 
-    /// <summary>
-    /// The acknowledged ids the pod lacks once it caught up, or after the deadline; null for the
-    /// old primary when its agent reports errant transactions (it follows no one).
-    /// </summary>
-    private static async Task<IReadOnlyList<long>?> MissingAfterCatchUpAsync(
+    /// <summary>The primary's mysqld killed and kept from starting until writes are back; returns the kill's time.</summary>
+    private static async Task<TimeSpan> KeepMysqldDownAsync(
         LocalSet set,
-        int ordinal,
-        IReadOnlyList<long> acknowledged,
-        bool mayBeErrant,
+        Stopwatch clock,
+        RunState state,
+        PrimaryWriter writer,
+        LeaseView first,
         CancellationToken ct
     )
     {
-        IReadOnlyList<long> missing = acknowledged;
-        var errant = false;
+        var holder = first.Holder;
+        state.FrozenPod = holder;
+        // As a broken config keeps a pod in CrashLoopBackOff: every restart fails at once.
+        var blocker = Path.Combine(set.PodDir(holder), "conf.d", "zz-bench-keep-down.cnf");
+        await File.WriteAllTextAsync(blocker, "[mysqld]\nbench-keep-mysqld-down=1\n", ct);
+        var mysqld =
+            (await set.PodAsync(holder)).Pid("mysql")
+            ?? throw new InvalidOperationException($"{holder}'s mysqld has no pid");
+        var killedAt = clock.Elapsed;
+        using (var process = Process.GetProcessById(mysqld))
+        {
+            process.Kill(); // SIGKILL, as kill -9
+        }
+        try
+        {
+            var next = await set.WaitForLeaseAsync(
+                $"another pod holds the Lease after {holder}'s mysqld went down",
+                l => l.Term > first.Term && l.Holder.Length > 0 && l.Holder != holder,
+                Step,
+                ct
+            );
+            state.FailoverLeaseMoved = (clock.Elapsed - killedAt).TotalSeconds;
+            state.NewPrimary = next.Holder;
+            state.Term = next.Term;
+            var outage = await writer.OutageAfterAsync(killedAt, Step, ct);
+            state.Failover = (outage.Resumed.At - killedAt).TotalSeconds;
+        }
+        finally
+        {
+            // Fixed: mysqld may start again (the old primary's heal is part of the figure).
+            File.Delete(blocker);
+        }
+
+        return killedAt;
+    }
+
+    private sealed record HealOutcome(
+        bool Healed,
+        string Unhealed,
+        IReadOnlySet<long> Lost,
+        string LostOn
+    );
+
+    /// <summary>Waits until every pod is ready, not errant and holds every acknowledged write.</summary>
+    private static async Task<HealOutcome> HealAsync(
+        LocalSet set,
+        IReadOnlyList<long> acknowledged,
+        CancellationToken ct
+    )
+    {
+        var unhealed = "";
+        var lost = new HashSet<long>();
+        var lostOn = "";
         try
         {
             await Eventually.UntilAsync(
                 async () =>
                 {
-                    missing = await MissingAsync(set, ordinal, acknowledged, ct);
-                    if (missing.Count == 0)
+                    var left = new List<string>();
+                    var missingNow = new HashSet<long>();
+                    var missingOn = new List<string>();
+                    foreach (var pod in await set.StatusAsync())
                     {
-                        return true;
+                        if (!pod.Ready)
+                        {
+                            left.Add($"{pod.Name} unready");
+                            continue;
+                        }
+
+                        try
+                        {
+                            if (await set.ErrantAsync(pod.Ordinal, ct))
+                            {
+                                left.Add($"{pod.Name} errant");
+                                continue;
+                            }
+
+                            var missing = await MissingAsync(set, pod.Ordinal, acknowledged, ct);
+                            if (missing.Count > 0)
+                            {
+                                left.Add($"{pod.Name} lacks {missing.Count} acknowledged writes");
+                                missingNow.UnionWith(missing);
+                                missingOn.Add($"{pod.Name} lacks {missing.Count}");
+                            }
+                        }
+                        catch (Exception e)
+                            when (e
+                                    is HttpRequestException
+                                        or MySqlException
+                                        or TaskCanceledException
+                            )
+                        {
+                            left.Add($"{pod.Name} does not answer ({e.Message})");
+                        }
                     }
 
-                    errant = mayBeErrant && await set.ErrantAsync(ordinal, ct);
-                    return errant;
+                    unhealed = string.Join(", ", left);
+                    lost = missingNow;
+                    lostOn = string.Join(", ", missingOn);
+                    return left.Count == 0;
                 },
-                $"{LocalSet.Pod(ordinal)} holds all {acknowledged.Count} acknowledged writes",
-                Step,
+                "every pod ready, not errant and holding every acknowledged write",
+                HealDeadline,
                 cancellationToken: ct
             );
+            return new HealOutcome(true, "", new HashSet<long>(), "");
         }
         catch (TimeoutException)
         {
-            // Counted: what is still missing after the deadline.
+            return new HealOutcome(false, unhealed, lost, lostOn);
         }
-
-        return errant ? null : missing;
     }
 
     private static async Task<IReadOnlyList<long>> MissingAsync(

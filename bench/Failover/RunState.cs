@@ -1,7 +1,7 @@
 namespace MysqlBench.Failover;
 
 /// <summary>What a run measured so far; a step that failed leaves its figure null.</summary>
-internal sealed class RunState(int run, double upSeconds)
+internal sealed class RunState(int run, FailoverScenario scenario, double upSeconds)
 {
     public string SwitchoverTo { get; set; } = "";
     public double? SwitchoverPause { get; set; }
@@ -21,11 +21,14 @@ internal sealed class RunState(int run, double upSeconds)
     public int TwoWritableInThawWindow { get; set; }
     public int SamplesWithSilentPod { get; set; }
     public int TwoWritableCountingSilent { get; set; }
+    public double? Heal { get; set; }
+    public string Unhealed { get; set; } = "not checked";
     public string? Error { get; set; }
 
     public FailoverRun ToRun(double runSeconds) =>
         new(
             run,
+            scenario,
             upSeconds,
             SwitchoverTo,
             SwitchoverPause,
@@ -45,6 +48,8 @@ internal sealed class RunState(int run, double upSeconds)
             TwoWritableInThawWindow,
             SamplesWithSilentPod,
             TwoWritableCountingSilent,
+            Heal,
+            Unhealed,
             runSeconds,
             Error
         );
