@@ -65,7 +65,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         var loadAfter = LoadAverage();
         log.WriteLine($"  load average at end: {loadAfter}");
         return new FailoverResult(
-            options.FailoverRuns,
+            options.FailoverRuns * Enum.GetValues<FailoverScenario>().Length,
             Timings,
             Method,
             loadBefore,

@@ -85,7 +85,7 @@ internal static class FailoverGoals
             $"| mysqld down for good: writes back (kill to first acknowledged write) | {S(r.DownFailoverSeconds.Median)} | {S(r.DownFailoverSeconds.Worst)} | {S(r.DownFailoverSeconds.Best)} | median <= {Goals.F(DownFailoverMedianSeconds, 0)} s |"
         );
         log.WriteLine(
-            $"| frozen 30 s: every pod ready again (fault to healed, no command typed) | {S(r.HealSeconds.Median)} | {S(r.HealSeconds.Worst)} | {S(r.HealSeconds.Best)} | reported |"
+            $"| frozen 30 s: every pod ready again (freeze to healed, the 30 s frozen included; no command typed) | {S(r.HealSeconds.Median)} | {S(r.HealSeconds.Worst)} | {S(r.HealSeconds.Best)} | reported |"
         );
         log.WriteLine(
             $"| mysqld down for good: every pod ready again | {S(r.DownHealSeconds.Median)} | {S(r.DownHealSeconds.Worst)} | {S(r.DownHealSeconds.Best)} | reported |"
