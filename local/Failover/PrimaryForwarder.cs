@@ -208,32 +208,8 @@ public sealed class PrimaryForwarder : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            // Stopping races the loop: the listener may be stopped between the check above and
-            // the accept, which then throws what a stopped listener throws (ObjectDisposedException
-            // in CI run H, InvalidOperationException "Not listening" in run J). Once stopping,
-            // whatever the accept throws ends the loop.
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                Note("cannot accept: " + e.Message);
-                continue;
-            }
-
-            _ = Task.Run(() => ForwardAsync(client));
-        }
-    }
+    private Task AcceptAsync() =>
+        TcpRelay.AcceptUntilStoppedAsync(_listener, ForwardAsync, Note, _stop.Token);
 
     /// <summary>The route, waiting up to <see cref="HoldFor"/> for one to open.</summary>
     private async Task<PrimaryRoute> RouteAsync()

@@ -65,44 +65,28 @@ public sealed class ReadForwarder : IAsyncDisposable
         return forwarder;
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            // A stopped listener throws what it throws (see PrimaryForwarder): once stopping, it ends the loop.
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                Note("cannot accept: " + e.Message);
-                continue;
-            }
+    private Task AcceptAsync() =>
+        TcpRelay.AcceptUntilStoppedAsync(_listener, TrackedForwardAsync, Note, _stop.Token);
 
-            var forwarding = Task.Run(() => ForwardAsync(client));
+    /// <summary>Forwards one connection, kept in the set that disposing waits for.</summary>
+    private async Task TrackedForwardAsync(Socket client)
+    {
+        var forwarding = ForwardAsync(client);
+        lock (_lock)
+        {
+            _connections.Add(forwarding);
+        }
+
+        try
+        {
+            await forwarding.ConfigureAwait(false);
+        }
+        finally
+        {
             lock (_lock)
             {
-                _connections.Add(forwarding);
+                _connections.Remove(forwarding);
             }
-
-            _ = forwarding.ContinueWith(
-                done =>
-                {
-                    lock (_lock)
-                    {
-                        _connections.Remove(done);
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default
-            );
         }
     }
 

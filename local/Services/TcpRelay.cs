@@ -12,6 +12,44 @@ public static class TcpRelay
     /// <summary>How long a connection to a pod's mysqld may take before the pod counts as not answering.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Accepts connections until <paramref name="stop"/> is cancelled, handing each to
+    /// <paramref name="forward"/> on the thread pool; an accept that fails is noted and retried.
+    /// </summary>
+    public static async Task AcceptUntilStoppedAsync(
+        TcpListener listener,
+        Func<Socket, Task> forward,
+        Action<string> note,
+        CancellationToken stop
+    )
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentNullException.ThrowIfNull(note);
+        while (!stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptSocketAsync(stop).ConfigureAwait(false);
+            }
+            // Stopping races the loop: the listener may be stopped between the check above and
+            // the accept, which then throws what a stopped listener throws (ObjectDisposedException
+            // in CI run H, InvalidOperationException "Not listening" in run J). Once stopping,
+            // whatever the accept throws ends the loop.
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                note("cannot accept: " + e.Message);
+                continue;
+            }
+
+            _ = Task.Run(() => forward(client), CancellationToken.None);
+        }
+    }
+
     /// <summary>A connected socket to 127.0.0.1:<paramref name="port"/>, or the reason it could not be opened.</summary>
     public static async Task<(Socket? Server, string? Error)> ConnectAsync(
         int port,
