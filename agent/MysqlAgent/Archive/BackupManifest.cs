@@ -71,7 +71,3 @@ public sealed record BackupManifest
     [JsonPropertyName("binlogPositionAfter")]
     public long? BinlogPositionAfter { get; init; }
 }
-
-[JsonSerializable(typeof(BackupManifest))]
-[JsonSourceGenerationOptions(WriteIndented = true)]
-internal sealed partial class ArchiveJsonContext : JsonSerializerContext;

@@ -25,6 +25,18 @@ public sealed record AgentOptions
     public string? RestoreFrom { get; init; }
     public string? RestoreBackupId { get; init; }
     public bool RestoreLatest { get; init; }
+
+    /// <summary>restore: replay the archived binlogs up to this time (<c>--to-time</c>) or GTID (<c>--to-gtid</c>).</summary>
+    public DateTimeOffset? RestoreToTime { get; init; }
+    public string? RestoreToGtid { get; init; }
+
+    /// <summary>restore: the server, binlog decoder and client of the replay; null = the flavour's default on PATH.</summary>
+    public string? MysqldPath { get; init; }
+    public string? MysqlbinlogPath { get; init; }
+    public string? MysqlClientPath { get; init; }
+
+    /// <summary>serve with <c>--target</c>: force a binlog rotation this often when it holds unarchived transactions; zero = never.</summary>
+    public TimeSpan BinlogArchiveInterval { get; init; } = TimeSpan.FromSeconds(60);
     public required Endpoint LocalMysql { get; init; }
     public required string AdminUser { get; init; }
     public Secret? AdminPassword { get; init; }

@@ -76,6 +76,14 @@ public static class AgentOptionsReader
             RestoreFrom = values.Get("from"),
             RestoreBackupId = values.Get("backup"),
             RestoreLatest = values.Get("latest") is "true" or "1",
+            RestoreToTime = ReadUtcTime(values, "to-time", problems),
+            RestoreToGtid = values.Get("to-gtid"),
+            MysqldPath = values.Get("mysqld-path"),
+            MysqlbinlogPath = values.Get("mysqlbinlog-path"),
+            MysqlClientPath = values.Get("mysql-client-path"),
+            BinlogArchiveInterval = TimeSpan.FromSeconds(
+                ReadNumber(values, "binlog-archive-interval", 0, 86400, problems) ?? 60
+            ),
             LocalMysql = new Endpoint(Required(values, "mysql-host", problems), mysqlPort),
             AdminUser = Required(values, "admin-user", problems),
             AdminPassword = ReadSecret(values, "admin-password", problems),
@@ -298,6 +306,37 @@ public static class AgentOptionsReader
     }
 
     /// <summary>A flag that may be turned off: true or 1, false or 0 (the command line gives true or false).</summary>
+    /// <summary>An absolute UTC time such as 2026-12-07T14:03:00Z; a time without its zone is refused, not guessed.</summary>
+    private static DateTimeOffset? ReadUtcTime(
+        OptionValues values,
+        string name,
+        List<string> problems
+    )
+    {
+        if (values.Get(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (
+            text.EndsWith('Z')
+            && DateTimeOffset.TryParse(
+                text,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out var time
+            )
+        )
+        {
+            return time;
+        }
+
+        problems.Add(
+            $"--{name} '{text}' is not a UTC time: write it as 2026-12-07T14:03:00Z (the trailing Z says UTC)"
+        );
+        return null;
+    }
+
     private static bool ReadSwitch(OptionValues values, string name, List<string> problems)
     {
         var byDefault = bool.TryParse(OptionCatalog.Find(name)?.Default, out var parsed) && parsed;

@@ -175,7 +175,7 @@ public static class OptionCatalog
         // Backups to storage (appended)
         new(
             "target",
-            "backup and backups: where backups are kept, file:/path (a folder) or s3://bucket/prefix (S3-compatible object storage)."
+            "backup and backups: where backups are kept, file:/path (a folder) or s3://bucket/prefix (S3-compatible object storage); serve: archive every closed binlog there while this pod is the primary."
         ),
         new(
             "s3-endpoint",
@@ -208,7 +208,36 @@ public static class OptionCatalog
             "backup",
             "restore: the id of the backup to restore (as backups lists it); or --latest."
         ),
-        new("latest", "restore: restore the latest backup.", IsFlag: true),
+        new(
+            "latest",
+            "restore: restore the latest backup; with binlogs archived beside it, replay them all (the newest recoverable point).",
+            IsFlag: true
+        ),
+        new(
+            "binlog-archive-interval",
+            "serve with --target: the primary rotates its binlog this often (seconds) when it holds unarchived transactions, so that a quiet server's RPO is bounded; 0 = never force a rotation.",
+            "60"
+        ),
+        new(
+            "to-time",
+            "restore: replay the archived binlogs up to this UTC time (2026-12-07T14:03:00Z), every transaction committed at or before it and none after."
+        ),
+        new(
+            "to-gtid",
+            "restore: replay the archived binlogs up to and including this GTID (MariaDB domain-server-sequence; MySQL uuid:n)."
+        ),
+        new(
+            "mysqld-path",
+            "restore --to-time/--to-gtid/--latest: the server binary that replays the binlogs on the restored datadir (default mariadbd or mysqld, by the backup's flavour)."
+        ),
+        new(
+            "mysqlbinlog-path",
+            "restore: the binlog decoder (default mariadb-binlog or mysqlbinlog, by flavour)."
+        ),
+        new(
+            "mysql-client-path",
+            "restore: the client that applies the decoded binlogs (default mariadb or mysql, by flavour)."
+        ),
     ];
 
     private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(
