@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using MysqlAgent.Archive;
+using MysqlAgent.Archive.Binlogs;
 using MysqlAgent.Backup;
 using MysqlAgent.Configuration;
 using MysqlAgent.Election;
@@ -53,6 +55,12 @@ public sealed class ServeCommand : IAgentCommand
         if (options.BackupPassword is null)
         {
             yield return "no backup password: set --backup-password-file or MYSQL_AGENT_BACKUP_PASSWORD";
+        }
+
+        if (options.StorageTarget is { } target && StorageTarget.Check(target) is { } storage)
+        {
+            yield return storage
+                + " (serve archives binlogs there; leave --target unset to archive none)";
         }
 
         foreach (
@@ -112,6 +120,10 @@ public sealed class ServeCommand : IAgentCommand
         services.AddBackupTls();
         services.AddReplicationSetup();
         services.AddElection(options);
+        if (options.StorageTarget is not null)
+        {
+            services.AddHostedService<BinlogArchiveService>();
+        }
 
         var app = builder.Build();
         app.UseSetIdHeader(options.SetId);

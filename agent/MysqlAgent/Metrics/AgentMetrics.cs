@@ -132,6 +132,27 @@ public sealed class AgentMetrics
             "mysql_agent_two_primaries_seen_total",
             "Election steps of this agent that saw two or more writable pods (its own report and the peers'): a split brain."
         );
+        BinlogArchiveFiles = factory.CreateCounter(
+            "mysql_agent_binlog_archive_files_total",
+            "Closed binlog files this pod's agent archived to --target as the primary (file first, manifest last)."
+        );
+        BinlogArchiveBytes = factory.CreateCounter(
+            "mysql_agent_binlog_archive_bytes_total",
+            "Bytes of binlog files archived to --target by this pod's agent."
+        );
+        BinlogArchiveFailures = factory.CreateCounter(
+            "mysql_agent_binlog_archive_failures_total",
+            "Archiving passes of this pod's agent that failed (storage or server unavailable); the next pass retries."
+        );
+        BinlogArchiveGaps = factory.CreateCounter(
+            "mysql_agent_binlog_archive_gaps_total",
+            "Binlog files archived that start beyond what the archive held: no restore can replay across the gap before them."
+        );
+        BinlogArchiveRecoverable = factory.CreateGauge(
+            "mysql_agent_binlog_archive_recoverable_timestamp_seconds",
+            "The last event time of the newest archived binlog, as this pod's agent last read or wrote the archive: a restore reaches up to here; NaN before its first pass as the primary."
+        );
+        BinlogArchiveRecoverable.Set(double.NaN);
     }
 
     public CollectorRegistry Registry { get; }
@@ -161,4 +182,9 @@ public sealed class AgentMetrics
     public Counter LeaseRenewFailures { get; }
     public Counter TwoPrimariesSeen { get; }
     public Counter Switchovers { get; }
+    public Counter BinlogArchiveFiles { get; }
+    public Counter BinlogArchiveBytes { get; }
+    public Counter BinlogArchiveFailures { get; }
+    public Counter BinlogArchiveGaps { get; }
+    public Gauge BinlogArchiveRecoverable { get; }
 }
