@@ -43,6 +43,17 @@ public sealed class AgentOptionFailureTests
                 ["--keep-errant-datadirs", "-1"],
                 "--keep-errant-datadirs '-1' is not a whole number from 0 to 100"
             },
+            // A restore time without a zone would mean a different moment on every machine.
+            {
+                ["--to-time", "2026-12-07T14:03:00"],
+                "--to-time '2026-12-07T14:03:00' is not a UTC time"
+            },
+            { ["--to-time", "2026-12-07T14:03:00+01:00"], "write it as 2026-12-07T14:03:00Z" },
+            { ["--to-time", "yesterdayZ"], "is not a UTC time" },
+            {
+                ["--binlog-archive-interval", "-5"],
+                "--binlog-archive-interval '-5' is not a whole number from 0 to 86400"
+            },
         };
 
     [Theory]
@@ -199,5 +210,22 @@ public sealed class AgentOptionFailureTests
             CancellationToken.None
         );
         return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void A_UTC_restore_time_is_read_as_that_instant()
+    {
+        var options = AgentOptionsReader.Read(
+            OptionValues.Parse(
+                ["--hostname", "mysql-1", "--to-time", "2026-12-07T14:03:00Z"],
+                new AgentSecrets().Environment
+            )
+        );
+
+        Assert.Equal(
+            new DateTimeOffset(2026, 12, 7, 14, 3, 0, TimeSpan.Zero),
+            options.RestoreToTime
+        );
+        Assert.Equal(TimeSpan.Zero, options.RestoreToTime!.Value.Offset);
     }
 }
