@@ -18,7 +18,7 @@ public sealed class LocalCommandLine
 
     /// <summary>The user's commands, for messages.</summary>
     public const string CommandList =
-        "up, scale, status, logs, delete-pod, down, freeze, thaw, isolate, heal, switchover, pause, resume or monitor";
+        "up, scale, status, logs, delete-pod, down, backup, backups, freeze, thaw, isolate, heal, switchover, pause, resume or monitor";
 
     private static readonly Option<string> StateDir = new("--state-dir")
     {
@@ -58,6 +58,16 @@ public sealed class LocalCommandLine
             "One more argument for every mysql-agent container (repeatable; --agent-arg=--flag=value)",
         HelpName = "ARG",
     };
+    private static readonly Option<string> BackupTarget = Valued(
+        "--backup-target",
+        "URL|off",
+        "Where backups go and the primary archives its binlogs: file:/path or s3://bucket[/prefix] (S3 settings with --agent-arg); default for a new set: its backups/ folder; off for none"
+    );
+    private static readonly Option<string> Pod = Valued(
+        "--pod",
+        "POD",
+        "The pod to back up (default: the ready replica with the least lag, else the primary)"
+    );
     private static readonly Option<string> TimeoutSeconds = Valued(
         "--timeout-seconds",
         "S",
@@ -127,6 +137,8 @@ public sealed class LocalCommandLine
         AgentBinary,
         ConfigMapDir,
         AgentArg,
+        BackupTarget,
+        Pod,
         TimeoutSeconds,
         NoWait,
         Json,
@@ -267,6 +279,7 @@ public sealed class LocalCommandLine
                 AgentBinary,
                 ConfigMapDir,
                 AgentArg,
+                BackupTarget,
                 TimeoutSeconds,
                 NoWait,
                 Tls,
@@ -312,6 +325,14 @@ public sealed class LocalCommandLine
                 NoWait,
             },
             new Command("down", "Stop every process of the set and delete its folder") { KeepData },
+            new Command(
+                "backup",
+                "A full backup of one pod's server to the set's backup target, as 'mysql-agent backup' in its agent container"
+            )
+            {
+                Pod,
+            },
+            new Command("backups", "The backups in the set's backup target, oldest first"),
             new Command("freeze", "SIGSTOP to every process of a pod (a hung node) until 'thaw'")
             {
                 PositionalArgument("POD", "The pod, such as mysql-0"),

@@ -141,6 +141,7 @@ public static class UpCommand
         }
 
         var agentArguments = line.Values("agent-arg");
+        var backupTarget = BackupTargetOf(line.Value("backup-target"));
         var requested = new DesiredState
         {
             Replicas = replicas ?? DefaultReplicas,
@@ -160,6 +161,7 @@ public static class UpCommand
             AgentArguments = agentArguments,
             Tls = tls,
             Failover = failover,
+            BackupTarget = backupTarget ?? existing?.BackupTarget ?? "file:" + paths.BackupsDir,
         };
         if (store.Exists)
         {
@@ -171,6 +173,7 @@ public static class UpCommand
                     SetId = d.SetId.Length > 0 ? d.SetId : requested.SetId,
                     BasePort = basePort ?? d.BasePort,
                     AgentArguments = agentArguments.Count > 0 ? agentArguments : d.AgentArguments,
+                    BackupTarget = backupTarget ?? d.BackupTarget,
                     PodGenerations = d.PodGenerations,
                 }
             );
@@ -266,6 +269,19 @@ public static class UpCommand
     }
 
     /// <summary>A new set's identity: 12 random hex digits, for its agents' --set-id.</summary>
+    /// <summary>The <c>--backup-target</c> asked for: null when not given, empty for <c>off</c>.</summary>
+    private static string? BackupTargetOf(string? value) =>
+        value switch
+        {
+            null => null,
+            "off" => "",
+            _ when value.StartsWith("s3://", StringComparison.Ordinal) && value.Length > 5 => value,
+            _ when value.StartsWith("file:/", StringComparison.Ordinal) => value,
+            _ => throw new UsageException(
+                $"--backup-target '{value}' is not file:/absolute/path, s3://bucket[/prefix] or off"
+            ),
+        };
+
     private static string NewSetId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     private static string Existing(string path, string option, string program)

@@ -80,10 +80,37 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 .. ConnectTo(),
                 .. TlsArguments(),
                 .. LeaseStore(),
+                .. BackupTarget(),
                 .. desired.AgentArguments,
             ],
             Environment
         );
+
+    /// <summary>
+    /// <c>mysql-agent backup</c> as an operator runs it in this pod's agent container
+    /// (<c>kubectl exec</c>): the pod's datadir, server and secrets, the set's backup target.
+    /// </summary>
+    public ContainerSpec Backup() =>
+        new(
+            "agent",
+            desired.AgentBinary,
+            [
+                "backup",
+                "--service=" + SetPaths.ServiceName,
+                "--data-dir=" + Pod.DataDir,
+                "--admin-password-file=" + set.Secret(SecretFiles.RootPassword),
+                "--backup-password-file=" + set.Secret(SecretFiles.BackupPassword),
+                "--mysql-host=127.0.0.1",
+                "--mysql-port=" + Number(Ports.Mysql),
+                .. BackupTarget(),
+                .. desired.AgentArguments,
+            ],
+            Environment
+        );
+
+    /// <summary>With a backup target (a new set's default: the set's backups/ folder): the primary's agent archives its binlogs there.</summary>
+    private IEnumerable<string> BackupTarget() =>
+        desired.BackupTarget.Length > 0 ? ["--target=" + desired.BackupTarget] : [];
 
     /// <summary>
     /// With failover (the default; not <c>up --fixed-primary</c>): the agents elect the primary through the file Lease, each through

@@ -39,6 +39,13 @@ public sealed record DesiredState
     /// </summary>
     public bool Failover { get; init; }
 
+    /// <summary>
+    /// Where backups go and the primary's agent archives its binlogs (<c>up --backup-target</c>):
+    /// <c>file:&lt;state&gt;/backups</c> for a new set, empty for none (<c>off</c>, or a set.json
+    /// from before backups).
+    /// </summary>
+    public string BackupTarget { get; init; } = "";
+
     /// <summary>Set by <c>down</c>: the kubelet stops every pod and exits.</summary>
     public bool Stopping { get; init; }
 

@@ -12,6 +12,7 @@ namespace MysqlLocal.State;
 /// state/pods/mysql-N/            one pod: data/ (its volume), conf.d/, tmp/, logs/&lt;container&gt;.log, pod.json
 /// state/lease/                   with failover (not up --fixed-primary): the Lease (lease.json, lease.lock), which each pod's agent
 ///                                reaches through its own link pods/mysql-N/lease (isolate points it at nothing)
+/// state/backups/                the default backup target (up --backup-target): backups/ and binlogs/, as in a bucket
 /// state/prometheus/              with monitor: prometheus.yml, targets.json, prometheus.pid, prometheus.log, data/
 /// </code>
 /// </summary>
@@ -33,6 +34,9 @@ public sealed class SetPaths
     public string SecretsDir => Path.Combine(StateDir, "secrets");
 
     public string PodsDir => Path.Combine(StateDir, "pods");
+
+    /// <summary>The default backup target of a new set: a folder, as a PVC would be.</summary>
+    public string BackupsDir => Path.Combine(StateDir, "backups");
 
     /// <summary>The TLS Secret of <c>up --tls</c>, in cert-manager's layout: tls.crt, tls.key, ca.crt (and the CA's key).</summary>
     public string TlsDir => Path.Combine(StateDir, "tls");
