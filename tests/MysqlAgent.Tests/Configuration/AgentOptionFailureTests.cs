@@ -228,4 +228,26 @@ public sealed class AgentOptionFailureTests
         );
         Assert.Equal(TimeSpan.Zero, options.RestoreToTime!.Value.Offset);
     }
+
+    [Theory]
+    [InlineData("MYSQL_AGENT_LATEST", "--latest 'yes' is neither true nor false")]
+    [InlineData("MYSQL_AGENT_S3_PATH_STYLE", "--s3-path-style 'yes' is neither true nor false")]
+    [InlineData("MYSQL_AGENT_DRY_RUN", "--dry-run 'yes' is neither true nor false")]
+    public void A_switch_from_the_environment_spelled_another_way_is_refused_not_read_as_off(
+        string variable,
+        string expected
+    )
+    {
+        var secrets = new AgentSecrets();
+        var error = Assert.Throws<ConfigurationException>(() =>
+            AgentOptionsReader.Read(
+                OptionValues.Parse(
+                    ["--hostname", "mysql-1"],
+                    name => name == variable ? "yes" : secrets.Environment(name)
+                )
+            )
+        );
+
+        Assert.Contains(expected, Assert.Single(error.Problems), StringComparison.Ordinal);
+    }
 }
