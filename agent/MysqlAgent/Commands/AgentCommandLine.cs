@@ -23,6 +23,7 @@ public static class AgentCommandLine
         new BackupCommand(),
         new BackupsCommand(),
         new RestoreCommand(),
+        new PruneCommand(),
     ];
 
     public static string Version { get; } =

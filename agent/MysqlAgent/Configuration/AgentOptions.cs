@@ -35,6 +35,11 @@ public sealed record AgentOptions
     public string? MysqlbinlogPath { get; init; }
     public string? MysqlClientPath { get; init; }
 
+    /// <summary>prune: keep the newest <c>--keep-backups</c>, and every backup younger than <c>--keep-days</c>; <c>--plan-only</c> deletes nothing.</summary>
+    public int KeepBackups { get; init; } = 7;
+    public TimeSpan KeepAge { get; init; } = TimeSpan.FromDays(7);
+    public bool PlanOnly { get; init; }
+
     /// <summary>serve with <c>--target</c>: force a binlog rotation this often when it holds unarchived transactions; zero = never.</summary>
     public TimeSpan BinlogArchiveInterval { get; init; } = TimeSpan.FromSeconds(60);
     public required Endpoint LocalMysql { get; init; }

@@ -81,6 +81,9 @@ public static class AgentOptionsReader
             MysqldPath = values.Get("mysqld-path"),
             MysqlbinlogPath = values.Get("mysqlbinlog-path"),
             MysqlClientPath = values.Get("mysql-client-path"),
+            KeepBackups = (int)(ReadNumber(values, "keep-backups", 1, 100000, problems) ?? 7),
+            KeepAge = TimeSpan.FromDays(ReadNumber(values, "keep-days", 0, 36500, problems) ?? 7),
+            PlanOnly = ReadSwitch(values, "plan-only", problems),
             BinlogArchiveInterval = TimeSpan.FromSeconds(
                 ReadNumber(values, "binlog-archive-interval", 0, 86400, problems) ?? 60
             ),

@@ -238,6 +238,17 @@ public static class OptionCatalog
             "mysql-client-path",
             "restore: the client that applies the decoded binlogs (default mariadb or mysql, by flavour)."
         ),
+        new(
+            "keep-backups",
+            "prune: keep at least this many of the newest backups, whatever their age (1 or more).",
+            "7"
+        ),
+        new(
+            "keep-days",
+            "prune: keep every backup younger than this many days, whatever their number (0 = by count only); a backup goes only when both rules let it go.",
+            "7"
+        ),
+        new("plan-only", "prune: print what would be deleted and delete nothing.", IsFlag: true),
     ];
 
     private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(
