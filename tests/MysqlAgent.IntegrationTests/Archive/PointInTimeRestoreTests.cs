@@ -30,14 +30,14 @@ public sealed class PointInTimeRestoreTests : IClassFixture<PointInTimeServerFix
     }
 
     [Fact(Timeout = 300_000)]
-    public async Task A_restore_to_a_gtid_stops_at_that_transaction()
+    public async Task A_restore_to_a_gtid_in_the_middle_of_a_file_stops_at_that_transaction()
     {
-        var third = _fixture.Commits[2];
+        var second = _fixture.Commits[1];
 
-        var dataDir = await RestoreAsync(null, third.Gtid);
+        var dataDir = await RestoreAsync(null, second.Gtid);
 
-        Assert.Equal(third.Gtid, BinlogInfoGtid(dataDir));
-        await AssertServerAsync(dataDir, [1, 2, 3], third.Gtid);
+        Assert.Equal(second.Gtid, BinlogInfoGtid(dataDir));
+        await AssertServerAsync(dataDir, [1, 2], second.Gtid);
     }
 
     [Fact(Timeout = 300_000)]
@@ -79,6 +79,66 @@ public sealed class PointInTimeRestoreTests : IClassFixture<PointInTimeServerFix
         Assert.True(
             !Directory.Exists(dataDir) || !Directory.EnumerateFileSystemEntries(dataDir).Any()
         );
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task An_archived_binlog_that_differs_from_its_manifest_is_refused_naming_it()
+    {
+        var root = Directory.CreateTempSubdirectory("pitr-corrupt-").FullName;
+        CopyFolder(_fixture.StorageRoot, root);
+        var storage = new FolderBackupStorage(root);
+        var archived = await BinlogArchiveCatalog.ListAsync(storage, NullLogger.Instance, default);
+        var middle = archived.Single(m => m.Start.Text == _fixture.Commits[0].Gtid);
+        var path = Path.Combine(root, middle.DataKey);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^10] ^= 0xff;
+        await File.WriteAllBytesAsync(path, bytes);
+        var dataDir = Path.Combine(root, "datadir");
+
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() =>
+            new PointInTimeRestore(
+                _fixture.Options(dataDir),
+                storage,
+                TimeProvider.System,
+                NullLogger.Instance
+            ).RunAsync(null, null, default)
+        );
+
+        Assert.StartsWith(
+            $"archived binlog {middle.File} of mysql-0 ({middle.DataKey}) differs from its manifest",
+            e.Message,
+            StringComparison.Ordinal
+        );
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dataDir));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_replay_that_fails_names_the_tool_and_leaves_the_datadir_empty()
+    {
+        var dataDir = Path.Combine(
+            Directory.CreateTempSubdirectory("pitr-fails-").FullName,
+            "datadir"
+        );
+
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() =>
+            new PointInTimeRestore(
+                _fixture.Options(dataDir) with
+                {
+                    // Reads nothing and exits 1: the decoders meet a closed pipe.
+                    MysqlClientPath = "false",
+                },
+                _fixture.Storage,
+                TimeProvider.System,
+                NullLogger.Instance
+            ).RunAsync(null, null, default)
+        );
+
+        Assert.StartsWith(
+            "false exited with code 1 while applying the archived binlogs",
+            e.Message,
+            StringComparison.Ordinal
+        );
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dataDir));
     }
 
     [Fact(Timeout = 300_000)]
