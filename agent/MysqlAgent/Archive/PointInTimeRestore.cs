@@ -26,6 +26,7 @@ public sealed class PointInTimeRestore(
 
     /// <param name="toTime">The <c>--to-time</c>, or null.</param>
     /// <param name="toGtid">The <c>--to-gtid</c>, or null; neither = <c>--latest</c>.</param>
+    /// <returns>The position reached; empty when nothing was archived and <c>--latest</c> restored the backup as it is.</returns>
     public async Task<BinlogReplayOutcome> RunAsync(
         DateTimeOffset? toTime,
         string? toGtid,
@@ -52,6 +53,26 @@ public sealed class PointInTimeRestore(
         var archived = await BinlogArchiveCatalog
             .ListAsync(storage, logger, cancellationToken)
             .ConfigureAwait(false);
+        if (target is RestoreTarget.Latest && !archived.Any(m => m.Flavour == backup.Flavour))
+        {
+            // Nothing archived: the newest backup as it is, as before binlogs were archived
+            // (its binlog-info file is not needed, so a server without binary logging restores too).
+            BinlogRestoreLog.Planned(
+                logger,
+                target.ToString(),
+                storage.Location,
+                backup.Id,
+                backup.FinishedAt,
+                backup.GtidAfter ?? "",
+                0,
+                "none"
+            );
+            await new RestoreFromStorage(options, storage, time, logger)
+                .RunAsync(backup.Id, cancellationToken)
+                .ConfigureAwait(false);
+            return new BinlogReplayOutcome(BinlogCoverage.Empty(backup.Flavour), "", 0);
+        }
+
         RefuseEarly(archived, backup, target);
 
         var work = Path.Combine(dataDir, WorkFolderName);

@@ -51,6 +51,23 @@ public sealed class PointInTimeRestoreTests : IClassFixture<PointInTimeServerFix
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task Latest_with_no_binlog_archived_restores_the_newest_backup_as_it_is()
+    {
+        var root = Directory.CreateTempSubdirectory("pitr-nobinlogs-").FullName;
+        CopyFolder(Path.Combine(_fixture.StorageRoot, "backups"), Path.Combine(root, "backups"));
+        var dataDir = Path.Combine(root, "datadir");
+
+        await new PointInTimeRestore(
+            _fixture.Options(dataDir),
+            new FolderBackupStorage(root),
+            TimeProvider.System,
+            NullLogger.Instance
+        ).RunAsync(null, null, default);
+
+        await AssertServerAsync(dataDir, [], gtid: null);
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task A_missing_binlog_in_the_middle_is_refused_naming_the_gap_and_leaves_the_datadir_empty()
     {
         var root = Directory.CreateTempSubdirectory("pitr-gap-").FullName;
@@ -183,7 +200,7 @@ public sealed class PointInTimeRestoreTests : IClassFixture<PointInTimeServerFix
     private async Task AssertServerAsync(
         string dataDir,
         int[] rows,
-        string gtid,
+        string? gtid,
         bool userCreated = false
     )
     {
@@ -202,7 +219,11 @@ public sealed class PointInTimeRestoreTests : IClassFixture<PointInTimeServerFix
                 "SELECT IFNULL(GROUP_CONCAT(id ORDER BY id), '') FROM pitr.t"
             )
         );
-        Assert.Equal(gtid, await server.ScalarAsync<string>("SELECT @@gtid_binlog_pos"));
+        if (gtid is not null)
+        {
+            Assert.Equal(gtid, await server.ScalarAsync<string>("SELECT @@gtid_binlog_pos"));
+        }
+
         Assert.Equal(
             userCreated ? 1L : 0L,
             await server.ScalarAsync<long>(

@@ -195,16 +195,17 @@ public sealed class BinlogReplay(
             );
         }
 
-        if (decoderFailure is not null)
-        {
-            throw new RestoreFailedException(decoderFailure);
-        }
-
+        // The client first: when it fails, the decoder feeding it fails too, on the closed pipe.
         if (result.ExitCode != 0)
         {
             throw new RestoreFailedException(
                 $"{tools.Client} exited with code {result.ExitCode} while applying the archived binlogs: {Last(errors)}"
             );
+        }
+
+        if (decoderFailure is not null)
+        {
+            throw new RestoreFailedException(decoderFailure);
         }
 
         return ParseOutcome(flavour, output.Last(), tools.Client);
