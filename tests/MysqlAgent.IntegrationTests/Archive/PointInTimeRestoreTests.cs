@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MysqlAgent.Archive;
 using MysqlAgent.Archive.Binlogs;
+using MysqlAgent.Commands;
 using MysqlAgent.Replication.InfoFiles;
 using MysqlAgent.Storage;
 using MysqlAgent.TestSupport;
@@ -65,6 +66,40 @@ public sealed class PointInTimeRestoreTests : IClassFixture<PointInTimeServerFix
         ).RunAsync(null, null, default);
 
         await AssertServerAsync(dataDir, [], gtid: null);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task The_restore_command_replays_to_a_time_given_on_its_command_line()
+    {
+        var third = _fixture.Commits[2];
+        var dataDir = Path.Combine(
+            Directory.CreateTempSubdirectory("pitr-cli-").FullName,
+            "datadir"
+        );
+        using var stderr = new StringWriter();
+
+        var code = await AgentCommandLine.RunAsync(
+            [
+                "restore",
+                "--hostname",
+                "mysql-0",
+                "--from",
+                "file:" + _fixture.StorageRoot,
+                "--to-time",
+                RestoreTarget.Format(third.At),
+                "--data-dir",
+                dataDir,
+                "--log-level",
+                "Warning",
+            ],
+            TextWriter.Null,
+            stderr,
+            _ => null,
+            default
+        );
+
+        Assert.True(code == ExitCodes.Success, $"exit code {code}: {stderr}");
+        await AssertServerAsync(dataDir, [1, 2, 3], third.Gtid);
     }
 
     [Fact(Timeout = 300_000)]
