@@ -206,11 +206,11 @@ public static class OptionCatalog
         new("from", "restore: the storage to restore from, file:/path or s3://bucket/prefix."),
         new(
             "backup",
-            "restore: the id of the backup to restore (as backups lists it); or --latest."
+            "restore: the id of the backup to restore exactly, with no binlog replayed (as backups lists it); or --latest, --to-time, --to-gtid."
         ),
         new(
             "latest",
-            "restore: restore the latest backup; with binlogs archived beside it, replay them all (the newest recoverable point).",
+            "restore: restore the newest backup and replay every binlog archived after it (the newest recoverable point); with none archived, just the backup.",
             IsFlag: true
         ),
         new(
@@ -220,11 +220,11 @@ public static class OptionCatalog
         ),
         new(
             "to-time",
-            "restore: replay the archived binlogs up to this UTC time (2026-12-07T14:03:00Z), every transaction committed at or before it and none after."
+            "restore: restore the newest backup finished at or before this UTC time (2026-12-07T14:03:00Z, the trailing Z required) and replay the archived binlogs up to it: every transaction committed at or before it (binlog times have whole seconds) and none after."
         ),
         new(
             "to-gtid",
-            "restore: replay the archived binlogs up to and including this GTID (MariaDB domain-server-sequence; MySQL uuid:n)."
+            "restore: restore the newest backup not beyond this GTID position and replay the archived binlogs up to and including it (MariaDB domain-server-sequence, one per domain; refused on MySQL for now: use --to-time)."
         ),
         new(
             "mysqld-path",

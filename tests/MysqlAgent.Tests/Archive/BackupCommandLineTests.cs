@@ -33,6 +33,30 @@ public sealed class BackupCommandLineTests
         "exactly one of --backup ID"
     )]
     [InlineData("restore", new[] { "--hostname", "mysql-0", "--latest" }, "no --from")]
+    [InlineData(
+        "restore",
+        new[]
+        {
+            "--hostname",
+            "mysql-0",
+            "--from",
+            "file:/b",
+            "--latest",
+            "--to-time",
+            "2026-12-07T14:03:00Z",
+        },
+        "exactly one of --backup ID"
+    )]
+    [InlineData(
+        "restore",
+        new[] { "--hostname", "mysql-0", "--from", "file:/b", "--to-gtid", "0-1" },
+        "--to-gtid '0-1' is not a GTID position"
+    )]
+    [InlineData(
+        "restore",
+        new[] { "--hostname", "mysql-0", "--from", "file:/b", "--to-time", "2026-12-07T14:03:00" },
+        "is not a UTC time"
+    )]
     public async Task A_bad_target_or_choice_is_a_usage_error_with_one_line(
         string command,
         string[] arguments,
