@@ -36,6 +36,12 @@ public sealed class RenderedManifests : IAsyncLifetime
     public const string MariaDbWithTlsAndFixedPrimary =
         "mariadb + components/tls + components/fixed-primary";
 
+    public const string BackupsComponent = "components/backups";
+
+    /// <summary>Each overlay with backups and binlog archiving added, as docs/user/backups.md tells a user to.</summary>
+    public const string MariaDbWithBackups = "mariadb + components/backups";
+    public const string Mysql84WithBackups = "mysql84 + components/backups";
+
     public static readonly string[] Overlays = [Mysql84, MariaDb];
 
     /// <summary>The renders whose primary is elected through the Lease: the base's default, with or without TLS.</summary>
@@ -70,6 +76,7 @@ public sealed class RenderedManifests : IAsyncLifetime
         ["v1/ServiceAccount"] = typeof(V1ServiceAccount),
         ["rbac.authorization.k8s.io/v1/Role"] = typeof(V1Role),
         ["rbac.authorization.k8s.io/v1/RoleBinding"] = typeof(V1RoleBinding),
+        ["batch/v1/CronJob"] = typeof(V1CronJob),
     };
 
     private readonly Dictionary<string, string> _yaml = new(StringComparer.Ordinal);
@@ -130,6 +137,16 @@ public sealed class RenderedManifests : IAsyncLifetime
             TlsComponent,
             FixedPrimaryComponent
         );
+        var mariaDbWithBackups = await WriteWithComponentAsync(
+            "mariadb-with-backups",
+            MariaDb,
+            BackupsComponent
+        );
+        var mysql84WithBackups = await WriteWithComponentAsync(
+            "mysql84-with-backups",
+            Mysql84,
+            BackupsComponent
+        );
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [Base] = Repository.Of("manifests", Base),
@@ -143,6 +160,8 @@ public sealed class RenderedManifests : IAsyncLifetime
             [MariaDbWithFixedPrimary] = mariaDbWithFixedPrimary,
             [Mysql84WithFixedPrimary] = mysql84WithFixedPrimary,
             [MariaDbWithTlsAndFixedPrimary] = mariaDbWithTlsAndFixedPrimary,
+            [MariaDbWithBackups] = mariaDbWithBackups,
+            [Mysql84WithBackups] = mysql84WithBackups,
         };
         var rendered = await Task.WhenAll(
             targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
