@@ -63,6 +63,21 @@ public sealed class LocalCommandLine
         "URL|off",
         "Where backups go and the primary archives its binlogs: file:/path or s3://bucket[/prefix] (S3 settings with --agent-arg); default for a new set: its backups/ folder; off for none"
     );
+    private static readonly Option<string> RestoreFrom = Valued(
+        "--restore-from",
+        "URL",
+        "A new set from a backup: mysql-0 restores from this target (file:/path or s3://bucket[/prefix]) into its empty volume, the others clone from it; the newest point unless --to-time or --to-gtid"
+    );
+    private static readonly Option<string> ToTime = Valued(
+        "--to-time",
+        "T",
+        "With --restore-from: restore to this UTC time (2026-12-07T14:03:00Z), every transaction committed at or before it"
+    );
+    private static readonly Option<string> ToGtid = Valued(
+        "--to-gtid",
+        "GTID",
+        "With --restore-from: restore up to and including this GTID"
+    );
     private static readonly Option<string> Pod = Valued(
         "--pod",
         "POD",
@@ -138,6 +153,9 @@ public sealed class LocalCommandLine
         ConfigMapDir,
         AgentArg,
         BackupTarget,
+        RestoreFrom,
+        ToTime,
+        ToGtid,
         Pod,
         TimeoutSeconds,
         NoWait,
@@ -280,6 +298,9 @@ public sealed class LocalCommandLine
                 ConfigMapDir,
                 AgentArg,
                 BackupTarget,
+                RestoreFrom,
+                ToTime,
+                ToGtid,
                 TimeoutSeconds,
                 NoWait,
                 Tls,

@@ -142,6 +142,13 @@ public static class UpCommand
 
         var agentArguments = line.Values("agent-arg");
         var backupTarget = BackupTargetOf(line.Value("backup-target"));
+        var restore = RestoreArgumentsOf(line);
+        if (restore.Count > 0 && existing is not null)
+        {
+            throw new LocalSetException(
+                $"the set in {paths.StateDir} exists: --restore-from makes a new set; give a new --state-dir (with the source set's secrets/ copied into it, as the restored data has its users)"
+            );
+        }
         var requested = new DesiredState
         {
             Replicas = replicas ?? DefaultReplicas,
@@ -162,6 +169,7 @@ public static class UpCommand
             Tls = tls,
             Failover = failover,
             BackupTarget = backupTarget ?? existing?.BackupTarget ?? "file:" + paths.BackupsDir,
+            RestoreArguments = restore,
         };
         if (store.Exists)
         {
@@ -217,6 +225,11 @@ public static class UpCommand
         var rows = await SetWaiter
             .UntilReadyAsync(store, line.Timeout(), time, output, cancellationToken)
             .ConfigureAwait(false);
+        if (store.ReadDesired().RestoreArguments.Count > 0)
+        {
+            // Restored and ready: from now on an empty mysql-0 clones from its peers, as any pod.
+            store.UpdateDesired(d => d with { RestoreArguments = [] });
+        }
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteAsync(StatusTable.Render(rows)).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
@@ -269,6 +282,35 @@ public static class UpCommand
     }
 
     /// <summary>A new set's identity: 12 random hex digits, for its agents' --set-id.</summary>
+    /// <summary>mysql-0's clone arguments for <c>--restore-from</c>; empty without it.</summary>
+    private static IReadOnlyList<string> RestoreArgumentsOf(LocalCommandLine line)
+    {
+        var from = line.Value("restore-from");
+        var toTime = line.Value("to-time");
+        var toGtid = line.Value("to-gtid");
+        if (from is null)
+        {
+            return toTime is null && toGtid is null
+                ? []
+                : throw new UsageException("--to-time and --to-gtid go with --restore-from URL");
+        }
+
+        if (BackupTargetOf(from) is not { Length: > 0 })
+        {
+            throw new UsageException(
+                $"--restore-from '{from}' is not file:/absolute/path or s3://bucket[/prefix]"
+            );
+        }
+
+        return (toTime, toGtid) switch
+        {
+            (null, null) => ["--from=" + from, "--latest"],
+            ({ } time, null) => ["--from=" + from, "--to-time=" + time],
+            (null, { } gtid) => ["--from=" + from, "--to-gtid=" + gtid],
+            _ => throw new UsageException("give --to-time or --to-gtid, not both"),
+        };
+    }
+
     /// <summary>The <c>--backup-target</c> asked for: null when not given, empty for <c>off</c>.</summary>
     private static string? BackupTargetOf(string? value) =>
         value switch

@@ -44,6 +44,7 @@ public sealed class PodTemplate(SetPaths set, DesiredState desired, int ordinal)
                 .. SetId(),
                 .. ConnectTo(),
                 .. TlsArguments(),
+                .. (ordinal == 0 ? desired.RestoreArguments : []),
                 .. desired.AgentArguments,
             ],
             Environment

@@ -46,6 +46,13 @@ public sealed record DesiredState
     /// </summary>
     public string BackupTarget { get; init; } = "";
 
+    /// <summary>
+    /// <c>up --restore-from</c>: mysql-0's clone container restores into its empty volume with
+    /// these arguments (<c>--from=</c>, and <c>--to-time=</c>, <c>--to-gtid=</c> or <c>--latest</c>).
+    /// Emptied once the set is ready, so a later empty mysql-0 clones as usual.
+    /// </summary>
+    public IReadOnlyList<string> RestoreArguments { get; init; } = [];
+
     /// <summary>Set by <c>down</c>: the kubelet stops every pod and exits.</summary>
     public bool Stopping { get; init; }
 

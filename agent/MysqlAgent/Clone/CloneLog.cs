@@ -174,4 +174,11 @@ public static partial class CloneLog
         string compression,
         string dataDirBytes
     );
+
+    [LoggerMessage(
+        1053,
+        LogLevel.Information,
+        "{Pod} bootstraps the set from {From} ({Target}): its datadir is empty, so it is restored instead of cloned; the other pods clone from it"
+    )]
+    public static partial void Restoring(ILogger logger, string pod, string from, string target);
 }

@@ -203,7 +203,10 @@ public static class OptionCatalog
             "s3-secret-access-key-file",
             "File holding the S3 secret access key; set with --s3-access-key-id-file."
         ),
-        new("from", "restore: the storage to restore from, file:/path or s3://bucket/prefix."),
+        new(
+            "from",
+            "restore: the storage to restore from, file:/path or s3://bucket/prefix; clone on ordinal 0: bootstrap a new set by restoring from it into the empty datadir."
+        ),
         new(
             "backup",
             "restore: the id of the backup to restore exactly, with no binlog replayed (as backups lists it); or --latest, --to-time, --to-gtid."

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MysqlAgent.EndToEndTests.Harness;
 using MysqlAgent.TestSupport;
@@ -43,36 +42,17 @@ public sealed class LocalBackupTests(ITestOutputHelper output)
 
             // Nobody rotates by hand: the primary's agent closes and uploads its binlog within the
             // interval (the heartbeat keeps writing, so the archive runs on past the rows).
-            var binlogs = Path.Combine(set.StateDir, "backups", "binlogs");
             await Eventually.UntilAsync(
-                () => ArchivedEnds(binlogs).Any(end => Sequence(end) >= Sequence(written)),
+                () => ArchivedBinlogs.Reach(set, written),
                 "the primary's agent archives a binlog reaching " + written,
                 LocalSet.Patience,
                 () =>
                     Task.FromResult(
-                        string.Join(", ", ArchivedEnds(binlogs))
+                        string.Join(", ", ArchivedBinlogs.Ends(set))
                             + "\n"
                             + set.Log("mysql-0", "agent")
                     )
             );
         }
     }
-
-    /// <summary>The sequence number of a one-domain MariaDB position (the set writes in domain 0 only).</summary>
-    private static long Sequence(string position) =>
-        long.Parse(position.Split('-')[^1], System.Globalization.CultureInfo.InvariantCulture);
-
-    private static List<string> ArchivedEnds(string folder) =>
-        Directory.Exists(folder)
-            ? Directory
-                .EnumerateFiles(folder, "manifest.json", SearchOption.AllDirectories)
-                .Select(f =>
-                    JsonDocument
-                        .Parse(File.ReadAllText(f))
-                        .RootElement.GetProperty("endGtid")
-                        .GetString()
-                    ?? ""
-                )
-                .ToList()
-            : [];
 }

@@ -36,6 +36,23 @@ public static class LocalSets
             ]
         );
 
+    /// <summary>Runs <c>up</c> in a folder the caller prepared (a restore's copied secrets) and checks it succeeded.</summary>
+    public static Task<(LocalSet Set, CommandOutput Up)> UpInAsync(
+        ITestOutputHelper output,
+        string stateDir,
+        IReadOnlyList<string> extraArguments
+    ) =>
+        LocalSet.UpAsync(
+            Options(output),
+            stateDir,
+            3,
+            [
+                "--agent-arg=--connect-retry-seconds=1",
+                "--agent-arg=--log-level=Debug",
+                .. extraArguments,
+            ]
+        );
+
     /// <summary>A set in a new folder of its own, not started: for tests of 'up' itself (dispose runs 'down').</summary>
     public static LocalSet Unstarted(ITestOutputHelper output, int basePort) =>
         LocalSet.Unstarted(Options(output), NewStateDir(), basePort);
@@ -43,7 +60,7 @@ public static class LocalSets
     private static LocalSetOptions Options(ITestOutputHelper output) =>
         new(Binaries.Local, Binaries.Init, Binaries.Agent, Binaries.ConfigMapDir, output.WriteLine);
 
-    private static string NewStateDir() =>
+    public static string NewStateDir() =>
         Path.Combine(
             Path.GetTempPath(),
             "mysql-agent-e2e",

@@ -34,6 +34,16 @@ public sealed class BackupCommandLineTests
     )]
     [InlineData("restore", new[] { "--hostname", "mysql-0", "--latest" }, "no --from")]
     [InlineData(
+        "clone",
+        new[] { "--hostname", "mysql-1", "--from", "file:/b", "--latest" },
+        "--from is for ordinal 0"
+    )]
+    [InlineData(
+        "clone",
+        new[] { "--hostname", "mysql-0", "--from", "file:/b" },
+        "exactly one of --backup ID"
+    )]
+    [InlineData(
         "restore",
         new[]
         {
