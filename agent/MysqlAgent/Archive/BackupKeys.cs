@@ -24,6 +24,20 @@ public static class BackupKeys
 
     public static string Manifest(string id) => Root + id + "/" + ManifestName;
 
+    public const string VerificationName = "verified.json";
+
+    /// <summary>Written by <c>verify</c> once the backup was restored, started and checked.</summary>
+    public static string Verification(string id) => Root + id + "/" + VerificationName;
+
+    /// <summary>The id of a verification record's key, or null for any other key.</summary>
+    public static string? IdOfVerification(string key) =>
+        key.StartsWith(Root, StringComparison.Ordinal)
+        && key.EndsWith("/" + VerificationName, StringComparison.Ordinal)
+        && key[Root.Length..^(VerificationName.Length + 1)] is { Length: > 0 } id
+        && !id.Contains('/', StringComparison.Ordinal)
+            ? id
+            : null;
+
     /// <summary>The backup id of a manifest's key, or null for any other key.</summary>
     public static string? IdOfManifest(string key)
     {

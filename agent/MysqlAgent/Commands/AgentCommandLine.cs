@@ -24,6 +24,7 @@ public static class AgentCommandLine
         new BackupsCommand(),
         new RestoreCommand(),
         new PruneCommand(),
+        new VerifyCommand(),
     ];
 
     public static string Version { get; } =

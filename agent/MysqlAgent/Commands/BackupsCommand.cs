@@ -39,8 +39,21 @@ public sealed class BackupsCommand : IAgentCommand
                     cancellationToken
                 )
                 .ConfigureAwait(false);
+            var verified = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (
+                var stored in storage
+                    .ListAsync(BackupKeys.Root, cancellationToken)
+                    .ConfigureAwait(false)
+            )
+            {
+                if (BackupKeys.IdOfVerification(stored.Key) is { } id)
+                {
+                    verified.Add(id);
+                }
+            }
+
             var stdout = Console.Out;
-            await stdout.WriteLineAsync(Format(backups)).ConfigureAwait(false);
+            await stdout.WriteLineAsync(Format(backups, verified)).ConfigureAwait(false);
             return ExitCodes.Success;
         }
         finally
@@ -49,10 +62,14 @@ public sealed class BackupsCommand : IAgentCommand
         }
     }
 
-    /// <summary>One line per backup: id, finish time, stored bytes, server, GTID after the backup.</summary>
-    public static string Format(IReadOnlyList<BackupManifest> backups)
+    /// <summary>One line per backup: id, finish time, stored bytes, server, GTID after the backup, whether <c>verify</c> restored it.</summary>
+    public static string Format(
+        IReadOnlyList<BackupManifest> backups,
+        IReadOnlySet<string> verified
+    )
     {
         ArgumentNullException.ThrowIfNull(backups);
+        ArgumentNullException.ThrowIfNull(verified);
         if (backups.Count == 0)
         {
             return "no backups";
@@ -63,7 +80,7 @@ public sealed class BackupsCommand : IAgentCommand
             backups.Select(b =>
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{b.Id}  {b.FinishedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {b.DataBytes} bytes  {b.Flavour} {b.ServerVersion}  gtid {b.GtidAfter ?? "-"}"
+                    $"{b.Id}  {b.FinishedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {b.DataBytes} bytes  {b.Flavour} {b.ServerVersion}  gtid {b.GtidAfter ?? "-"}  {(verified.Contains(b.Id) ? "verified" : "never verified")}"
                 )
             )
         );

@@ -209,7 +209,7 @@ public static class OptionCatalog
         ),
         new(
             "backup",
-            "restore: the id of the backup to restore exactly, with no binlog replayed (as backups lists it); or --latest, --to-time, --to-gtid."
+            "restore, verify: the id of the backup to restore exactly, with no binlog replayed (as backups lists it); or --latest, --to-time, --to-gtid."
         ),
         new(
             "latest",

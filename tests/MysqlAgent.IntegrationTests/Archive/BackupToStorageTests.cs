@@ -67,7 +67,7 @@ public sealed class BackupToStorageTests : IClassFixture<BackupServerFixture>
             settings.SecretAccessKeyFile!
         );
         var storage = StorageTarget.Open(options);
-        var stored = await Job(options, storage).RunAsync(default);
+        var stored = await BackupJobs.For(options, storage).RunAsync(default);
 
         var manifest = Assert.Single(
             await BackupCatalog.ListAsync(storage, NullLogger.Instance, default)
@@ -106,7 +106,7 @@ public sealed class BackupToStorageTests : IClassFixture<BackupServerFixture>
 
         var options = _fixture.Options("file:/unused");
         var e = await Assert.ThrowsAsync<BackupFailedException>(() =>
-            Job(options, new CuttingStorage(real, cutAfter: 6 << 20)).RunAsync(default)
+            BackupJobs.For(options, new CuttingStorage(real, cutAfter: 6 << 20)).RunAsync(default)
         );
         Assert.Contains("broke after", e.Message, StringComparison.Ordinal);
         Assert.Empty(await BackupCatalog.ListAsync(real, NullLogger.Instance, default));
@@ -122,7 +122,7 @@ public sealed class BackupToStorageTests : IClassFixture<BackupServerFixture>
         var root = Directory.CreateTempSubdirectory("backup-list-").FullName;
         var storage = new FolderBackupStorage(root);
         var options = _fixture.Options("file:" + root);
-        var first = await Job(options, storage).RunAsync(default);
+        var first = await BackupJobs.For(options, storage).RunAsync(default);
         // A data object without its manifest, as a backup killed before its end would leave.
         await storage.PutAsync(
             "backups/20990101T000000Z-mysql-1-abcdef/data.stream",
@@ -133,27 +133,9 @@ public sealed class BackupToStorageTests : IClassFixture<BackupServerFixture>
 
         var listed = await BackupCatalog.ListAsync(storage, NullLogger.Instance, default);
         Assert.Equal([first.Id], listed.Select(m => m.Id));
-        Assert.StartsWith(first.Id, BackupsCommand.Format(listed), StringComparison.Ordinal);
-    }
-
-    private static BackupToStorage Job(AgentOptions options, IBackupStorage storage)
-    {
-        var server = new LocalServer(options);
-        var streamer = new BackupStreamer(
-            options,
-            new BackupToolSelector(options, server, NullLogger<BackupToolSelector>.Instance),
-            new AgentMetrics(Prometheus.Metrics.NewCustomRegistry()),
-            TimeProvider.System,
-            NullLogger<BackupStreamer>.Instance
-        );
-        return new BackupToStorage(
-            options,
-            storage,
-            streamer,
-            server,
-            TimeProvider.System,
-            NullLogger.Instance
-        );
+        var line = BackupsCommand.Format(listed, new HashSet<string>(StringComparer.Ordinal));
+        Assert.StartsWith(first.Id, line, StringComparison.Ordinal);
+        Assert.EndsWith("never verified", line, StringComparison.Ordinal);
     }
 
     /// <summary>The stored data's size and XXH128 are the manifest's, and the stream inside verifies end to end.</summary>

@@ -38,7 +38,7 @@ public sealed class PointInTimeServerFixture : IAsyncLifetime
             "CREATE DATABASE pitr; CREATE TABLE pitr.t (id INT PRIMARY KEY, at DATETIME NOT NULL) ENGINE=InnoDB;"
         );
         var options = Options();
-        Backup = await Job(options).RunAsync(default);
+        Backup = await BackupJobs.For(options, Storage).RunAsync(default);
 
         var archiver = new BinlogArchiver(
             options,
@@ -121,24 +121,4 @@ public sealed class PointInTimeServerFixture : IAsyncLifetime
 
     private async Task<DateTime> ServerNowAsync() =>
         await Server.ScalarAsync<DateTime>("SELECT UTC_TIMESTAMP()");
-
-    private BackupToStorage Job(AgentOptions options)
-    {
-        var server = new LocalServer(options);
-        var streamer = new BackupStreamer(
-            options,
-            new BackupToolSelector(options, server, NullLogger<BackupToolSelector>.Instance),
-            new AgentMetrics(Prometheus.Metrics.NewCustomRegistry()),
-            TimeProvider.System,
-            NullLogger<BackupStreamer>.Instance
-        );
-        return new BackupToStorage(
-            options,
-            Storage,
-            streamer,
-            server,
-            TimeProvider.System,
-            NullLogger.Instance
-        );
-    }
 }

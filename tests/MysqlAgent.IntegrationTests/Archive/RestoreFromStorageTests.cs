@@ -33,7 +33,7 @@ public sealed class RestoreFromStorageTests : IClassFixture<BackupServerFixture>
             "SELECT CONCAT(COUNT(*), ':', SUM(CRC32(note))) FROM shop.orders"
         );
         var committed = await _fixture.Server.ScalarAsync<long>("SELECT MAX(id) FROM shop.load");
-        var backup = await Job(options, storage).RunAsync(default);
+        var backup = await BackupJobs.For(options, storage).RunAsync(default);
 
         var dataDir = Path.Combine(
             Directory.CreateTempSubdirectory("restore-").FullName,
@@ -102,7 +102,7 @@ public sealed class RestoreFromStorageTests : IClassFixture<BackupServerFixture>
         var root = Directory.CreateTempSubdirectory("restore-corrupt-").FullName;
         var storage = new FolderBackupStorage(root);
         var options = _fixture.Options("file:/unused");
-        var backup = await Job(options, storage).RunAsync(default);
+        var backup = await BackupJobs.For(options, storage).RunAsync(default);
         var path = Path.Combine(root, backup.DataKey);
         var bytes = await File.ReadAllBytesAsync(path);
         bytes[bytes.Length / 2] ^= 0xff;
@@ -134,25 +134,5 @@ public sealed class RestoreFromStorageTests : IClassFixture<BackupServerFixture>
 
         var settings = await _fixture.Moto.NewBucketAsync("restore");
         return new S3BackupStorage(S3ClientFactory.Create(settings), settings);
-    }
-
-    private static BackupToStorage Job(AgentOptions options, IBackupStorage storage)
-    {
-        var server = new LocalServer(options);
-        var streamer = new BackupStreamer(
-            options,
-            new BackupToolSelector(options, server, NullLogger<BackupToolSelector>.Instance),
-            new AgentMetrics(Prometheus.Metrics.NewCustomRegistry()),
-            TimeProvider.System,
-            NullLogger<BackupStreamer>.Instance
-        );
-        return new BackupToStorage(
-            options,
-            storage,
-            streamer,
-            server,
-            TimeProvider.System,
-            NullLogger.Instance
-        );
     }
 }
