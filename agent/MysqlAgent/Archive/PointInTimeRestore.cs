@@ -34,12 +34,10 @@ public sealed class PointInTimeRestore(
     )
     {
         var dataDir = options.DataDir;
-        if (Directory.Exists(dataDir) && Directory.EnumerateFileSystemEntries(dataDir).Any())
-        {
-            throw new RestoreFailedException(
-                $"--data-dir {dataDir} is not empty: restore only into an empty or missing folder (move the old datadir aside first)"
-            );
-        }
+        EmptyDataDir.Require(
+            dataDir,
+            "restore only into an empty or missing folder (move the old datadir aside first)"
+        );
 
         var backups = await BackupCatalog
             .ListAsync(storage, logger, cancellationToken)

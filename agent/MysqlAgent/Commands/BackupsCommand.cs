@@ -2,64 +2,49 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Archive;
 using MysqlAgent.Configuration;
+using MysqlAgent.Storage;
 
 namespace MysqlAgent.Commands;
 
 /// <summary><c>mysql-agent backups --target ...</c>: lists the backups in storage, read from their manifests only.</summary>
-public sealed class BackupsCommand : IAgentCommand
+public sealed class BackupsCommand : StorageCommand
 {
-    public string Name => "backups";
+    public override string Name => "backups";
 
-    public string Summary =>
+    public override string Summary =>
         "List the backups in --target, oldest first (a backup without its manifest is not listed).";
 
-    public IEnumerable<string> Validate(AgentOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (StorageTarget.Check(options.StorageTarget) is { } problem)
-        {
-            yield return problem;
-        }
-    }
-
-    public async Task<int> RunAsync(
+    protected override async Task<int> RunAsync(
         AgentOptions options,
+        IBackupStorage storage,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var storage = StorageTarget.Open(options);
-        try
-        {
-            var backups = await BackupCatalog
-                .ListAsync(
-                    storage,
-                    loggerFactory.CreateLogger("MysqlAgent.Archive.BackupCatalog"),
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            var verified = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (
-                var stored in storage
-                    .ListAsync(BackupKeys.Root, cancellationToken)
-                    .ConfigureAwait(false)
+        var backups = await BackupCatalog
+            .ListAsync(
+                storage,
+                loggerFactory.CreateLogger("MysqlAgent.Archive.BackupCatalog"),
+                cancellationToken
             )
-            {
-                if (BackupKeys.IdOfVerification(stored.Key) is { } id)
-                {
-                    verified.Add(id);
-                }
-            }
-
-            var stdout = Console.Out;
-            await stdout.WriteLineAsync(Format(backups, verified)).ConfigureAwait(false);
-            return ExitCodes.Success;
-        }
-        finally
+            .ConfigureAwait(false);
+        var verified = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (
+            var stored in storage
+                .ListAsync(BackupKeys.Root, cancellationToken)
+                .ConfigureAwait(false)
+        )
         {
-            (storage as IDisposable)?.Dispose();
+            if (BackupKeys.IdOfVerification(stored.Key) is { } id)
+            {
+                verified.Add(id);
+            }
         }
+
+        var stdout = Console.Out;
+        await stdout.WriteLineAsync(Format(backups, verified)).ConfigureAwait(false);
+        return ExitCodes.Success;
     }
 
     /// <summary>One line per backup: id, finish time, stored bytes, server, GTID after the backup, whether <c>verify</c> restored it.</summary>

@@ -3,64 +3,47 @@ using Microsoft.Extensions.Logging;
 using MysqlAgent.Archive;
 using MysqlAgent.Archive.Retention;
 using MysqlAgent.Configuration;
+using MysqlAgent.Storage;
 
 namespace MysqlAgent.Commands;
 
 /// <summary><c>mysql-agent prune --target ... [--keep-backups N] [--keep-days D] [--plan-only]</c>.</summary>
-public sealed class PruneCommand : IAgentCommand
+public sealed class PruneCommand : StorageCommand
 {
-    public string Name => "prune";
+    public override string Name => "prune";
 
-    public string Summary =>
+    public override string Summary =>
         "Delete the backups in --target beyond both --keep-backups and --keep-days, and the archived binlogs no kept backup needs.";
 
-    public IEnumerable<string> Validate(AgentOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (StorageTarget.Check(options.StorageTarget) is { } problem)
-        {
-            yield return problem;
-        }
-    }
-
-    public async Task<int> RunAsync(
+    protected override async Task<int> RunAsync(
         AgentOptions options,
+        IBackupStorage storage,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken
     )
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(loggerFactory);
-        var storage = StorageTarget.Open(options);
-        try
+        var pruner = new ArchivePruner(
+            storage,
+            loggerFactory.CreateLogger("MysqlAgent.Archive.Retention.ArchivePruner")
+        );
+        var plan = await pruner
+            .PlanAsync(
+                TimeProvider.System.GetUtcNow(),
+                options.KeepBackups,
+                options.KeepAge,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        var stdout = Console.Out;
+        await stdout.WriteLineAsync(Format(plan, options.PlanOnly)).ConfigureAwait(false);
+        if (!options.PlanOnly)
         {
-            var pruner = new ArchivePruner(
-                storage,
-                loggerFactory.CreateLogger("MysqlAgent.Archive.Retention.ArchivePruner")
-            );
-            var plan = await pruner
-                .PlanAsync(
-                    TimeProvider.System.GetUtcNow(),
-                    options.KeepBackups,
-                    options.KeepAge,
-                    cancellationToken
-                )
+            await pruner
+                .ApplyAsync(plan, options.KeepBackups, options.KeepAge, cancellationToken)
                 .ConfigureAwait(false);
-            var stdout = Console.Out;
-            await stdout.WriteLineAsync(Format(plan, options.PlanOnly)).ConfigureAwait(false);
-            if (!options.PlanOnly)
-            {
-                await pruner
-                    .ApplyAsync(plan, options.KeepBackups, options.KeepAge, cancellationToken)
-                    .ConfigureAwait(false);
-            }
+        }
 
-            return ExitCodes.Success;
-        }
-        finally
-        {
-            (storage as IDisposable)?.Dispose();
-        }
+        return ExitCodes.Success;
     }
 
     /// <summary>One line per deleted object and one for what stays.</summary>

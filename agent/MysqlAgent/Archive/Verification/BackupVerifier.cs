@@ -29,12 +29,10 @@ public sealed class BackupVerifier(
     )
     {
         var scratch = options.DataDir;
-        if (Directory.Exists(scratch) && Directory.EnumerateFileSystemEntries(scratch).Any())
-        {
-            throw new RestoreFailedException(
-                $"--data-dir {scratch} is not empty: verify restores into an empty scratch folder it deletes afterwards; give one with room for the backup"
-            );
-        }
+        EmptyDataDir.Require(
+            scratch,
+            "verify restores into an empty scratch folder it deletes afterwards; give one with room for the backup"
+        );
 
         var created = !Directory.Exists(scratch);
         var started = time.GetTimestamp();
