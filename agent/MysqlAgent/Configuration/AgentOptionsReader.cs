@@ -146,6 +146,22 @@ public static class AgentOptionsReader
 
         options = ReadElection(values, options, problems);
 
+        if (values.Get("backup-schedule") is { Length: > 0 } cron)
+        {
+            options = options with
+            {
+                BackupSchedule = Archive.Schedule.BackupSchedule.Parse(
+                    cron,
+                    values.Get("backup-schedule-time-zone"),
+                    out var scheduleProblem
+                ),
+            };
+            if (scheduleProblem is not null)
+            {
+                problems.Add(scheduleProblem);
+            }
+        }
+
         if (httpPort != 0 && httpPort == backupPort)
         {
             problems.Add(

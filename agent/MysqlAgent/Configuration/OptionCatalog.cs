@@ -238,6 +238,16 @@ public static class OptionCatalog
             "mysql-client-path",
             "restore: the client that applies the decoded binlogs (default mariadb or mysql, by flavour)."
         ),
+        // Scheduled backups (appended)
+        new(
+            "backup-schedule",
+            "serve with --target: take a full backup at each tick of this 5-field cron expression (\"0 3 * * *\" = 03:00 every day), from the ready replica with the least lag, else the primary; one backup per tick across the set. Unset = no schedule."
+        ),
+        new(
+            "backup-schedule-time-zone",
+            "The IANA time zone --backup-schedule is read in (Europe/Berlin); DST changes are followed.",
+            "UTC"
+        ),
     ];
 
     private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(
