@@ -175,7 +175,7 @@ public static class OptionCatalog
         // Backups to storage (appended)
         new(
             "target",
-            "backup and backups: where backups are kept, file:/path (a folder) or s3://bucket/prefix (S3-compatible object storage); serve: archive every closed binlog there while this pod is the primary."
+            "backup and backups: where backups are kept, file:/path (a folder) or s3://bucket/prefix (S3-compatible object storage); serve: archive every closed binlog there while this pod is the primary, and take the scheduled backups there (--backup-schedule; give every pod the same target)."
         ),
         new(
             "s3-endpoint",

@@ -34,7 +34,7 @@ public sealed record BackupStart(BackupStartResult Result, BackupRunningDocument
 /// runs more backup tools at once than it was told to. The agent's stop cancels a run (no manifest,
 /// so no backup).
 /// </summary>
-public sealed class StorageBackupRunner : IAsyncDisposable
+public sealed class StorageBackupRunner : IAsyncDisposable, IDisposable
 {
     private readonly AgentOptions _options;
     private readonly BackupStreamer _streamer;
@@ -203,6 +203,9 @@ public sealed class StorageBackupRunner : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Cancels a run without waiting for it (a container disposed synchronously).</summary>
+    public void Dispose() => _stop.Cancel();
 
     public async ValueTask DisposeAsync()
     {
