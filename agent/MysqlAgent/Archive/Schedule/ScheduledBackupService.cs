@@ -34,6 +34,7 @@ public sealed class ScheduledBackupService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ScheduledBackupService> _logger;
     private readonly ResiliencePipeline _turnTimeout;
+    private int _turns;
 
     public ScheduledBackupService(
         AgentOptions options,
@@ -57,6 +58,9 @@ public sealed class ScheduledBackupService : BackgroundService
             .AddTimeout(TurnTimeout)
             .Build();
     }
+
+    /// <summary>Turns of the loop done so far, primary or not (tests wait on it).</summary>
+    internal int Turns => Volatile.Read(ref _turns);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -90,6 +94,7 @@ public sealed class ScheduledBackupService : BackgroundService
             {
                 if (!_role.IsPrimary)
                 {
+                    Interlocked.Increment(ref _turns);
                     continue;
                 }
 
@@ -115,6 +120,8 @@ public sealed class ScheduledBackupService : BackgroundService
 
                     state = state with { Failing = tick };
                 }
+
+                Interlocked.Increment(ref _turns);
             } while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
         }
         finally
