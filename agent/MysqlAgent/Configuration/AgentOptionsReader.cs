@@ -161,6 +161,18 @@ public static class AgentOptionsReader
                 problems.Add(scheduleProblem);
             }
         }
+        else if (
+            Archive.Schedule.BackupSchedule.Parse(
+                "* * * * *",
+                values.Get("backup-schedule-time-zone"),
+                out var zoneProblem
+            )
+            is null
+        )
+        {
+            // A zone without a schedule does nothing, but a misspelt one is still a mistake to name.
+            problems.Add(zoneProblem!);
+        }
 
         if (httpPort != 0 && httpPort == backupPort)
         {

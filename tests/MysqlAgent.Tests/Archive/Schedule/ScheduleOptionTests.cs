@@ -23,6 +23,10 @@ public sealed class ScheduleOptionTests
         "--backup-schedule-time-zone 'Europe/Nowhere' is not an IANA time zone id: e.g. Europe/Berlin or UTC"
     )]
     [InlineData(new[] { "--backup-schedule", "0 3 * * *" }, "--backup-schedule needs --target")]
+    [InlineData(
+        new[] { "--backup-schedule-time-zone", "Europe/Berln" },
+        "--backup-schedule-time-zone 'Europe/Berln' is not an IANA time zone id"
+    )]
     public async Task A_bad_schedule_is_refused_at_startup_with_one_line(
         string[] arguments,
         string expected
