@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Runtime.Versioning;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using MysqlAgent.Archive;
 using MysqlAgent.Archive.Schedule;
 using MysqlAgent.Backup;
 using MysqlAgent.Configuration;
@@ -69,6 +71,26 @@ public sealed class ScheduledBackupServiceTests
         );
         Assert.Equal(0, loop.Failed);
         Assert.Null(loop.Runner.Status.LastFailure);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_new_primary_skips_a_tick_that_its_predecessor_took()
+    {
+        await using var loop = await Loop.StartAsync(Before, election: true);
+        await loop.AdvanceAsync(TimeSpan.FromMinutes(5));
+        // The old primary's source wrote this manifest at 03:00:04, before the failover.
+        await loop.WriteManifestAsync("20261207T030004Z-mysql-1-abcdef", "20261207T030000Z");
+
+        loop.Promote();
+        await loop.AdvanceAsync(ScheduledBackupService.Poll);
+        for (var i = 0; i < 3; i++)
+        {
+            await loop.AdvanceAsync(ScheduledBackupService.Poll);
+        }
+
+        Assert.Equal(0, loop.Failed);
+        Assert.Null(loop.Runner.Status.LastFailure);
+        Assert.Equal(0, loop.Metrics.ScheduledBackupsMissed.Value);
     }
 
     private sealed class Loop : IAsyncDisposable
@@ -154,7 +176,39 @@ public sealed class ScheduledBackupServiceTests
             );
             await service.StartAsync(default);
             await Eventually.UntilAsync(() => service.Turns >= 1, "the first turn is done");
-            return new Loop(time, service, role, runner, metrics);
+            return new Loop(time, service, role, runner, metrics) { Root = root };
+        }
+
+        public required string Root { get; init; }
+
+        public async Task WriteManifestAsync(string id, string tick)
+        {
+            var manifest = new BackupManifest
+            {
+                Id = id,
+                DataKey = BackupKeys.Data(id),
+                Pod = "mysql-1",
+                ServerId = 101,
+                ServerVersion = "11.4.2-MariaDB",
+                Flavour = "mariadb",
+                BackupTool = "mariabackup",
+                Compression = "zstd",
+                StartedAt = _time.GetUtcNow(),
+                FinishedAt = _time.GetUtcNow(),
+                DataBytes = 1,
+                DataXxh128 = "00",
+                PayloadBytes = 1,
+                Tick = tick,
+            };
+            var path = Path.Combine(Root, BackupKeys.Manifest(id));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(
+                path,
+                JsonSerializer.SerializeToUtf8Bytes(
+                    manifest,
+                    ArchiveJsonContext.Default.BackupManifest
+                )
+            );
         }
 
         public void Promote()
