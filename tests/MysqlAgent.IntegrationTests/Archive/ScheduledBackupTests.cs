@@ -101,7 +101,8 @@ public sealed class ScheduledBackupTests : IClassFixture<BackupServerFixture>
             TickWait
         );
         Assert.True(BackupSchedule.TryParseTick(later!.Tick, out var next));
-        Assert.Equal(tick.AddMinutes(1), next);
+        // Usually the very next minute; one that came while the first backup still ran is not taken.
+        Assert.True(next > tick);
         Assert.All(
             (await ListAsync(storage)).Where(m => m.Tick is not null).GroupBy(m => m.Tick),
             g => Assert.Single(g)
