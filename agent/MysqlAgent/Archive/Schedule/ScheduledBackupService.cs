@@ -193,12 +193,6 @@ public sealed class ScheduledBackupService : BackgroundService
         CancellationToken cancellationToken
     )
     {
-        if (_runner.Status.Running is { Tick: { } running } && running == tick)
-        {
-            ScheduledBackupLog.Skipped(_logger, tick, "it runs on this pod");
-            return;
-        }
-
         var ordinals = await peers.OrdinalsAsync(cancellationToken).ConfigureAwait(false);
         var answers = await Task.WhenAll(
                 ordinals.Select(o =>
@@ -207,12 +201,29 @@ public sealed class ScheduledBackupService : BackgroundService
             )
             .ConfigureAwait(false);
         var reports = ordinals.Select((o, i) => new PeerReport(o, answers[i])).ToList();
-        if (reports.FirstOrDefault(r => r.Status?.Backup?.Running?.Tick == tick) is { } holder)
+        var running = reports
+            .Where(r => r.Status?.Backup?.Running is not null)
+            .Select(r =>
+                (Pod: _options.Pod.PeerPodName(r.Ordinal), Run: r.Status!.Backup!.Running!)
+            )
+            .Prepend((Pod: _options.Pod.PodName, Run: _runner.Status.Running!))
+            .Where(r => r.Run is not null)
+            .ToList();
+        if (running.FirstOrDefault(r => r.Run.Tick == tick) is { Pod: { } holder })
         {
-            ScheduledBackupLog.Skipped(
+            ScheduledBackupLog.Skipped(_logger, tick, $"it runs on {holder}");
+            return;
+        }
+
+        if (running.Count > 0)
+        {
+            // Two backups at once would only slow both: the set is still busy with an older tick.
+            var (pod, run) = running[0];
+            _metrics.ScheduledBackupsMissed.Inc();
+            ScheduledBackupLog.Missed(
                 _logger,
                 tick,
-                $"it runs on {_options.Pod.PeerPodName(holder.Ordinal)}"
+                $"backup {run.Id} of tick {run.Tick ?? "none"} still runs on {pod}: the backups take longer than the schedule's period"
             );
             return;
         }
