@@ -3,6 +3,19 @@ using MysqlAgent.Clone;
 
 namespace MysqlAgent.Archive.Schedule;
 
+/// <summary>Whether a backup runs somewhere in the set when a tick comes.</summary>
+public enum BusyVerdict
+{
+    /// <summary>No pod runs a backup to storage: the tick may start.</summary>
+    Free,
+
+    /// <summary>A pod runs this very tick: it is taken.</summary>
+    Running,
+
+    /// <summary>A pod still runs an older tick: this one is missed.</summary>
+    Older,
+}
+
 /// <summary>One pod a scheduled backup may be taken from, and why it is in that place of the order.</summary>
 public sealed record BackupSource(int Ordinal, bool IsSelf, string Why);
 
@@ -15,6 +28,49 @@ public sealed record BackupSource(int Ordinal, bool IsSelf, string Why);
 /// </summary>
 public static class BackupSourceChoice
 {
+    /// <summary>
+    /// Whether <paramref name="tick"/> may start: not while a pod (this one first) runs it, and not
+    /// while one runs an older tick, since two backups at once only slow each other.
+    /// </summary>
+    public static (BusyVerdict Verdict, string Why) Busy(
+        string tick,
+        string selfPod,
+        BackupRunningDocument? selfRun,
+        IEnumerable<(string Pod, PeerStatus? Status)> peers
+    )
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        var running = new List<(string Pod, BackupRunningDocument Run)>();
+        if (selfRun is not null)
+        {
+            running.Add((selfPod, selfRun));
+        }
+
+        foreach (var (pod, status) in peers)
+        {
+            if (status?.Backup?.Running is { } run)
+            {
+                running.Add((pod, run));
+            }
+        }
+
+        if (running.FirstOrDefault(r => r.Run.Tick == tick) is { Pod: { } holder })
+        {
+            return (BusyVerdict.Running, $"it runs on {holder}");
+        }
+
+        if (running.Count > 0)
+        {
+            var (pod, run) = running[0];
+            return (
+                BusyVerdict.Older,
+                $"backup {run.Id} of tick {run.Tick ?? "none"} still runs on {pod}: the backups take longer than the schedule's period"
+            );
+        }
+
+        return (BusyVerdict.Free, "");
+    }
+
     public static IReadOnlyList<BackupSource> Order(int selfOrdinal, IEnumerable<PeerReport> peers)
     {
         ArgumentNullException.ThrowIfNull(peers);

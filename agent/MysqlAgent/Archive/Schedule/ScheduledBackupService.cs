@@ -201,31 +201,22 @@ public sealed class ScheduledBackupService : BackgroundService
             )
             .ConfigureAwait(false);
         var reports = ordinals.Select((o, i) => new PeerReport(o, answers[i])).ToList();
-        var running = reports
-            .Where(r => r.Status?.Backup?.Running is not null)
-            .Select(r =>
-                (Pod: _options.Pod.PeerPodName(r.Ordinal), Run: r.Status!.Backup!.Running!)
-            )
-            .Prepend((Pod: _options.Pod.PodName, Run: _runner.Status.Running!))
-            .Where(r => r.Run is not null)
-            .ToList();
-        if (running.FirstOrDefault(r => r.Run.Tick == tick) is { Pod: { } holder })
-        {
-            ScheduledBackupLog.Skipped(_logger, tick, $"it runs on {holder}");
-            return;
-        }
-
-        if (running.Count > 0)
-        {
-            // Two backups at once would only slow both: the set is still busy with an older tick.
-            var (pod, run) = running[0];
-            _metrics.ScheduledBackupsMissed.Inc();
-            ScheduledBackupLog.Missed(
-                _logger,
+        switch (
+            BackupSourceChoice.Busy(
                 tick,
-                $"backup {run.Id} of tick {run.Tick ?? "none"} still runs on {pod}: the backups take longer than the schedule's period"
-            );
-            return;
+                _options.Pod.PodName,
+                _runner.Status.Running,
+                reports.Select(r => (_options.Pod.PeerPodName(r.Ordinal), r.Status))
+            )
+        )
+        {
+            case (BusyVerdict.Running, var why):
+                ScheduledBackupLog.Skipped(_logger, tick, why);
+                return;
+            case (BusyVerdict.Older, var why):
+                _metrics.ScheduledBackupsMissed.Inc();
+                ScheduledBackupLog.Missed(_logger, tick, why);
+                return;
         }
 
         var problems = new List<string>();

@@ -77,4 +77,54 @@ public sealed class BackupSourceChoiceTests
         Assert.Equal("ready replica, lag 2.5 s", order[0].Why);
         Assert.Contains("primary itself", order[1].Why, StringComparison.Ordinal);
     }
+
+    private static PeerStatus Running(string tick) =>
+        new()
+        {
+            Ready = true,
+            Role = "replica",
+            Backup = new BackupStatusDocument
+            {
+                Running = new BackupRunningDocument { Tick = tick, Id = "b-" + tick },
+            },
+        };
+
+    [Fact]
+    public void A_tick_that_a_pod_runs_already_is_taken()
+    {
+        var (verdict, why) = BackupSourceChoice.Busy(
+            "20261207T030000Z",
+            "mysql-0",
+            null,
+            [("mysql-1", null), ("mysql-2", Running("20261207T030000Z"))]
+        );
+        Assert.Equal(BusyVerdict.Running, verdict);
+        Assert.Equal("it runs on mysql-2", why);
+    }
+
+    [Fact]
+    public void A_tick_that_comes_while_an_older_one_still_runs_anywhere_waits_for_none()
+    {
+        var (verdict, why) = BackupSourceChoice.Busy(
+            "20261207T031500Z",
+            "mysql-0",
+            new BackupRunningDocument { Tick = "20261207T030000Z", Id = "b-0300" },
+            [("mysql-1", new PeerStatus { Ready = true, Role = "replica" })]
+        );
+        Assert.Equal(BusyVerdict.Older, verdict);
+        Assert.StartsWith(
+            "backup b-0300 of tick 20261207T030000Z still runs on mysql-0",
+            why,
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
+    public void With_no_backup_running_the_tick_may_start() =>
+        Assert.Equal(
+            BusyVerdict.Free,
+            BackupSourceChoice
+                .Busy("20261207T030000Z", "mysql-0", null, [("mysql-1", null)])
+                .Verdict
+        );
 }
