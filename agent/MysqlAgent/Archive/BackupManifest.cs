@@ -70,4 +70,12 @@ public sealed record BackupManifest
 
     [JsonPropertyName("binlogPositionAfter")]
     public long? BinlogPositionAfter { get; init; }
+
+    /// <summary>
+    /// The schedule's tick this backup was taken for (<c>yyyyMMddTHHmmssZ</c>, UTC); absent for a
+    /// backup on demand and in manifests written before schedules existed.
+    /// </summary>
+    [JsonPropertyName("tick")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Tick { get; init; }
 }

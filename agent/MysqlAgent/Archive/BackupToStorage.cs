@@ -44,11 +44,22 @@ public sealed class BackupToStorage
         _logger = logger;
     }
 
-    public async Task<BackupManifest> RunAsync(CancellationToken cancellationToken)
+    public Task<BackupManifest> RunAsync(CancellationToken cancellationToken) =>
+        RunAsync(null, null, cancellationToken);
+
+    /// <summary>
+    /// A backup under <paramref name="id"/> (null: a new one, <see cref="BackupKeys.NewId"/>), its
+    /// manifest naming the schedule's <paramref name="tick"/> when it is a scheduled one.
+    /// </summary>
+    public async Task<BackupManifest> RunAsync(
+        string? id,
+        string? tick,
+        CancellationToken cancellationToken
+    )
     {
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
-        var id = BackupKeys.NewId(startedAt, _options.Pod.PodName);
+        id ??= BackupKeys.NewId(startedAt, _options.Pod.PodName);
         ArchiveLog.Starting(
             _logger,
             id,
@@ -86,6 +97,7 @@ public sealed class BackupToStorage
                 GtidAfter = after.Gtid,
                 BinlogFileAfter = after.BinlogFile,
                 BinlogPositionAfter = after.BinlogPosition,
+                Tick = tick,
             };
             var json = JsonSerializer.SerializeToUtf8Bytes(
                 manifest,

@@ -19,6 +19,10 @@ public sealed record PeerStatus
 
     [JsonPropertyName("lagSeconds")]
     public double? LagSeconds { get; init; }
+
+    /// <summary>Its backups to storage: the scheduled backups' primary reads which tick runs there.</summary>
+    [JsonPropertyName("backup")]
+    public Archive.Schedule.BackupStatusDocument? Backup { get; init; }
 }
 
 /// <summary>One peer's answer, or null <see cref="Status"/> when it did not answer.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Archive;
 using MysqlAgent.Archive.Binlogs;
+using MysqlAgent.Archive.Schedule;
 using MysqlAgent.Backup;
 using MysqlAgent.Configuration;
 using MysqlAgent.Election;
@@ -63,6 +64,11 @@ public sealed class ServeCommand : IAgentCommand
                 + " (serve archives binlogs there; leave --target unset to archive none)";
         }
 
+        if (options.BackupSchedule is not null && options.StorageTarget is null)
+        {
+            yield return "--backup-schedule needs --target: the storage the scheduled backups go to, file:/path or s3://bucket[/prefix], the same on every pod";
+        }
+
         foreach (
             var problem in ElectionRegistration.Validate(
                 options,
@@ -120,9 +126,16 @@ public sealed class ServeCommand : IAgentCommand
         services.AddBackupTls();
         services.AddReplicationSetup();
         services.AddElection(options);
+        // Every pod takes a tick when the primary asks (POST /backups/scheduled); only
+        // --backup-schedule makes a pod ask.
+        services.AddSingleton<StorageBackupRunner>();
         if (options.StorageTarget is not null)
         {
             services.AddHostedService<BinlogArchiveService>();
+            if (options.BackupSchedule is not null)
+            {
+                services.AddHostedService<ScheduledBackupService>();
+            }
         }
 
         var app = builder.Build();
@@ -132,6 +145,7 @@ public sealed class ServeCommand : IAgentCommand
         app.MapMetrics("/metrics", registry).RequireLocalPort(options.HttpPort);
         app.MapPreStop().RequireLocalPort(options.HttpPort);
         app.MapBackupEndpoints().RequireLocalPort(options.BackupPort);
+        app.MapScheduledBackupEndpoints().RequireLocalPort(options.BackupPort);
         return app;
     }
 }

@@ -42,6 +42,9 @@ public sealed record AgentOptions
 
     /// <summary>serve with <c>--target</c>: force a binlog rotation this often when it holds unarchived transactions; zero = never.</summary>
     public TimeSpan BinlogArchiveInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>serve: <c>--backup-schedule</c> in <c>--backup-schedule-time-zone</c>; null = no scheduled backups.</summary>
+    public Archive.Schedule.BackupSchedule? BackupSchedule { get; init; }
     public required Endpoint LocalMysql { get; init; }
     public required string AdminUser { get; init; }
     public Secret? AdminPassword { get; init; }

@@ -149,6 +149,34 @@ public static class AgentOptionsReader
 
         options = ReadElection(values, options, problems);
 
+        if (values.Get("backup-schedule") is { Length: > 0 } cron)
+        {
+            options = options with
+            {
+                BackupSchedule = Archive.Schedule.BackupSchedule.Parse(
+                    cron,
+                    values.Get("backup-schedule-time-zone"),
+                    out var scheduleProblem
+                ),
+            };
+            if (scheduleProblem is not null)
+            {
+                problems.Add(scheduleProblem);
+            }
+        }
+        else if (
+            Archive.Schedule.BackupSchedule.Parse(
+                "* * * * *",
+                values.Get("backup-schedule-time-zone"),
+                out var zoneProblem
+            )
+            is null
+        )
+        {
+            // A zone without a schedule does nothing, but a misspelt one is still a mistake to name.
+            problems.Add(zoneProblem!);
+        }
+
         if (httpPort != 0 && httpPort == backupPort)
         {
             problems.Add(

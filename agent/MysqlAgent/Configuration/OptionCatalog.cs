@@ -175,7 +175,7 @@ public static class OptionCatalog
         // Backups to storage (appended)
         new(
             "target",
-            "backup and backups: where backups are kept, file:/path (a folder) or s3://bucket/prefix (S3-compatible object storage); serve: archive every closed binlog there while this pod is the primary."
+            "backup and backups: where backups are kept, file:/path (a folder) or s3://bucket/prefix (S3-compatible object storage); serve: archive every closed binlog there while this pod is the primary, and take the scheduled backups there (--backup-schedule; give every pod the same target)."
         ),
         new(
             "s3-endpoint",
@@ -252,6 +252,16 @@ public static class OptionCatalog
             "7"
         ),
         new("plan-only", "prune: print what would be deleted and delete nothing.", IsFlag: true),
+        // Scheduled backups (appended)
+        new(
+            "backup-schedule",
+            "serve with --target: take a full backup at each tick of this 5-field cron expression (\"0 3 * * *\" = 03:00 every day), from the ready replica with the least lag, else the primary; one backup per tick across the set. Unset = no schedule."
+        ),
+        new(
+            "backup-schedule-time-zone",
+            "The IANA time zone --backup-schedule is read in (Europe/Berlin); DST changes are followed.",
+            "UTC"
+        ),
     ];
 
     private static readonly Dictionary<string, OptionSpec> ByName = All.ToDictionary(

@@ -1,3 +1,4 @@
+using MysqlAgent.Archive.Schedule;
 using MysqlAgent.Configuration;
 using MysqlAgent.Heartbeat;
 using MysqlAgent.Metrics;
@@ -56,6 +57,7 @@ public static class HealthEndpoints
                 AgentOptions options,
                 AgentMetrics metrics,
                 RoleProvider role,
+                HttpContext context,
                 CancellationToken cancellationToken
             ) =>
             {
@@ -75,6 +77,7 @@ public static class HealthEndpoints
                     Term = lease?.Term,
                     Holder = lease?.Holder,
                     Candidate = role.Candidate,
+                    Backup = context.RequestServices.GetService<StorageBackupRunner>()?.Status,
                 };
                 return Results.Json(document, StatusJsonContext.Default.StatusDocument);
             }

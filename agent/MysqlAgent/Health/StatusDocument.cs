@@ -46,6 +46,13 @@ public sealed record StatusDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Holder { get; init; }
 
+    /// <summary>
+    /// This pod's backups to storage (running, last success, last failure); the scheduled backups'
+    /// primary reads <c>backup.running.tick</c> of every pod.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Archive.Schedule.BackupStatusDocument? Backup { get; init; }
+
     /// <summary>This pod's report as a candidate, which peers read (election only).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CandidateDocument? Candidate { get; init; }

@@ -8,4 +8,5 @@ namespace MysqlAgent.Health;
     WriteIndented = true
 )]
 [JsonSerializable(typeof(StatusDocument))]
+[JsonSerializable(typeof(Archive.Schedule.BackupRunningDocument))]
 public sealed partial class StatusJsonContext : JsonSerializerContext;

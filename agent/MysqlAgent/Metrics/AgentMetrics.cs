@@ -153,6 +153,32 @@ public sealed class AgentMetrics
             "The last event time of the newest archived binlog, as this pod's agent last read or wrote the archive: a restore reaches up to here; NaN before its first pass as the primary."
         );
         BinlogArchiveRecoverable.Set(double.NaN);
+        BackupLastSuccess = factory.CreateGauge(
+            "mysql_agent_backup_last_success_timestamp_seconds",
+            "Unix time at which the last backup to storage run by this pod's agent (serve) finished with its manifest written; NaN until one has."
+        );
+        BackupLastSuccess.Set(double.NaN);
+        BackupLastDuration = factory.CreateGauge(
+            "mysql_agent_backup_last_duration_seconds",
+            "Seconds the last successful backup to storage on this pod took, from its start to its manifest; NaN until one has."
+        );
+        BackupLastDuration.Set(double.NaN);
+        BackupLastBytes = factory.CreateGauge(
+            "mysql_agent_backup_last_bytes",
+            "Bytes of the last successful backup's data object on this pod (compressed, as stored); NaN until one has."
+        );
+        BackupLastBytes.Set(double.NaN);
+        BackupsToStorage = factory.CreateCounter(
+            "mysql_agent_backup_to_storage_total",
+            "Backups to storage run by this pod's agent (serve), by result (success, failed).",
+            new CounterConfiguration { LabelNames = ["result"] }
+        );
+        BackupsToStorage.WithLabels("success");
+        BackupsToStorage.WithLabels("failed");
+        ScheduledBackupsMissed = factory.CreateCounter(
+            "mysql_agent_scheduled_backups_missed_total",
+            "Ticks of --backup-schedule that this pod, as the primary, found past their grace with no backup taken."
+        );
     }
 
     public CollectorRegistry Registry { get; }
@@ -187,4 +213,9 @@ public sealed class AgentMetrics
     public Counter BinlogArchiveFailures { get; }
     public Counter BinlogArchiveGaps { get; }
     public Gauge BinlogArchiveRecoverable { get; }
+    public Gauge BackupLastSuccess { get; }
+    public Gauge BackupLastDuration { get; }
+    public Gauge BackupLastBytes { get; }
+    public Counter BackupsToStorage { get; }
+    public Counter ScheduledBackupsMissed { get; }
 }

@@ -288,6 +288,8 @@ public sealed partial class ReferenceDocsTests
             if (
                 property.PropertyType == typeof(ReplicationSetupDocument)
                 || property.PropertyType == typeof(CandidateDocument)
+                || property.PropertyType
+                    == typeof(global::MysqlAgent.Archive.Schedule.BackupStatusDocument)
             )
             {
                 fields.UnionWith(

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MysqlAgent.Archive.Binlogs;
 
-/// <summary>Binlog archiving (6020-6039).</summary>
+/// <summary>Binlog archiving (6020-6029; 6030-6039 are scheduled backups).</summary>
 internal static partial class BinlogArchiveLog
 {
     [LoggerMessage(
