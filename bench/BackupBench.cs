@@ -202,6 +202,8 @@ internal sealed partial class BackupBench(
                 options.AgentPath,
                 [
                     "prune",
+                    "--hostname",
+                    "mysql-0",
                     "--target",
                     target,
                     "--keep-backups",
@@ -318,6 +320,8 @@ internal sealed partial class BackupBench(
                 options.AgentPath,
                 [
                     "restore",
+                    "--hostname",
+                    "mysql-0",
                     "--from",
                     $"file:{folder}",
                     "--latest",

@@ -374,7 +374,10 @@ if (!options.Failover)
         log.WriteLine($"  restore: {BackupBench.RestoreIncludes}");
     }
 
-    log.WriteLine($"  mysql-init: {InitTiming.Includes}");
+    if (init is not null)
+    {
+        log.WriteLine($"  mysql-init: {InitTiming.Includes}");
+    }
     log.WriteLine($"  {results.MbDefinition}");
 }
 

@@ -77,7 +77,7 @@ public sealed class BackupFiguresTests
 
         Assert.Equal(
             true,
-            checks.Single(c => c.Figure.Contains("folder", StringComparison.Ordinal)).Met
+            checks.Single(c => c.Figure.Contains("backup to folder", StringComparison.Ordinal)).Met
         );
         Assert.Equal(
             false,
