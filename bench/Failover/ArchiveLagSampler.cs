@@ -8,7 +8,8 @@ namespace MysqlBench.Failover;
 /// The RPO a point-in-time restore would have had, once a second while a run's writer writes: the
 /// newest acknowledged write's time minus the newest <c>lastEventAt</c> among the archive's binlog
 /// manifests (<c>&lt;archive&gt;/&lt;id&gt;/manifest.json</c>). Before the first binlog is archived no
-/// restore point exists at all, so those seconds are counted apart rather than given a lag.
+/// write of the run can be restored: the lag is then the span since the run's first acknowledged
+/// write (a lower bound), and those samples are also counted, so a reader sees how many there were.
 /// </summary>
 internal sealed class ArchiveLagSampler : IAsyncDisposable
 {
@@ -105,7 +106,10 @@ internal sealed class ArchiveLagSampler : IAsyncDisposable
         }
         else
         {
+            // Nothing archived yet: every write of the run is at risk, so the lag is at least the
+            // span since its first acknowledged write (the set held no rows of this table before).
             _beforeFirstArchive++;
+            _lags.Add((acknowledged[^1].At - acknowledged[0].At).TotalSeconds);
         }
     }
 
