@@ -85,6 +85,10 @@ internal sealed record BenchOptions
         "--clone-only",
         "measure clone throughput only (no replication, init, start-up figures)"
     );
+    private static readonly Option<bool> BackupsOnlyFlag = Flag(
+        "--backups-only",
+        "measure backups only, on loopback: backup to a folder and to moto_server in turns with the agent's clone of the same donor, then restore --latest with a binlog replay (no clone methods, replication, init, start-up figures)"
+    );
     private static readonly Option<bool> FailoverFlag = Flag(
         "--failover",
         "measure failover only: a fresh local set (mysql-local up, default election timings) per run; N runs of 'frozen 30 s' (a switchover, then the primary frozen) and N of 'mysqld down for good', each until the set healed"
@@ -119,6 +123,7 @@ internal sealed record BenchOptions
         Delay,
         CompressionsOption,
         CloneOnlyFlag,
+        BackupsOnlyFlag,
         FailoverFlag,
         FailoverRunsOption,
         Local,
@@ -139,6 +144,7 @@ internal sealed record BenchOptions
     public double DelayMs { get; init; }
     public IReadOnlyList<string> Compressions { get; init; } = ["none", "lz4", "zstd"];
     public bool CloneOnly { get; init; }
+    public bool BackupsOnly { get; init; }
     public bool Failover { get; init; }
     public int FailoverRuns { get; init; } = 10;
     public string LocalPath { get; init; } = "";
@@ -164,6 +170,7 @@ internal sealed record BenchOptions
         var quick = result.GetValue(QuickFlag);
         var cloneOnly = result.GetValue(CloneOnlyFlag);
         var failover = result.GetValue(FailoverFlag);
+        var backupsOnly = result.GetValue(BackupsOnlyFlag);
 
         string Take(Option<string> option, string? fallback) =>
             result.GetValue(option)
@@ -182,7 +189,9 @@ internal sealed record BenchOptions
         {
             AgentPath = Path.GetFullPath(Take(Agent, null)),
             AgentBuild = Take(AgentBuildOption, "unknown"),
-            InitPath = Path.GetFullPath(Take(Init, cloneOnly ? "/nonexistent" : null)),
+            InitPath = Path.GetFullPath(
+                Take(Init, cloneOnly || backupsOnly ? "/nonexistent" : null)
+            ),
             Quick = quick,
             SizeMb = Number(Size, quick ? 100 : 1024),
             CloneRuns = Math.Max(3, Number(CloneRunsOption, 3)),
@@ -207,6 +216,7 @@ internal sealed record BenchOptions
             Compressions = Take(CompressionsOption, "none,lz4,zstd")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             CloneOnly = cloneOnly,
+            BackupsOnly = backupsOnly,
             Failover = failover,
             FailoverRuns = Math.Max(1, Number(FailoverRunsOption, quick ? 2 : 10)),
             LocalPath = Path.GetFullPath(
@@ -218,6 +228,18 @@ internal sealed record BenchOptions
             throw new ArgumentException(
                 "--failover and --clone-only measure different things: use one"
             );
+        }
+
+        if (backupsOnly && (failover || cloneOnly))
+        {
+            throw new ArgumentException(
+                "--backups-only measures backups alone: drop --failover and --clone-only"
+            );
+        }
+
+        if (backupsOnly && options.Links.Any(l => l != "loopback"))
+        {
+            throw new ArgumentException("--backups-only measures on loopback only: drop --link");
         }
 
         foreach (var link in options.Links)
@@ -235,7 +257,7 @@ internal sealed record BenchOptions
     public string? MissingProgram()
     {
         string[] programs =
-            CloneOnly ? [AgentPath]
+            CloneOnly || BackupsOnly ? [AgentPath]
             : Failover ? [AgentPath, InitPath, LocalPath]
             : [AgentPath, InitPath];
         return programs

@@ -206,6 +206,10 @@ internal sealed class CloneThroughput(
         return elapsed;
     }
 
+    /// <summary>One agent clone with the default compression, sampled as the clone section's are (the backup section's yardstick).</summary>
+    public Task<double> AgentDefaultCloneAsync(string target, CancellationToken ct) =>
+        AgentCloneAsync(target, Goals.DefaultCompression, ct);
+
     private async Task<double> AgentCloneAsync(
         string target,
         string compression,

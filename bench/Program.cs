@@ -61,6 +61,7 @@ InitResult? init = null;
 IdleFootprint? idle = null;
 StartupResult? startup = null;
 FailoverResult? failover = null;
+BackupFigures? backups = null;
 long donorBytes = 0;
 
 async Task Section(string title, Func<Task> body)
@@ -78,6 +79,7 @@ async Task Section(string title, Func<Task> body)
                     or IOException
                     or TimeoutException
                     or InvalidOperationException
+                    or HttpRequestException
         )
     {
         errors.Add($"{title}: {e.Message}");
@@ -146,7 +148,7 @@ if (!options.Failover)
                     await Link.WaitListeningAsync(tlsAgent, tlsBackupPort, ct);
 
                     await Agents.WaitForPrimaryUsersAsync(donor, agent, ct);
-                    if (idle is null)
+                    if (idle is null && !options.BackupsOnly)
                     {
                         idle = await AgentFootprint.MeasureIdleAsync(agent, ct);
                         log.WriteLine(
@@ -180,34 +182,56 @@ if (!options.Failover)
                         );
                     }
 
-                    log.WriteLine(
-                        $"\n== clone throughput over {link.Name} ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each, in turns)"
-                    );
-                    try
+                    if (!options.BackupsOnly)
                     {
-                        all.AddRange(await throughput.RunAsync(ct));
+                        log.WriteLine(
+                            $"\n== clone throughput over {link.Name} ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each, in turns)"
+                        );
+                        try
+                        {
+                            all.AddRange(await throughput.RunAsync(ct));
+                        }
+                        finally
+                        {
+                            var memory = throughput.Memory;
+                            streaming = streaming is null
+                                ? memory
+                                : memory with
+                                {
+                                    DonorPeakRssSampledBytes = Math.Max(
+                                        memory.DonorPeakRssSampledBytes,
+                                        streaming.DonorPeakRssSampledBytes
+                                    ),
+                                    ClonePeakRssSampledBytes = Math.Max(
+                                        memory.ClonePeakRssSampledBytes,
+                                        streaming.ClonePeakRssSampledBytes
+                                    ),
+                                    DonorPeakVmHwmBytes = Math.Max(
+                                        memory.DonorPeakVmHwmBytes ?? 0,
+                                        streaming.DonorPeakVmHwmBytes ?? 0
+                                    ),
+                                };
+                            clone = all;
+                        }
                     }
-                    finally
+
+                    // After the clone section, and in turns with a clone of their own, so that the
+                    // machine's drift hits backups and clone alike.
+                    if (!link.IsEmulated && !options.CloneOnly)
                     {
-                        var memory = throughput.Memory;
-                        streaming = streaming is null
-                            ? memory
-                            : memory with
-                            {
-                                DonorPeakRssSampledBytes = Math.Max(
-                                    memory.DonorPeakRssSampledBytes,
-                                    streaming.DonorPeakRssSampledBytes
-                                ),
-                                ClonePeakRssSampledBytes = Math.Max(
-                                    memory.ClonePeakRssSampledBytes,
-                                    streaming.ClonePeakRssSampledBytes
-                                ),
-                                DonorPeakVmHwmBytes = Math.Max(
-                                    memory.DonorPeakVmHwmBytes ?? 0,
-                                    streaming.DonorPeakVmHwmBytes ?? 0
-                                ),
-                            };
-                        clone = all;
+                        await Section(
+                            $"backup and restore on {link.Name} ({donorBytes / 1e6:F0} MB datadir; one warm-up, {options.CloneRuns} runs each of clone, backup to a folder, backup to moto_server, in turns; then one restore --latest)",
+                            async () =>
+                                backups = await new BackupBench(
+                                    options,
+                                    work,
+                                    agents,
+                                    donor,
+                                    throughput,
+                                    donorBytes,
+                                    log
+                                ).RunAsync(ct)
+                        );
                     }
                 }
             }
@@ -215,7 +239,7 @@ if (!options.Failover)
     );
 }
 
-if (!options.CloneOnly && !options.Failover)
+if (!options.CloneOnly && !options.Failover && !options.BackupsOnly)
 {
     await Section(
         "time to replication running, from mysqld's first answer",
@@ -275,13 +299,17 @@ if (options.Failover)
 }
 
 var goals = Goals.Check(clone, streaming, replication, init, idle, startup);
+if (backups is not null)
+{
+    goals.AddRange(BackupGoals.Check(backups));
+}
 if (failover is not null)
 {
     goals.AddRange(FailoverGoals.Check(failover));
 }
 
 var results = new BenchResults(
-    "2",
+    "3",
     startedAt,
     commit,
     options.Quick,
@@ -300,6 +328,7 @@ var results = new BenchResults(
     idle,
     startup,
     failover,
+    backups,
     goals,
     errors
 );
@@ -313,6 +342,10 @@ if (goals.Count > 0)
 }
 
 CloneTable.Print(log, clone, results.Machine);
+if (backups is not null)
+{
+    BackupGoals.PrintTable(log, backups, results.Machine);
+}
 if (failover is not null)
 {
     FailoverGoals.PrintTable(log, failover);
@@ -331,7 +364,20 @@ if (!options.Failover)
         log.WriteLine($"  replication, {r.Method}: {r.Includes}");
     }
 
-    log.WriteLine($"  mysql-init: {InitTiming.Includes}");
+    if (backups is not null)
+    {
+        foreach (var b in backups.Backups)
+        {
+            log.WriteLine($"  backup, {b.Target}: {b.Includes}");
+        }
+
+        log.WriteLine($"  restore: {BackupBench.RestoreIncludes}");
+    }
+
+    if (init is not null)
+    {
+        log.WriteLine($"  mysql-init: {InitTiming.Includes}");
+    }
     log.WriteLine($"  {results.MbDefinition}");
 }
 

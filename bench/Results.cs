@@ -29,6 +29,7 @@ internal sealed record BenchResults(
     IdleFootprint? Idle,
     StartupResult? Startup,
     FailoverResult? Failover,
+    BackupFigures? Backups,
     IReadOnlyList<GoalCheck> Goals,
     IReadOnlyList<string> Errors
 );

@@ -10,11 +10,12 @@ internal static class ResultsFile
 {
     public static string Folder => Repository.Of("bench", "results");
 
-    /// <summary><c>failover</c>, <c>clone</c> or <c>all</c>, with <c>-quick</c> for a smoke run.</summary>
+    /// <summary><c>failover</c>, <c>clone</c>, <c>backups</c> or <c>all</c>, with <c>-quick</c> for a smoke run.</summary>
     public static string Kind(BenchOptions options) =>
         (
             options.Failover ? "failover"
             : options.CloneOnly ? "clone"
+            : options.BackupsOnly ? "backups"
             : "all"
         ) + (options.Quick ? "-quick" : "");
 

@@ -86,6 +86,10 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             runs.Sum(r => r.TwoWritableInThawWindow),
             runs.Sum(r => r.SamplesWithSilentPod),
             runs.Sum(r => r.TwoWritableCountingSilent),
+            ArchiveLag.Of(
+                runs.SelectMany(r => r.ArchiveLagSeconds).ToList(),
+                runs.Sum(r => r.ArchiveLagSamplesBeforeFirstArchive)
+            ),
             runs
         );
     }
@@ -249,6 +253,12 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         );
         await using var sampler = set.StartWritableSampler(clock);
         await using var writer = await PrimaryWriter.StartAsync(set, Table, clock, Step, ct);
+        // The local set archives the primary's binlogs into <state>/backups/binlogs by default.
+        await using var archiveLag = new ArchiveLagSampler(
+            Path.Combine(set.StateDir, "backups", "binlogs"),
+            writer,
+            clock
+        );
         await writer.WaitForMoreAsync(100, Step, ct);
 
         var faultAt =
@@ -256,6 +266,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
                 ? await FreezeAsync(set, clock, state, writer, first, frozenPod, ct)
                 : await KeepMysqldDownAsync(set, clock, state, writer, first, ct);
         await writer.WaitForMoreAsync(100, Step, ct);
+        (state.ArchiveLags, state.ArchiveLagBeforeFirstArchive) = await archiveLag.StopAsync();
         var acknowledged = await writer.StopAsync();
         state.Acknowledged = acknowledged.Count;
         var counts = await sampler.StopAsync();

@@ -10,14 +10,28 @@ internal static class FailoverGoals
     public const double SwitchoverPauseMedianSeconds = 2;
     public const double DownFailoverMedianSeconds = 20;
 
+    /// <summary>Issue 28: the RPO of a point-in-time restore under a steady write load, its 99th percentile.</summary>
+    public const double ArchiveLagP99Seconds = 60;
+
     public static List<GoalCheck> Check(FailoverResult r)
     {
         var failover = r.FailoverSeconds;
         var down = r.DownFailoverSeconds;
         var pause = r.SwitchoverPauseSeconds;
         var measured = r.Runs.Count(x => x.Error is null);
+        var lag = r.ArchiveLag;
         return
         [
+            new(
+                "RPO: binlog archive lag, p99",
+                $"{Goals.F(lag.P99, 1)} s",
+                $"<= {Goals.F(ArchiveLagP99Seconds, 0)} s",
+                // Lower bounds only (no binlog ever archived) give no verdict.
+                lag.Samples > lag.SamplesBeforeFirstArchive
+                    ? lag.P99 <= ArchiveLagP99Seconds
+                    : null,
+                $"p50 {Goals.F(lag.P50, 1)} s, max {Goals.F(lag.Max, 1)} s over {lag.Samples} samples (one a second while the writer wrote, across the failovers); {lag.SamplesBeforeFirstArchive} of them before any binlog was archived (lag = the span since the run's first acknowledged write)"
+            ),
             new(
                 "frozen: writes back, median",
                 $"{Goals.F(failover.Median, 1)} s",
@@ -97,6 +111,9 @@ internal static class FailoverGoals
             $"| switchover write pause | {S(r.SwitchoverPauseSeconds.Median)} | {S(r.SwitchoverPauseSeconds.Worst)} | {S(r.SwitchoverPauseSeconds.Best)} | median <= {Goals.F(SwitchoverPauseMedianSeconds, 0)} s |"
         );
         log.WriteLine($"| acknowledged writes lost | {r.LostWrites} in all runs | | | 0 |");
+        log.WriteLine(
+            $"| RPO: newest acknowledged write - newest archived binlog event, sampled each second ({r.ArchiveLag.Samples} samples; p50 {S(r.ArchiveLag.P50)}) | p99 {S(r.ArchiveLag.P99)} | max {S(r.ArchiveLag.Max)} | | p99 <= {Goals.F(ArchiveLagP99Seconds, 0)} s |"
+        );
         log.WriteLine(
             $"| samples with two writable pods, outside the thaw window | {r.TwoWritableSamples} of {r.Samples} | | | 0 |"
         );

@@ -19,5 +19,25 @@ internal sealed record FailoverResult(
     int TwoWritableInThawWindowSamples,
     int SamplesWithSilentPod,
     int TwoWritableCountingSilent,
+    ArchiveLag ArchiveLag,
     IReadOnlyList<FailoverRun> Runs
 );
+
+/// <summary>The archive's lag (the RPO of a point-in-time restore) over every run's samples, in seconds.</summary>
+internal sealed record ArchiveLag(
+    double P50,
+    double P99,
+    double Max,
+    int Samples,
+    int SamplesBeforeFirstArchive
+)
+{
+    public static ArchiveLag Of(IReadOnlyCollection<double> lags, int beforeFirstArchive) =>
+        new(
+            Stats.Percentile(lags, 50),
+            Stats.Percentile(lags, 99),
+            lags.Count == 0 ? double.NaN : lags.Max(),
+            lags.Count,
+            beforeFirstArchive
+        );
+}

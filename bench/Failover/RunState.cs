@@ -24,6 +24,8 @@ internal sealed class RunState(int run, FailoverScenario scenario, double upSeco
     public double? Heal { get; set; }
     public string Unhealed { get; set; } = "not checked";
     public string? Error { get; set; }
+    public IReadOnlyList<double> ArchiveLags { get; set; } = [];
+    public int ArchiveLagBeforeFirstArchive { get; set; }
 
     public FailoverRun ToRun(double runSeconds) =>
         new(
@@ -51,6 +53,8 @@ internal sealed class RunState(int run, FailoverScenario scenario, double upSeco
             Heal,
             Unhealed,
             runSeconds,
+            ArchiveLags,
+            ArchiveLagBeforeFirstArchive,
             Error
         );
 }

@@ -113,6 +113,17 @@ public sealed class BenchOptionsTests
         Assert.Equal("/nonexistent", options.InitPath);
     }
 
+    [Fact]
+    public void Backups_only_needs_no_init_binary_and_keeps_quick_small()
+    {
+        var options = BenchOptions.Parse(["--agent", "/a/agent", "--backups-only", "--quick"]);
+
+        Assert.True(options.BackupsOnly);
+        Assert.False(options.CloneOnly);
+        Assert.Equal("/nonexistent", options.InitPath);
+        Assert.Equal(100, options.SizeMb);
+    }
+
     [Theory]
     [InlineData("--init /a/init", "--agent is required")]
     [InlineData("--agent /a/agent", "--init is required")]
@@ -136,6 +147,14 @@ public sealed class BenchOptionsTests
     [InlineData(
         "--agent /a/agent --failover --clone-only",
         "--failover and --clone-only measure different things: use one"
+    )]
+    [InlineData(
+        "--agent /a/agent --backups-only --failover",
+        "--backups-only measures backups alone: drop --failover and --clone-only"
+    )]
+    [InlineData(
+        "--agent /a/agent --backups-only --link 1gbit",
+        "--backups-only measures on loopback only: drop --link"
     )]
     public void A_bad_command_line_is_one_line_naming_the_option(string line, string error)
     {
