@@ -37,6 +37,8 @@ public sealed class BackupsComponentTests(RenderedManifests manifests)
         Assert.Null(StorageTarget.Check(options.StorageTarget));
         Assert.Equal(data["s3-region"], options.S3Region);
         Assert.Null(options.S3Endpoint);
+        Assert.Equal(data["schedule"], options.BackupSchedule?.Text);
+        Assert.Equal(data["schedule-time-zone"], options.BackupSchedule?.Zone.Id);
     }
 
     [Theory]

@@ -62,7 +62,22 @@ public sealed class BinlogArchiveService : BackgroundService
                 poll.TotalSeconds,
                 interval.TotalSeconds
             );
-            var archiver = new BinlogArchiver(_options, storage, _server, _time, _logger, _metrics);
+            // Rotate one check early: the file closes and goes up by the time it is the interval
+            // old, so the archive is at most about the interval behind the server, not interval
+            // plus a check.
+            var archiver = new BinlogArchiver(
+                interval > poll
+                    ? _options with
+                    {
+                        BinlogArchiveInterval = interval - poll,
+                    }
+                    : _options,
+                storage,
+                _server,
+                _time,
+                _logger,
+                _metrics
+            );
             bool? failing = null;
             using var timer = new PeriodicTimer(poll, _time);
             do
