@@ -103,37 +103,42 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
                     )
             )
             .ConfigureAwait(false);
+        // Two buffers: the next part is read from the source while the previous one uploads, so
+        // the backup tool is not held up by each request.
         var parts = new List<PartETag>();
-        var buffer = firstBuffer;
+        var rented = new List<byte[]>();
+        var current = firstBuffer;
         var read = firstRead;
-        byte[]? grown = null;
+        byte[]? spare = null;
+        Task<UploadPartResponse>? inFlight = null;
+        var inFlightNumber = 0;
         try
         {
             for (var number = 1; ; number++)
             {
-                var response = await Call(
-                        key,
-                        () =>
-                            _client.UploadPartAsync(
-                                new UploadPartRequest
-                                {
-                                    BucketName = _settings.Bucket,
-                                    Key = objectKey,
-                                    UploadId = started.UploadId,
-                                    PartNumber = number,
-                                    PartSize = read,
-                                    InputStream = new MemoryStream(buffer, 0, read, false),
-                                },
-                                cancellationToken
-                            )
-                    )
-                    .ConfigureAwait(false);
-                parts.Add(new PartETag(number, response.ETag));
+                var upload = UploadPartAsync(
+                    key,
+                    objectKey,
+                    started.UploadId,
+                    number,
+                    current,
+                    read,
+                    cancellationToken
+                );
+                var (previous, previousNumber) = (inFlight, inFlightNumber);
+                (inFlight, inFlightNumber) = (upload, number);
+                if (previous is not null)
+                {
+                    parts.Add(
+                        new PartETag(previousNumber, (await previous.ConfigureAwait(false)).ETag)
+                    );
+                }
                 if (number == PartSizing.MaxParts)
                 {
+                    var probe = spare ?? new byte[1];
                     if (
                         await content
-                            .ReadAsync(buffer.AsMemory(0, 1), cancellationToken)
+                            .ReadAsync(probe.AsMemory(0, 1), cancellationToken)
                             .ConfigureAwait(false) != 0
                     )
                     {
@@ -145,20 +150,23 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
                     break;
                 }
 
+                // The part before the one in flight has been acknowledged: its buffer is free.
                 var size = (int)PartSizing.Part(firstPart, number + 1);
-                if (size > buffer.Length)
+                byte[] next;
+                if (spare is not null && spare.Length >= size)
                 {
-                    if (grown is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(grown);
-                    }
-
-                    grown = ArrayPool<byte>.Shared.Rent(size);
-                    buffer = grown;
+                    next = spare;
+                }
+                else
+                {
+                    next = ArrayPool<byte>.Shared.Rent(size);
+                    rented.Add(next);
                 }
 
+                spare = current;
+                current = next;
                 read = await content
-                    .ReadAtLeastAsync(buffer.AsMemory(0, size), size, false, cancellationToken)
+                    .ReadAtLeastAsync(current.AsMemory(0, size), size, false, cancellationToken)
                     .ConfigureAwait(false);
                 if (read == 0)
                 {
@@ -166,6 +174,8 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
                 }
             }
 
+            parts.Add(new PartETag(inFlightNumber, (await inFlight.ConfigureAwait(false)).ETag));
+            inFlight = null;
             await Call(
                     key,
                     () =>
@@ -184,6 +194,26 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
         }
         catch
         {
+            // The part still uploading reads its buffer: let it end before the buffer goes back.
+            if (inFlight is not null)
+            {
+                try
+                {
+                    await inFlight.ConfigureAwait(false);
+                }
+                catch (Exception e)
+                    when (e
+                            is AmazonS3Exception
+                                or BackupStorageException
+                                or IOException
+                                or OperationCanceledException
+                                or HttpRequestException
+                    )
+                {
+                    // The put fails with the first error; this one adds nothing.
+                }
+            }
+
             // Not the caller's token: a cancelled put must still abort, or the parts stay (billed) forever.
             try
             {
@@ -205,12 +235,38 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
         }
         finally
         {
-            if (grown is not null)
+            foreach (var buffer in rented)
             {
-                ArrayPool<byte>.Shared.Return(grown);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
+
+    private Task<UploadPartResponse> UploadPartAsync(
+        string key,
+        string objectKey,
+        string uploadId,
+        int number,
+        byte[] buffer,
+        int read,
+        CancellationToken cancellationToken
+    ) =>
+        Call(
+            key,
+            () =>
+                _client.UploadPartAsync(
+                    new UploadPartRequest
+                    {
+                        BucketName = _settings.Bucket,
+                        Key = objectKey,
+                        UploadId = uploadId,
+                        PartNumber = number,
+                        PartSize = read,
+                        InputStream = new MemoryStream(buffer, 0, read, false),
+                    },
+                    cancellationToken
+                )
+        );
 
     public async Task<Stream> GetAsync(string key, CancellationToken cancellationToken)
     {
