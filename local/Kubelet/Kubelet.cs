@@ -26,7 +26,10 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
     private PrimaryForwarder? _primary;
     private ReadForwarder? _read;
     private string? _serviceError;
-    private volatile IReadOnlyList<ReadEndpoint> _readyPods = [];
+
+    // The pods as of the loop's last round; each one's readiness is read live, so that mysql-read
+    // sends to a pod from the moment its probe passes, as its record (and 'up') already says.
+    private volatile IReadOnlyList<PodRunner> _podRunners = [];
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -72,13 +75,7 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
                 StartServicePorts(desired);
                 desired = DeleteRequestedPods(desired);
                 await ReconcileAsync(desired).ConfigureAwait(false);
-                _readyPods = _pods
-                    .Values.Where(p => p.Ready)
-                    .Select(p => new ReadEndpoint(
-                        p.Name,
-                        PodPorts.For(desired.BasePort, p.Ordinal).Mysql
-                    ))
-                    .ToList();
+                _podRunners = [.. _pods.Values];
             } while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -105,9 +102,17 @@ public sealed class Kubelet(SetStore store, TimeProvider time) : IAsyncDisposabl
                     Log
                 )
                 : PrimaryForwarder.StartToMysql0(desired.BasePort, TimeProvider.System, Log);
+            var basePort = desired.BasePort;
             _read ??= ReadForwarder.Start(
-                PodPorts.ReadPort(desired.BasePort),
-                () => _readyPods,
+                PodPorts.ReadPort(basePort),
+                () =>
+                    _podRunners
+                        .Where(p => p.Ready)
+                        .Select(p => new ReadEndpoint(
+                            p.Name,
+                            PodPorts.For(basePort, p.Ordinal).Mysql
+                        ))
+                        .ToList(),
                 Log
             );
         }
