@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Configuration;
+using MysqlAgent.Hosting;
 using MysqlAgent.Replication.Setup;
 
 namespace MysqlAgent.Health;
@@ -108,22 +109,7 @@ public sealed class NodeWatcher : BackgroundService
                 // watcher must survive it so /healthz and /metrics keep serving.
                 HealthLog.CheckCrashed(_logger, e);
             }
-        } while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
-    }
-
-    private static async Task<bool> WaitForNextTickAsync(
-        PeriodicTimer timer,
-        CancellationToken token
-    )
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        } while (await TimerTicks.NextAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     private bool IsFresh(NodeSnapshot snapshot) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Configuration;
 using MysqlAgent.Health;
+using MysqlAgent.Hosting;
 using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
 using MySqlConnector;
@@ -74,7 +75,7 @@ public sealed class HeartbeatWriter : BackgroundService
             }
 
             await BeatAsync(stoppingToken).ConfigureAwait(false);
-        } while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
+        } while (await TimerTicks.NextAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     private async Task BeatAsync(CancellationToken stoppingToken)
@@ -179,21 +180,6 @@ public sealed class HeartbeatWriter : BackgroundService
         command.Parameters.AddWithValue("@server_id", _options.ServerId);
         command.Parameters.AddWithValue("@ts_us", HeartbeatTable.ToMicroseconds(_time.GetUtcNow()));
         await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-    }
-
-    private static async Task<bool> WaitForNextTickAsync(
-        PeriodicTimer timer,
-        CancellationToken token
-    )
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     private static string OneLine(Exception e) =>

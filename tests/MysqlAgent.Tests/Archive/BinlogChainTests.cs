@@ -259,22 +259,5 @@ public sealed class BinlogChainTests
         string end,
         string first,
         string last
-    ) =>
-        new()
-        {
-            Id = $"{pod}-{file}-{start}",
-            DataKey = $"binlogs/{pod}-{file}/{file}",
-            File = file,
-            Pod = pod,
-            ServerId = 100,
-            ServerVersion = "10.11.19-MariaDB",
-            Flavour = "mariadb",
-            StartGtid = start,
-            EndGtid = end,
-            FirstEventAt = At(first),
-            LastEventAt = At(last),
-            Bytes = 1000,
-            Xxh128 = "00",
-            ArchivedAt = At(last),
-        };
+    ) => TestManifests.Binlog($"{pod}-{file}-{start}", pod, file, start, end, At(first), At(last));
 }

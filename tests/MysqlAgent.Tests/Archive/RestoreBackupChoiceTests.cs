@@ -96,22 +96,5 @@ public sealed class RestoreBackupChoiceTests
         );
 
     private static BackupManifest Backup(string id, string finished, string? gtidAfter) =>
-        new()
-        {
-            Id = id,
-            DataKey = $"backups/{id}/data",
-            Pod = "mysql-0",
-            ServerId = 100,
-            ServerVersion = "10.11.19-MariaDB",
-            Flavour = "mariadb",
-            BackupTool = "mariabackup",
-            Compression = "none",
-            StartedAt = At(finished).AddMinutes(-1),
-            FinishedAt = At(finished),
-            DataBytes = 1,
-            DataXxh128 = "00",
-            PayloadBytes = 1,
-            GtidBefore = gtidAfter,
-            GtidAfter = gtidAfter,
-        };
+        TestManifests.Backup(id, At(finished), gtidAfter);
 }

@@ -3,6 +3,7 @@ using MysqlAgent.Clone;
 using MysqlAgent.Configuration;
 using MysqlAgent.Election;
 using MysqlAgent.Health;
+using MysqlAgent.Hosting;
 using MysqlAgent.Metrics;
 using MysqlAgent.Storage;
 using Polly;
@@ -122,7 +123,7 @@ public sealed class ScheduledBackupService : BackgroundService
                 }
 
                 Interlocked.Increment(ref _turns);
-            } while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+            } while (await TimerTicks.NextAsync(timer, stoppingToken).ConfigureAwait(false));
         }
         finally
         {
@@ -267,16 +268,4 @@ public sealed class ScheduledBackupService : BackgroundService
 
     private static string Describe(DateTimeOffset? tick) =>
         tick is { } t ? BackupSchedule.TickId(t) : "none (the expression never fires again)";
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 }

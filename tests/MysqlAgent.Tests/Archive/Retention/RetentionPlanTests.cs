@@ -153,41 +153,8 @@ public sealed class RetentionPlanTests
     }
 
     private static BackupManifest Backup(string id, DateTimeOffset finished, string? gtid) =>
-        new()
-        {
-            Id = id,
-            DataKey = "backups/" + id + "/data.stream",
-            Pod = "mysql-1",
-            ServerId = 101,
-            ServerVersion = "10.11.19-MariaDB",
-            Flavour = "mariadb",
-            BackupTool = "mariabackup",
-            Compression = "zstd",
-            StartedAt = finished.AddMinutes(-5),
-            FinishedAt = finished,
-            DataBytes = 1,
-            DataXxh128 = "00",
-            PayloadBytes = 1,
-            GtidBefore = gtid,
-            GtidAfter = gtid,
-        };
+        TestManifests.Backup(id, finished, gtid);
 
     private static BinlogManifest Binlog(string id, string start, string end) =>
-        new()
-        {
-            Id = id,
-            DataKey = "binlogs/" + id + "/mysql-bin.000001",
-            File = "mysql-bin.000001",
-            Pod = "mysql-0",
-            ServerId = 100,
-            ServerVersion = "10.11.19-MariaDB",
-            Flavour = "mariadb",
-            StartGtid = start,
-            EndGtid = end,
-            FirstEventAt = Now,
-            LastEventAt = Now,
-            Bytes = 1,
-            Xxh128 = "00",
-            ArchivedAt = Now,
-        };
+        TestManifests.Binlog(id, "mysql-0", "mysql-bin.000001", start, end, Now, Now);
 }
