@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MysqlAgent.Configuration;
 using MysqlAgent.Health;
+using MysqlAgent.Hosting;
 using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
 using Polly;
@@ -79,6 +80,11 @@ public sealed class BinlogArchiveService : BackgroundService
                 _metrics
             );
             bool? failing = null;
+            // The first pass of each term rotates at once: a new primary's active file holds what
+            // it replicated from its predecessor since the predecessor's last archived file, and
+            // that goes up now, not an interval after the promotion.
+            long? archivedInTerm = null;
+            var firstPass = true;
             using var timer = new PeriodicTimer(poll, _time);
             do
             {
@@ -88,17 +94,20 @@ public sealed class BinlogArchiveService : BackgroundService
                 }
 
                 var term = _role.Lease?.Term;
+                var rotateNow = interval > TimeSpan.Zero && (firstPass || term != archivedInTerm);
                 try
                 {
                     await _pipeline
                         .ExecuteAsync(
                             async token =>
                                 await archiver
-                                    .ArchiveAsync(term, false, token)
+                                    .ArchiveAsync(term, rotateNow, token)
                                     .ConfigureAwait(false),
                             stoppingToken
                         )
                         .ConfigureAwait(false);
+                    archivedInTerm = term;
+                    firstPass = false;
                     if (failing == true)
                     {
                         BinlogArchiveLog.Recovered(_logger, storage.Location);
@@ -117,23 +126,11 @@ public sealed class BinlogArchiveService : BackgroundService
 
                     failing = true;
                 }
-            } while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+            } while (await TimerTicks.NextAsync(timer, stoppingToken).ConfigureAwait(false));
         }
         finally
         {
             (storage as IDisposable)?.Dispose();
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 }
