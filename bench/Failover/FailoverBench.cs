@@ -27,6 +27,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         + "mysqld down: from the SIGKILL of the primary's mysqld, kept from starting by an option it refuses in its conf.d (a crash loop), to the first write acknowledged through mysql-primary; the option is then removed; "
         + "heal: from the fault (the freeze, the kill) until every pod is ready, not errant and holds every acknowledged write, with no command typed (an errant old primary re-clones itself), within 5 min; "
         + "lost: acknowledged ids missing on a ready, not errant pod at the end of the heal wait; "
+        + "application clients: two more writers through mysql-primary as an application account with the driver's defaults (15 s connect timeout, no read timeout), one opening a new connection per request, one with a pool of 4, each retrying a failed request on a new connection every 50 ms; a client's gap is from its last write acknowledged before the fault to its first after, and 'after the failover itself' is its first write after the fault minus the bench writer's; "
         + "two writable: samples every 100 ms of each pod's @@read_only in which two pods answered writable within the last 1 s; a pod silent for longer (frozen) or whose question failed is not counted writable, and samples that would show two if its last answer stood are reported apart; "
         + "so are the samples in the first second after the thaw in which the thawed pod is one of the two (its mysqld answers the question it held while stopped before its agent runs): the goal counts the others";
 
@@ -62,6 +63,26 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             }
         }
 
+        ArchiveLag archiveLag;
+        try
+        {
+            archiveLag = await new ArchiveLagRun(SetOptions(_ => { }), work).RunAsync(ct);
+        }
+        catch (Exception e)
+            when (e
+                    is LocalSetException
+                        or MySqlException
+                        or IOException
+                        or TimeoutException
+                        or InvalidOperationException
+            )
+        {
+            archiveLag = ArchiveLag.Failed(LastLine(e.Message));
+        }
+
+        log.WriteLine(
+            $"  RPO across a failover: p50 {archiveLag.P50:0.0} s, p99 {archiveLag.P99:0.0} s, max {archiveLag.Max:0.0} s over {archiveLag.Samples} samples; {archiveLag.Run}"
+        );
         var loadAfter = LoadAverage();
         log.WriteLine($"  load average at end: {loadAfter}");
         return new FailoverResult(
@@ -86,10 +107,8 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             runs.Sum(r => r.TwoWritableInThawWindow),
             runs.Sum(r => r.SamplesWithSilentPod),
             runs.Sum(r => r.TwoWritableCountingSilent),
-            ArchiveLag.Of(
-                runs.SelectMany(r => r.ArchiveLagSeconds).ToList(),
-                runs.Sum(r => r.ArchiveLagSamplesBeforeFirstArchive)
-            ),
+            ClientFigures.Of(runs),
+            archiveLag,
             runs
         );
     }
@@ -116,6 +135,11 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         + $"Lease moved after {Seconds(r.FailoverLeaseMovedSeconds)}, writes back after {Seconds(r.FailoverSeconds)} through {(r.NewPrimary.Length > 0 ? r.NewPrimary : "?")} (term {r.Term}); "
         + $"every pod healed after {Seconds(r.HealSeconds)}{(r.Unhealed.Length > 0 ? $" (not at the deadline: {r.Unhealed})" : "")}; "
         + $"{r.Acknowledged} acknowledged, {r.Lost} lost{(r.LostOn.Length > 0 ? $" ({r.LostOn})" : "")}; old primary {r.OldPrimary}; "
+        + string.Concat(
+            r.Clients.Select(c =>
+                $"'{c.Client}' client: gap {Seconds(c.GapSeconds)}, {Seconds(c.BeyondFailoverSeconds)} after the writer's first write ({c.Acknowledged} acknowledged, {c.Errors} errors); "
+            )
+        )
         + $"{r.Samples} samples, {r.TwoWritable} with two writable outside the thaw window, {r.TwoWritableInThawWindow} in it ({r.SamplesWithSilentPod} with a silent pod, {r.TwoWritableCountingSilent} two writable counting its last answer); "
         + $"{r.RunSeconds:0} s{(r.Error is null ? "" : $"; FAILED: {r.Error}")}";
 
@@ -135,19 +159,13 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             )
         );
         var commands = new StringBuilder();
-        var setOptions = new LocalSetOptions(
-            options.LocalPath,
-            options.InitPath,
-            options.AgentPath,
-            Repository.Of("manifests", "overlays", "mariadb"),
-            line =>
+        var setOptions = SetOptions(line =>
+        {
+            lock (commands)
             {
-                lock (commands)
-                {
-                    commands.AppendLine(line);
-                }
+                commands.AppendLine(line);
             }
-        );
+        });
         LocalSet set;
         try
         {
@@ -199,6 +217,15 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
 
         return state.ToRun(total.Elapsed.TotalSeconds);
     }
+
+    private LocalSetOptions SetOptions(Action<string> commands) =>
+        new(
+            options.LocalPath,
+            options.InitPath,
+            options.AgentPath,
+            Repository.Of("manifests", "overlays", "mariadb"),
+            commands
+        );
 
     /// <summary>Every mysql-local command of the run and its output, beside the set's logs of a failed run.</summary>
     private static void KeepCommands(string folder, StringBuilder commands)
@@ -253,22 +280,23 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         );
         await using var sampler = set.StartWritableSampler(clock);
         await using var writer = await PrimaryWriter.StartAsync(set, Table, clock, Step, ct);
-        // The local set archives the primary's binlogs into <state>/backups/binlogs by default.
-        await using var archiveLag = new ArchiveLagSampler(
-            Path.Combine(set.StateDir, "backups", "binlogs"),
-            writer,
-            clock
-        );
+        await using var clients = await ApplicationClients.StartAsync(set, clock, Step, ct);
         await writer.WaitForMoreAsync(100, Step, ct);
 
         var faultAt =
             scenario == FailoverScenario.Frozen
                 ? await FreezeAsync(set, clock, state, writer, first, frozenPod, ct)
                 : await KeepMysqldDownAsync(set, clock, state, writer, first, ct);
+        state.Clients = await clients.GapsAsync(
+            faultAt,
+            faultAt + TimeSpan.FromSeconds(state.Failover ?? double.NaN),
+            Step,
+            ct
+        );
         await writer.WaitForMoreAsync(100, Step, ct);
-        (state.ArchiveLags, state.ArchiveLagBeforeFirstArchive) = await archiveLag.StopAsync();
+        var applicationWrites = await clients.StopAsync();
         var acknowledged = await writer.StopAsync();
-        state.Acknowledged = acknowledged.Count;
+        state.Acknowledged = acknowledged.Count + applicationWrites.Count;
         var counts = await sampler.StopAsync();
         state.Samples = counts.Samples;
         state.TwoWritable = counts.TwoWritable;
@@ -277,7 +305,11 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         state.TwoWritableCountingSilent = counts.TwoWritableCountingSilent;
 
         // 3. The set heals itself: every pod ready, not errant, with every acknowledged write.
-        var heal = await HealAsync(set, acknowledged, ct);
+        var heal = await HealAsync(
+            set,
+            [(Table, acknowledged), (ApplicationClient.Table, applicationWrites)],
+            ct
+        );
         state.Heal = heal.Healed ? (clock.Elapsed - faultAt).TotalSeconds : null;
         state.Unhealed = heal.Unhealed;
         state.Lost = heal.Lost.Count;
@@ -403,19 +435,19 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
     private sealed record HealOutcome(
         bool Healed,
         string Unhealed,
-        IReadOnlySet<long> Lost,
+        IReadOnlySet<string> Lost,
         string LostOn
     );
 
     /// <summary>Waits until every pod is ready, not errant and holds every acknowledged write.</summary>
     private static async Task<HealOutcome> HealAsync(
         LocalSet set,
-        IReadOnlyList<long> acknowledged,
+        IReadOnlyList<(string Table, IReadOnlyList<long> Ids)> acknowledged,
         CancellationToken ct
     )
     {
         var unhealed = "";
-        var lost = new HashSet<long>();
+        var lost = new HashSet<string>();
         var lostOn = "";
         try
         {
@@ -423,7 +455,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
                 async () =>
                 {
                     var left = new List<string>();
-                    var missingNow = new HashSet<long>();
+                    var missingNow = new HashSet<string>();
                     var missingOn = new List<string>();
                     foreach (var pod in await set.StatusAsync())
                     {
@@ -441,7 +473,16 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
                                 continue;
                             }
 
-                            var missing = await MissingAsync(set, pod.Ordinal, acknowledged, ct);
+                            var missing = new List<string>();
+                            foreach (var (table, ids) in acknowledged)
+                            {
+                                missing.AddRange(
+                                    (await MissingAsync(set, pod.Ordinal, table, ids, ct)).Select(
+                                        id => $"{table} id {id}"
+                                    )
+                                );
+                            }
+
                             if (missing.Count > 0)
                             {
                                 left.Add($"{pod.Name} lacks {missing.Count} acknowledged writes");
@@ -469,7 +510,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
                 HealDeadline,
                 cancellationToken: ct
             );
-            return new HealOutcome(true, "", new HashSet<long>(), "");
+            return new HealOutcome(true, "", new HashSet<string>(), "");
         }
         catch (TimeoutException)
         {
@@ -480,12 +521,13 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
     private static async Task<IReadOnlyList<long>> MissingAsync(
         LocalSet set,
         int ordinal,
+        string table,
         IReadOnlyList<long> acknowledged,
         CancellationToken ct
     )
     {
         await using var connection = await set.ConnectAsync(ordinal, ct);
-        await using var command = new MySqlCommand($"SELECT id FROM {Table}", connection)
+        await using var command = new MySqlCommand($"SELECT id FROM {table}", connection)
         {
             CommandTimeout = 30,
         };

@@ -8,8 +8,7 @@ namespace MysqlBench.Failover;
 /// with it one of the two (its mysqld answers before its agent runs; see WritableSampler).
 /// <see cref="HealSeconds"/>: from the fault until every pod is ready, not errant and holds every
 /// acknowledged write; <see cref="Unhealed"/>: the pods that were not at the deadline ("" for none).
-/// <see cref="ArchiveLagSeconds"/>: once a second while the writer wrote, the newest acknowledged
-/// write's time minus the newest archived binlog event's (see ArchiveLagSampler).
+/// <see cref="Clients"/>: what each application client saw of the fault (<see cref="ClientGap"/>).
 /// </summary>
 internal sealed record FailoverRun(
     int Run,
@@ -36,7 +35,6 @@ internal sealed record FailoverRun(
     double? HealSeconds,
     string Unhealed,
     double RunSeconds,
-    IReadOnlyList<double> ArchiveLagSeconds,
-    int ArchiveLagSamplesBeforeFirstArchive,
+    IReadOnlyList<ClientGap> Clients,
     string? Error
 );

@@ -24,8 +24,7 @@ internal sealed class RunState(int run, FailoverScenario scenario, double upSeco
     public double? Heal { get; set; }
     public string Unhealed { get; set; } = "not checked";
     public string? Error { get; set; }
-    public IReadOnlyList<double> ArchiveLags { get; set; } = [];
-    public int ArchiveLagBeforeFirstArchive { get; set; }
+    public IReadOnlyList<ClientGap> Clients { get; set; } = [];
 
     public FailoverRun ToRun(double runSeconds) =>
         new(
@@ -53,8 +52,7 @@ internal sealed class RunState(int run, FailoverScenario scenario, double upSeco
             Heal,
             Unhealed,
             runSeconds,
-            ArchiveLags,
-            ArchiveLagBeforeFirstArchive,
+            Clients,
             Error
         );
 }

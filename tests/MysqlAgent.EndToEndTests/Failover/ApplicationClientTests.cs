@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MysqlAgent.EndToEndTests.Harness;
+using MysqlAgent.TestSupport.Failover;
 
 namespace MysqlAgent.EndToEndTests.Failover;
 

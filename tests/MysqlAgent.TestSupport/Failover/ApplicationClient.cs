@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MySqlConnector;
 
-namespace MysqlAgent.EndToEndTests.Failover;
+namespace MysqlAgent.TestSupport.Failover;
 
 /// <summary>
 /// An application writing through mysql-primary as real ones do: no read timeout at all (as PHP
@@ -95,6 +95,15 @@ public sealed class ApplicationClient : IAsyncDisposable
             {
                 return [.. _errors];
             }
+        }
+    }
+
+    /// <summary>The last write acknowledged at or before <paramref name="at"/>, if any.</summary>
+    public (long Id, TimeSpan At)? LastAtOrBefore(TimeSpan at)
+    {
+        lock (_acknowledged)
+        {
+            return _acknowledged.LastOrDefault(w => w.At <= at) is { Id: > 0 } w ? w : null;
         }
     }
 

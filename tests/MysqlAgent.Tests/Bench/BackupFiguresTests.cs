@@ -28,7 +28,7 @@ public sealed class BackupFiguresTests
     {
         var lags = Enumerable.Range(1, 100).Select(i => (double)i).ToList();
 
-        var lag = ArchiveLag.Of(lags, 3);
+        var lag = ArchiveLag.Of(lags, 3, "a test run");
 
         Assert.Equal(50, lag.P50);
         Assert.Equal(99, lag.P99);
@@ -40,7 +40,7 @@ public sealed class BackupFiguresTests
     [Fact]
     public void No_lag_sampled_is_no_figure_and_no_verdict()
     {
-        var lag = ArchiveLag.Of([], 0);
+        var lag = ArchiveLag.Of([], 0, "a test run");
 
         Assert.True(double.IsNaN(lag.P99));
     }
