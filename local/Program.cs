@@ -24,6 +24,7 @@ try
         "delete-pod" => await DeletePodCommand.RunAsync(line, time, output, cancel.Token),
         "down" => await DownCommand.RunAsync(line, time, output, cancel.Token),
         "backup" or "backups" => await BackupCommand.RunAsync(line, output, cancel.Token),
+        "restore" => await RestoreCommand.RunAsync(line, time, output, cancel.Token),
         "freeze" or "thaw" => await FreezeCommand.RunAsync(line, output),
         "isolate" or "heal" => await IsolateCommand.RunAsync(line, output),
         "switchover" => await SwitchoverCommand.RunAsync(line, time, output, cancel.Token),

@@ -18,7 +18,7 @@ public sealed class LocalCommandLine
 
     /// <summary>The user's commands, for messages.</summary>
     public const string CommandList =
-        "up, scale, status, logs, delete-pod, down, backup, backups, freeze, thaw, isolate, heal, switchover, pause, resume or monitor";
+        "up, scale, status, logs, delete-pod, down, backup, backups, restore, freeze, thaw, isolate, heal, switchover, pause, resume or monitor";
 
     private static readonly Option<string> StateDir = new("--state-dir")
     {
@@ -67,6 +67,11 @@ public sealed class LocalCommandLine
         "--restore-from",
         "URL",
         "A new set from a backup: mysql-0 restores from this target (file:/path or s3://bucket[/prefix]) into its empty volume, the others clone from it; the newest point unless --to-time or --to-gtid"
+    );
+    private static readonly Option<string> Into = Valued(
+        "--into",
+        "DIR",
+        "The new set's folder (restore: it must be new or empty)"
     );
     private static readonly Option<string> ToTime = Valued(
         "--to-time",
@@ -154,6 +159,7 @@ public sealed class LocalCommandLine
         AgentArg,
         BackupTarget,
         RestoreFrom,
+        Into,
         ToTime,
         ToGtid,
         Pod,
@@ -354,6 +360,17 @@ public sealed class LocalCommandLine
                 Pod,
             },
             new Command("backups", "The backups in the set's backup target, oldest first"),
+            new Command(
+                "restore",
+                "A new set in --into DIR from this set's backup target, to the newest point unless --to-time or --to-gtid: copies this set's secrets into DIR, then 'up --restore-from' there on free ports; this set keeps running"
+            )
+            {
+                Into,
+                ToTime,
+                ToGtid,
+                BasePort,
+                TimeoutSeconds,
+            },
             new Command("freeze", "SIGSTOP to every process of a pod (a hung node) until 'thaw'")
             {
                 PositionalArgument("POD", "The pod, such as mysql-0"),

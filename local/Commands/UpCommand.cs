@@ -281,7 +281,6 @@ public static class UpCommand
         return 0;
     }
 
-    /// <summary>A new set's identity: 12 random hex digits, for its agents' --set-id.</summary>
     /// <summary>mysql-0's clone arguments for <c>--restore-from</c>; empty without it.</summary>
     private static IReadOnlyList<string> RestoreArgumentsOf(LocalCommandLine line)
     {
@@ -324,6 +323,7 @@ public static class UpCommand
             ),
         };
 
+    /// <summary>A new set's identity: 12 random hex digits, for its agents' --set-id.</summary>
     private static string NewSetId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     private static string Existing(string path, string option, string program)

@@ -96,21 +96,23 @@ public sealed class PointInTimeRecoveryTests(ITestOutputHelper output)
                 );
             }
 
-            var (latest, _) = await RestoredAsync(source, []);
-            await using (latest)
-            {
-                Assert.Equal(
-                    0,
-                    await ScalarAsync<long>(
-                        latest,
-                        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'orders'"
-                    )
-                );
-                Assert.Equal(
-                    1,
-                    await Consistency.WaitForSameRowsAsync(latest, 3, "shop.after_drop")
-                );
-            }
+            // 'restore' makes the new set itself: the source's secrets, programs and a free port block.
+            await using var latest = LocalSets.Unstarted(output, LocalSet.FreeBase());
+            await source.MustRunAsync(
+                "restore",
+                "--into",
+                latest.StateDir,
+                "--base-port",
+                latest.BasePort.ToString(CultureInfo.InvariantCulture)
+            );
+            Assert.Equal(
+                0,
+                await ScalarAsync<long>(
+                    latest,
+                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'orders'"
+                )
+            );
+            Assert.Equal(1, await Consistency.WaitForSameRowsAsync(latest, 3, "shop.after_drop"));
         }
     }
 

@@ -464,7 +464,7 @@ public sealed class LocalSet : IAsyncDisposable
         string.Join('\n', text.Split('\n').TakeLast(lines));
 
     /// <summary>A block of ports for up to six pods, the Prometheus and mysql-primary ports, that nothing listens on, never the same twice in a process.</summary>
-    private static int FreeBase()
+    public static int FreeBase()
     {
         lock (UsedBases)
         {
