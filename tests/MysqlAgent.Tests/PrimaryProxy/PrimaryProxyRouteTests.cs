@@ -1,8 +1,10 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using MysqlAgent.Configuration;
 using MysqlAgent.Health;
 using MysqlAgent.Identity;
 using MysqlAgent.PrimaryProxy;
+using MysqlAgent.TestSupport;
 
 namespace MysqlAgent.Tests.PrimaryProxy;
 
@@ -126,4 +128,43 @@ public sealed class PrimaryProxyRouteTests
 
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 13306), route.Target);
     }
+
+    [Fact]
+    public void The_route_follows_the_renewals_the_election_saw_on_this_agents_clock()
+    {
+        var time = new FakeTimeProvider();
+        var options = Read(
+            "--lease-store",
+            "file:/tmp/x",
+            "--connect-to",
+            "mysql-2.mysql:3306:127.0.0.1:13306"
+        );
+        var role = new RoleProvider(options, time);
+        var lease = new LeaseHolder("mysql-2", 4) { Promoted = true };
+
+        role.Observe(lease, null, TimeSpan.FromSeconds(2));
+        Assert.Equal(
+            new IPEndPoint(IPAddress.Loopback, 13306),
+            PrimaryProxyRoute.For(role, options).Target
+        );
+
+        // No new renewal seen: at the renew deadline since the last one, no route.
+        time.Advance(options.ElectionTimings.RenewDeadline - TimeSpan.FromSeconds(2));
+        Assert.Null(PrimaryProxyRoute.For(role, options).Target);
+    }
+
+    [Fact]
+    public void Without_a_lease_store_the_route_is_ordinal_0_as_the_agent_addresses_it()
+    {
+        var options = Read();
+
+        var route = PrimaryProxyRoute.For(new RoleProvider(options, TimeProvider.System), options);
+
+        Assert.Equal(new DnsEndPoint("mysql-0.mysql", 3306), route.Target);
+    }
+
+    private static AgentOptions Read(params string[] args) =>
+        AgentOptionsReader.Read(
+            OptionValues.Parse(["--hostname", "mysql-1", .. args], new AgentSecrets().Environment)
+        );
 }
