@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using MysqlAgent.Common;
 using MysqlAgent.Configuration;
@@ -9,7 +8,8 @@ using Endpoint = MysqlAgent.Configuration.Endpoint;
 namespace MysqlAgent.PrimaryProxy;
 
 /// <summary>
-/// Where the primary proxy sends a new connection, from what the election last saw of the Lease:
+/// Where the primary proxy sends a new connection, from what the election last saw of the Lease
+/// (the rule is <see cref="LeaseRoute"/>, shared with the local set):
 /// to the holder's mysqld only while the holder has promoted in its term and its renewals are fresh
 /// (the Lease changed, on this agent's clock, within the renew deadline). A holder that stopped
 /// renewing for the renew deadline fences itself at that deadline, so no client is sent to it after
@@ -51,57 +51,32 @@ internal static class PrimaryProxyRoute
         ArgumentNullException.ThrowIfNull(mysqldOf);
         if (lease is null)
         {
-            return Refused("", -1, "refusing: the election has not read the Lease yet");
+            return LeaseRoute.Refused("", -1, "refusing: the election has not read the Lease yet");
         }
 
-        if (!lease.IsHeld)
-        {
-            return Refused(
-                "",
-                lease.Term,
-                Say($"refusing: nobody holds the Lease (term {lease.Term})")
-            );
-        }
-
-        if (
-            !PodIdentity.TryParse(lease.Holder, out var holder, out _)
-            || holder.StatefulSetName != self.StatefulSetName
-        )
-        {
-            return Refused(
-                lease.Holder,
-                lease.Term,
-                $"refusing: the Lease names '{lease.Holder}', not a pod of {self.StatefulSetName}"
-            );
-        }
-
-        if (!lease.Promoted)
-        {
-            return Refused(
-                lease.Holder,
-                lease.Term,
-                Say($"refusing: {lease.Holder} holds term {lease.Term} but has not promoted yet")
-            );
-        }
-
-        if (sinceChanged is not { } since || since >= renewDeadline)
-        {
-            return Refused(
-                lease.Holder,
-                lease.Term,
-                Say(
-                    $"refusing: no renewal of term {lease.Term} by {lease.Holder} seen within the renew deadline ({renewDeadline.TotalSeconds:0.#} s)"
-                )
-            );
-        }
-
-        var target = mysqldOf(holder.Ordinal);
-        return new ForwardRoute(
-            ToEndPoint(target),
+        return LeaseRoute.Decide(
             lease.Holder,
             lease.Term,
-            Say($"to {lease.Holder} ({target.Host}:{target.Port}, term {lease.Term})")
+            lease.Promoted,
+            sinceChanged,
+            renewDeadline,
+            MysqldOf,
+            self.StatefulSetName
         );
+
+        (EndPoint, string)? MysqldOf(string holder)
+        {
+            if (
+                !PodIdentity.TryParse(holder, out var pod, out _)
+                || pod.StatefulSetName != self.StatefulSetName
+            )
+            {
+                return null;
+            }
+
+            var target = mysqldOf(pod.Ordinal);
+            return (ToEndPoint(target), $"{target.Host}:{target.Port}");
+        }
     }
 
     /// <summary>Without an election (<c>--lease-store none</c>): ordinal 0 is the primary, in a term that never changes.</summary>
@@ -115,7 +90,9 @@ internal static class PrimaryProxyRoute
             ToEndPoint(target),
             name,
             0,
-            Say($"to {name} ({target.Host}:{target.Port}), ordinal 0 without an election")
+            LeaseRoute.Say(
+                $"to {name} ({target.Host}:{target.Port}), ordinal 0 without an election"
+            )
         );
     }
 
@@ -124,10 +101,4 @@ internal static class PrimaryProxyRoute
         IPAddress.TryParse(target.Host, out var address)
             ? new IPEndPoint(address, target.Port)
             : new DnsEndPoint(target.Host, target.Port);
-
-    private static ForwardRoute Refused(string holder, long term, string text) =>
-        new(null, holder, term, text);
-
-    private static string Say(FormattableString text) =>
-        text.ToString(CultureInfo.InvariantCulture);
 }
