@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using MysqlAgent.Common;
 using MysqlAgent.Identity;
 using MysqlLocal.State;
 
@@ -38,55 +40,36 @@ public sealed record PrimaryRoute(int? Port, string Holder, long Term, string Te
             return Refused("", 0, "refusing: no Lease yet");
         }
 
-        if (lease.Holder.Length == 0)
-        {
-            return Refused(
-                "",
-                lease.Term,
-                Say($"refusing: nobody holds the Lease (term {lease.Term})")
-            );
-        }
-
-        if (
-            !PodIdentity.TryParse(lease.Holder, out var identity, out _)
-            || identity.StatefulSetName != SetPaths.StatefulSetName
-            || identity.Ordinal >= PodPorts.MaxOrdinals
-        )
-        {
-            return Refused(
-                lease.Holder,
-                lease.Term,
-                $"refusing: the Lease names '{lease.Holder}', not a pod of this set"
-            );
-        }
-
-        if (!lease.Promoted)
-        {
-            return Refused(
-                lease.Holder,
-                lease.Term,
-                Say($"refusing: {lease.Holder} holds term {lease.Term} but has not promoted yet")
-            );
-        }
-
-        if (now - lease.RenewedAt >= renewDeadline)
-        {
-            return Refused(
-                lease.Holder,
-                lease.Term,
-                Say(
-                    $"refusing: {lease.Holder} stopped renewing term {lease.Term} (renew deadline {renewDeadline.TotalSeconds:0.#} s)"
-                )
-            );
-        }
-
-        var port = PodPorts.For(basePort, identity.Ordinal).Mysql;
-        return new PrimaryRoute(
-            port,
+        var route = LeaseRoute.Decide(
             lease.Holder,
             lease.Term,
-            Say($"to {lease.Holder} (127.0.0.1:{port}, term {lease.Term})")
+            lease.Promoted,
+            now - lease.RenewedAt,
+            renewDeadline,
+            MysqldOf,
+            "this set"
         );
+        return new PrimaryRoute(
+            (route.Target as IPEndPoint)?.Port,
+            route.Holder,
+            route.Term,
+            route.Text
+        );
+
+        (EndPoint, string)? MysqldOf(string holder)
+        {
+            if (
+                !PodIdentity.TryParse(holder, out var identity, out _)
+                || identity.StatefulSetName != SetPaths.StatefulSetName
+                || identity.Ordinal >= PodPorts.MaxOrdinals
+            )
+            {
+                return null;
+            }
+
+            var port = PodPorts.For(basePort, identity.Ordinal).Mysql;
+            return (new IPEndPoint(IPAddress.Loopback, port), $"127.0.0.1:{port}");
+        }
     }
 
     /// <summary>With a fixed primary: always mysql-0's mysqld, in a term that never changes.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using MysqlAgent.Common;
 using MysqlLocal.State;
 
 namespace MysqlLocal.Services;
@@ -29,13 +30,7 @@ public sealed class ReadForwarder : IAsyncDisposable
         _ready = ready;
         _log = log;
         Port = port;
-        _listener = new TcpListener(IPAddress.Loopback, port);
-        // As mysqld does: connections of a forwarder just stopped, in TIME_WAIT, do not block a restart.
-        _listener.Server.SetSocketOption(
-            SocketOptionLevel.Socket,
-            SocketOptionName.ReuseAddress,
-            true
-        );
+        _listener = TcpRelay.Listener(IPAddress.Loopback, port);
     }
 
     public int Port { get; }

@@ -12,6 +12,7 @@ using MysqlAgent.Hosting;
 using MysqlAgent.Logging;
 using MysqlAgent.Metrics;
 using MysqlAgent.Mysql;
+using MysqlAgent.PrimaryProxy;
 using MysqlAgent.Replication.Setup;
 using MysqlAgent.Tls;
 using Prometheus;
@@ -67,6 +68,11 @@ public sealed class ServeCommand : IAgentCommand
         if (options.BackupSchedule is not null && options.StorageTarget is null)
         {
             yield return "--backup-schedule needs --target: the storage the scheduled backups go to, file:/path or s3://bucket[/prefix], the same on every pod";
+        }
+
+        foreach (var problem in PrimaryProxyService.Validate(options))
+        {
+            yield return problem;
         }
 
         foreach (
@@ -126,6 +132,11 @@ public sealed class ServeCommand : IAgentCommand
         services.AddBackupTls();
         services.AddReplicationSetup();
         services.AddElection(options);
+        if (options.PrimaryProxyPort != 0)
+        {
+            services.AddHostedService<PrimaryProxyService>();
+        }
+
         // Every pod takes a tick when the primary asks (POST /backups/scheduled); only
         // --backup-schedule makes a pod ask.
         services.AddSingleton<StorageBackupRunner>();

@@ -61,6 +61,9 @@ public sealed record AgentOptions
     public string? StreamToolPath { get; init; }
     public required int LegacyStreamPort { get; init; }
 
+    /// <summary><c>serve --primary-proxy-port</c>: the port of the primary proxy; 0 = off.</summary>
+    public int PrimaryProxyPort { get; init; }
+
     /// <summary>The donor as named (before <see cref="ConnectTo"/>); null on ordinal 0.</summary>
     public Endpoint? Donor { get; init; }
     public required TimeSpan CloneDeadline { get; init; }
@@ -125,6 +128,10 @@ public sealed record AgentOptions
     /// <summary>A peer's stable name on the backup port, e.g. <c>mysql-2.mysql:3307</c>.</summary>
     public Endpoint PeerBackupEndpoint(int ordinal) =>
         new(Pod.PeerHost(ordinal, Service), BackupPort);
+
+    /// <summary>A peer's mysqld as reached (after <see cref="ConnectTo"/>), e.g. <c>mysql-2.mysql:3306</c>: where the primary proxy forwards.</summary>
+    public Endpoint PeerMysqlEndpoint(int ordinal) =>
+        ConnectTo.Resolve(new Endpoint(Pod.PeerHost(ordinal, Service), Primary.Port));
 
     /// <summary>A peer's stable name on the HTTP port, e.g. <c>mysql-2.mysql:8080</c>.</summary>
     public Endpoint PeerHttpEndpoint(int ordinal) => new(Pod.PeerHost(ordinal, Service), HttpPort);

@@ -105,6 +105,9 @@ public static class AgentOptionsReader
             LegacyStreamPort = (int)(
                 ReadNumber(values, "legacy-stream-port", 0, 65535, problems) ?? 0
             ),
+            PrimaryProxyPort = (int)(
+                ReadNumber(values, "primary-proxy-port", 0, 65535, problems) ?? 0
+            ),
             Donor = donor,
             CloneDeadline = TimeSpan.FromSeconds(
                 ReadNumber(values, "clone-deadline-seconds", 1, 86400 * 7, problems) ?? 600

@@ -38,6 +38,7 @@ public static class ConfigurationDescription
         Add("max-concurrent-backups", o.MaxConcurrentBackups);
         Add("backup-tool", o.BackupTool);
         Add("legacy-stream-port", o.LegacyStreamPort == 0 ? "off" : o.LegacyStreamPort);
+        Add("primary-proxy-port", o.PrimaryProxyPort == 0 ? "off" : o.PrimaryProxyPort);
         Add("stream-compression", o.StreamCompression);
         Add("donor", o.Donor?.ToString() ?? "none");
         Add("primary", o.Primary);

@@ -258,6 +258,11 @@ public static class OptionCatalog
             "serve with --target: take a full backup at each tick of this 5-field cron expression (\"0 3 * * *\" = 03:00 every day), from the ready replica with the least lag, else the primary; one backup per tick across the set. Unset = no schedule."
         ),
         new(
+            "primary-proxy-port",
+            "serve: listen on this port and forward each TCP connection to the mysqld of the current primary (the Lease holder that has promoted and renews; ordinal 0 without a lease store), cutting them at each term change; the mysql-primary Service targets it. A TCP relay: MySQL's TLS stays end to end. 0 = off.",
+            "0"
+        ),
+        new(
             "backup-schedule-time-zone",
             "The IANA time zone --backup-schedule is read in (Europe/Berlin); DST changes are followed.",
             "UTC"

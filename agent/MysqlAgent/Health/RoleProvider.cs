@@ -22,6 +22,7 @@ public sealed class RoleProvider
     );
     private bool _promoted;
     private long _freshUntil;
+    private long? _leaseChangedAt;
     private LeaseHolder? _lease;
     private CandidateDocument? _candidate;
     private string? _blocked;
@@ -65,6 +66,21 @@ public sealed class RoleProvider
         }
     }
 
+    /// <summary>
+    /// How long ago, on this agent's clock, the Lease last changed (the holder's last renewal that
+    /// the election saw); null without an election or before the first read.
+    /// </summary>
+    public TimeSpan? SinceLeaseChanged
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _leaseChangedAt is { } at ? _time.GetElapsedTime(at) : null;
+            }
+        }
+    }
+
     /// <summary>This pod's own candidate report, for peers; null without an election.</summary>
     public CandidateDocument? Candidate
     {
@@ -96,12 +112,22 @@ public sealed class RoleProvider
     public Task<string> FirstHolderAsync(CancellationToken cancellationToken) =>
         _firstHolder.Task.WaitAsync(cancellationToken);
 
-    /// <summary>The election saw <paramref name="lease"/>; <paramref name="untilRenewDeadline"/> is set while this pod holds it.</summary>
-    public void Observe(LeaseHolder? lease, TimeSpan? untilRenewDeadline)
+    /// <summary>
+    /// The election saw <paramref name="lease"/>; <paramref name="untilRenewDeadline"/> is set while
+    /// this pod holds it; <paramref name="sinceChanged"/> is how long ago the record last changed.
+    /// </summary>
+    public void Observe(
+        LeaseHolder? lease,
+        TimeSpan? untilRenewDeadline,
+        TimeSpan? sinceChanged = null
+    )
     {
         lock (_lock)
         {
             _lease = lease;
+            _leaseChangedAt = sinceChanged is { } since
+                ? _time.GetTimestamp() - (long)(since.TotalSeconds * _time.TimestampFrequency)
+                : null;
             _freshUntil =
                 untilRenewDeadline is { } left && left > TimeSpan.Zero
                     ? _time.GetTimestamp() + (long)(left.TotalSeconds * _time.TimestampFrequency)

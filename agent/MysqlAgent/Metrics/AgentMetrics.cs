@@ -179,6 +179,19 @@ public sealed class AgentMetrics
             "mysql_agent_scheduled_backups_missed_total",
             "Ticks of --backup-schedule that this pod, as the primary, found past their grace with no backup taken."
         );
+        PrimaryProxyConnections = factory.CreateGauge(
+            "mysql_agent_primary_proxy_connections",
+            "Connections the primary proxy (--primary-proxy-port) forwards to the primary's mysqld now."
+        );
+        PrimaryProxyConnectionsTotal = factory.CreateCounter(
+            "mysql_agent_primary_proxy_connections_total",
+            "Connections the primary proxy accepted, by outcome (forwarded, refused: no primary within the 2 s hold, or its mysqld did not answer).",
+            new CounterConfiguration { LabelNames = ["outcome"] }
+        );
+        PrimaryProxyCuts = factory.CreateCounter(
+            "mysql_agent_primary_proxy_cut_total",
+            "Forwarded connections the primary proxy cut because the Lease named another holder or term."
+        );
     }
 
     public CollectorRegistry Registry { get; }
@@ -218,4 +231,7 @@ public sealed class AgentMetrics
     public Gauge BackupLastBytes { get; }
     public Counter BackupsToStorage { get; }
     public Counter ScheduledBackupsMissed { get; }
+    public Gauge PrimaryProxyConnections { get; }
+    public Counter PrimaryProxyConnectionsTotal { get; }
+    public Counter PrimaryProxyCuts { get; }
 }

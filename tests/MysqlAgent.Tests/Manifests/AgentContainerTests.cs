@@ -165,7 +165,10 @@ public sealed class AgentContainerTests(RenderedManifests manifests)
         var mysql = RenderedManifests.Container(set, "mysql");
         var headless = manifests.Named<V1Service>(overlay, set.Spec.ServiceName);
 
-        Assert.Equal([options.BackupPort, options.HttpPort], agentPorts.Order());
+        Assert.Equal(
+            [options.BackupPort, options.PrimaryProxyPort, options.HttpPort],
+            agentPorts.Order()
+        );
         Assert.Equal(options.LocalMysql.Port, mysql.Ports.Single().ContainerPort);
         Assert.Equal(options.Primary.Port, mysql.Ports.Single().ContainerPort);
         Assert.Equal(options.LocalMysql.Port.ToString(), mysql.LivenessProbe.TcpSocket.Port.Value);

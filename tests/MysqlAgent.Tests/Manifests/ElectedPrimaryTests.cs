@@ -13,13 +13,14 @@ public sealed class ElectedPrimaryTests(RenderedManifests manifests)
 {
     private const string LeaseName = "mysql-primary";
     private const string RoleLabel = "mysql-agent.io/role";
+    private const int PrimaryProxyPort = 3308;
 
     [Theory]
     [MemberData(
         nameof(RenderedManifests.ElectedPrimaryNames),
         MemberType = typeof(RenderedManifests)
     )]
-    public void Writes_go_to_the_pod_labelled_primary_and_peers_resolve_pods_that_are_not_ready(
+    public void Writes_go_through_every_pods_primary_proxy_and_peers_resolve_pods_that_are_not_ready(
         string kustomization
     )
     {
@@ -27,17 +28,37 @@ public sealed class ElectedPrimaryTests(RenderedManifests manifests)
         var primary = manifests.Named<V1Service>(kustomization, "mysql-primary");
         var headless = manifests.Named<V1Service>(kustomization, set.Spec.ServiceName);
         var pods = set.Spec.Template.Metadata.Labels;
+        var agent = RenderedManifests.Container(set, "agent");
+
+        Assert.DoesNotContain(RoleLabel, primary.Spec.Selector.Keys);
+        Assert.All(primary.Spec.Selector, label => Assert.Equal(label.Value, pods[label.Key]));
+        Assert.False(pods.ContainsKey(RoleLabel), "the agents write the role, not the template");
+        var port = Assert.Single(primary.Spec.Ports);
+        Assert.Equal(3306, port.Port);
+        Assert.Equal("primary-proxy", port.TargetPort.Value);
+        var proxyPort = Assert.Single(agent.Ports, p => p.Name == "primary-proxy");
+        Assert.Equal(PrimaryProxyPort, proxyPort.ContainerPort);
+        Assert.Contains($"--primary-proxy-port={PrimaryProxyPort}", agent.Args);
+        Assert.NotEqual("None", primary.Spec.ClusterIP);
+        Assert.True(headless.Spec.PublishNotReadyAddresses);
+    }
+
+    [Fact]
+    public void The_direct_primary_service_component_sends_writes_to_the_pod_labelled_primary_on_3306()
+    {
+        const string Kustomization = RenderedManifests.MariaDbWithDirectPrimaryService;
+        var set = manifests.StatefulSet(Kustomization);
+        var primary = manifests.Named<V1Service>(Kustomization, "mysql-primary");
+        var pods = set.Spec.Template.Metadata.Labels;
 
         Assert.Equal("primary", primary.Spec.Selector[RoleLabel]);
         Assert.All(
             primary.Spec.Selector.Where(l => l.Key != RoleLabel),
             label => Assert.Equal(label.Value, pods[label.Key])
         );
-        Assert.False(pods.ContainsKey(RoleLabel), "the agents write the role, not the template");
         var port = Assert.Single(primary.Spec.Ports);
         Assert.Equal(3306, port.Port);
-        Assert.NotEqual("None", primary.Spec.ClusterIP);
-        Assert.True(headless.Spec.PublishNotReadyAddresses);
+        Assert.Equal("3306", port.TargetPort.Value);
     }
 
     [Theory]

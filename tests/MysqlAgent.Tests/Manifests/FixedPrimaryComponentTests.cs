@@ -140,6 +140,7 @@ public sealed class FixedPrimaryComponentTests(RenderedManifests manifests)
         Assert.False(pods.ContainsKey(PodNameLabel), "the controller sets it, per pod");
         var port = Assert.Single(primary.Spec.Ports);
         Assert.Equal(3306, port.Port);
+        Assert.Equal("3306", port.TargetPort.Value);
         Assert.NotEqual("None", primary.Spec.ClusterIP);
     }
 

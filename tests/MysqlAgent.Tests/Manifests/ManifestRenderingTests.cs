@@ -205,14 +205,18 @@ public sealed class ManifestRenderingTests(RenderedManifests manifests)
 
         Assert.Equal("mysql", policy.Spec.PodSelector.MatchLabels["app"]);
         Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+        const int PrimaryProxyPort = 3308;
         Assert.Equal(
-            [options.LocalMysql.Port, options.BackupPort, options.HttpPort],
+            [options.LocalMysql.Port, options.BackupPort, PrimaryProxyPort, options.HttpPort],
             sources.Keys.Order()
         );
 
-        var clients = Assert.Single(sources[options.LocalMysql.Port]);
-        Assert.Empty(clients.PodSelector.MatchLabels ?? new Dictionary<string, string>());
-        Assert.Null(clients.NamespaceSelector);
+        foreach (var clientPort in new[] { options.LocalMysql.Port, PrimaryProxyPort })
+        {
+            var clients = Assert.Single(sources[clientPort]);
+            Assert.Empty(clients.PodSelector.MatchLabels ?? new Dictionary<string, string>());
+            Assert.Null(clients.NamespaceSelector);
+        }
 
         var peers = Assert.Single(sources[options.BackupPort]);
         Assert.Equal("mysql", peers.PodSelector.MatchLabels["app"]);

@@ -36,6 +36,12 @@ public sealed class RenderedManifests : IAsyncLifetime
     public const string MariaDbWithTlsAndFixedPrimary =
         "mariadb + components/tls + components/fixed-primary";
 
+    public const string DirectPrimaryServiceComponent = "components/direct-primary-service";
+
+    /// <summary>The opt-out of the primary proxy: mysql-primary selects the pod labelled primary, on 3306.</summary>
+    public const string MariaDbWithDirectPrimaryService =
+        "mariadb + components/direct-primary-service";
+
     public const string BackupsComponent = "components/backups";
 
     /// <summary>Each overlay with backups and binlog archiving added, as docs/user/backups.md tells a user to.</summary>
@@ -147,6 +153,11 @@ public sealed class RenderedManifests : IAsyncLifetime
             Mysql84,
             BackupsComponent
         );
+        var mariaDbWithDirectPrimaryService = await WriteWithComponentAsync(
+            "mariadb-with-direct-primary-service",
+            MariaDb,
+            DirectPrimaryServiceComponent
+        );
         var targets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [Base] = Repository.Of("manifests", Base),
@@ -162,6 +173,7 @@ public sealed class RenderedManifests : IAsyncLifetime
             [MariaDbWithTlsAndFixedPrimary] = mariaDbWithTlsAndFixedPrimary,
             [MariaDbWithBackups] = mariaDbWithBackups,
             [Mysql84WithBackups] = mysql84WithBackups,
+            [MariaDbWithDirectPrimaryService] = mariaDbWithDirectPrimaryService,
         };
         var rendered = await Task.WhenAll(
             targets.Select(async t => (t.Key, Yaml: await Kustomize.RenderAsync(t.Value)))
@@ -257,6 +269,7 @@ public sealed class RenderedManifests : IAsyncLifetime
         MariaDbWithFixedPrimary,
         Mysql84WithFixedPrimary,
         MariaDbWithTlsAndFixedPrimary,
+        MariaDbWithDirectPrimaryService,
     ];
 
     public static TheoryData<string> AllNames() => new(Names);

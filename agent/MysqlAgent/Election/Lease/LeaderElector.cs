@@ -73,6 +73,13 @@ public sealed class LeaderElector
             : null;
 
     /// <summary>
+    /// How long ago, on this agent's clock, the record last changed (a renewal, a new holder): the
+    /// freshness of the holder's renewals as this agent sees them; null before the first read.
+    /// </summary>
+    public TimeSpan? SinceLeaseChanged =>
+        _seen is null ? null : _time.GetElapsedTime(_seenChangedAt);
+
+    /// <summary>
     /// For a follower: the time left, on this agent's clock, before the Lease it last read may be
     /// taken (a whole lease duration without a new version). Once it may be, zero or less: minus
     /// how long it has been takeable (a released Lease since it was seen released). Null for the

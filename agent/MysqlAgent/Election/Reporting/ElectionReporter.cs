@@ -31,8 +31,9 @@ public sealed class ElectionReporter(
     {
         var lease = elector.Lease;
         role.Observe(
-            lease is null ? null : new LeaseHolder(lease.Holder, lease.Term),
-            elector.UntilRenewDeadline
+            lease is null ? null : LeaseHolder.Of(lease),
+            elector.UntilRenewDeadline,
+            elector.SinceLeaseChanged
         );
         if (lease is not null)
         {

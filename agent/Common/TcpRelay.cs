@@ -1,16 +1,34 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MysqlLocal.Services;
+namespace MysqlAgent.Common;
 
 /// <summary>
-/// What the set's Service ports (mysql-primary, mysql-read) do with one TCP connection: connect to
-/// a pod's mysqld, copy bytes both ways until either side closes, or refuse with a reset.
+/// What a Service port does with one TCP connection (the local set's mysql-primary and mysql-read,
+/// the agent's primary proxy): connect to a pod's mysqld, copy bytes both ways until either side
+/// closes, or refuse with a reset. One source, linked into mysql-agent and mysql-local.
 /// </summary>
-public static class TcpRelay
+internal static class TcpRelay
 {
     /// <summary>How long a connection to a pod's mysqld may take before the pod counts as not answering.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>An unstarted listener on <paramref name="address"/>:<paramref name="port"/>.</summary>
+    public static TcpListener Listener(IPAddress address, int port)
+    {
+        var listener = new TcpListener(address, port);
+        // As mysqld does: connections of a forwarder just stopped, in TIME_WAIT, do not block a restart.
+        listener.Server.SetSocketOption(
+            SocketOptionLevel.Socket,
+            SocketOptionName.ReuseAddress,
+            true
+        );
+        return listener;
+    }
+
+    /// <summary><paramref name="target"/> as host:port, for the log.</summary>
+    public static string Name(EndPoint target) =>
+        target is DnsEndPoint name ? $"{name.Host}:{name.Port}" : target.ToString() ?? "";
 
     /// <summary>
     /// Accepts connections until <paramref name="stop"/> is cancelled, handing each to
@@ -51,19 +69,30 @@ public static class TcpRelay
     }
 
     /// <summary>A connected socket to 127.0.0.1:<paramref name="port"/>, or the reason it could not be opened.</summary>
-    public static async Task<(Socket? Server, string? Error)> ConnectAsync(
+    public static Task<(Socket? Server, string? Error)> ConnectAsync(
         int port,
+        CancellationToken cancellationToken
+    ) => ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+
+    /// <summary>
+    /// A connected socket to <paramref name="target"/> (an address, or a DNS name resolved now), or
+    /// the reason it could not be opened within <see cref="ConnectTimeout"/>.
+    /// </summary>
+    public static async Task<(Socket? Server, string? Error)> ConnectAsync(
+        EndPoint target,
         CancellationToken cancellationToken
     )
     {
-        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        ArgumentNullException.ThrowIfNull(target);
+        // A DNS name may resolve to IPv4 or IPv6: the dual-mode socket takes either.
+        var server = target is IPEndPoint address
+            ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
             using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             connect.CancelAfter(ConnectTimeout);
-            await server
-                .ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), connect.Token)
-                .ConfigureAwait(false);
+            await server.ConnectAsync(target, connect.Token).ConfigureAwait(false);
             server.NoDelay = true;
             return (server, null);
         }

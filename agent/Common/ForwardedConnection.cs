@@ -1,9 +1,8 @@
 using System.Net.Sockets;
-using MysqlLocal.Services;
 
-namespace MysqlLocal.Failover;
+namespace MysqlAgent.Common;
 
-/// <summary>A client connection that mysql-primary forwards to <paramref name="Holder"/>'s mysqld, opened in <paramref name="Term"/>.</summary>
+/// <summary>A client connection that a <see cref="RouteForwarder"/> forwards to <paramref name="holder"/>'s mysqld, opened in <paramref name="term"/>.</summary>
 internal sealed class ForwardedConnection(
     string holder,
     long term,
