@@ -89,6 +89,10 @@ internal sealed record BenchOptions
         "--backups-only",
         "measure backups only, on loopback: backup to a folder and to moto_server in turns with the agent's clone of the same donor, then restore --latest with a binlog replay (no clone methods, replication, init, start-up figures)"
     );
+    private static readonly Option<bool> ProxyOnlyFlag = Flag(
+        "--proxy-only",
+        "measure the agent's primary proxy alone, on loopback: per-query latency, a new connection's cost, throughput and the agent's CPU, against a direct connection (part of the full bench too)"
+    );
     private static readonly Option<bool> FailoverFlag = Flag(
         "--failover",
         "measure failover only: a fresh local set (mysql-local up, default election timings) per run; N runs of 'frozen 30 s' (a switchover, then the primary frozen) and N of 'mysqld down for good', each until the set healed"
@@ -124,6 +128,7 @@ internal sealed record BenchOptions
         CompressionsOption,
         CloneOnlyFlag,
         BackupsOnlyFlag,
+        ProxyOnlyFlag,
         FailoverFlag,
         FailoverRunsOption,
         Local,
@@ -145,6 +150,7 @@ internal sealed record BenchOptions
     public IReadOnlyList<string> Compressions { get; init; } = ["none", "lz4", "zstd"];
     public bool CloneOnly { get; init; }
     public bool BackupsOnly { get; init; }
+    public bool ProxyOnly { get; init; }
     public bool Failover { get; init; }
     public int FailoverRuns { get; init; } = 10;
     public string LocalPath { get; init; } = "";
@@ -171,6 +177,7 @@ internal sealed record BenchOptions
         var cloneOnly = result.GetValue(CloneOnlyFlag);
         var failover = result.GetValue(FailoverFlag);
         var backupsOnly = result.GetValue(BackupsOnlyFlag);
+        var proxyOnly = result.GetValue(ProxyOnlyFlag);
 
         string Take(Option<string> option, string? fallback) =>
             result.GetValue(option)
@@ -190,7 +197,7 @@ internal sealed record BenchOptions
             AgentPath = Path.GetFullPath(Take(Agent, null)),
             AgentBuild = Take(AgentBuildOption, "unknown"),
             InitPath = Path.GetFullPath(
-                Take(Init, cloneOnly || backupsOnly ? "/nonexistent" : null)
+                Take(Init, cloneOnly || backupsOnly || proxyOnly ? "/nonexistent" : null)
             ),
             Quick = quick,
             SizeMb = Number(Size, quick ? 100 : 1024),
@@ -217,6 +224,7 @@ internal sealed record BenchOptions
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             CloneOnly = cloneOnly,
             BackupsOnly = backupsOnly,
+            ProxyOnly = proxyOnly,
             Failover = failover,
             FailoverRuns = Math.Max(1, Number(FailoverRunsOption, quick ? 2 : 10)),
             LocalPath = Path.GetFullPath(
@@ -234,6 +242,13 @@ internal sealed record BenchOptions
         {
             throw new ArgumentException(
                 "--backups-only measures backups alone: drop --failover and --clone-only"
+            );
+        }
+
+        if (proxyOnly && (failover || cloneOnly || backupsOnly))
+        {
+            throw new ArgumentException(
+                "--proxy-only measures the primary proxy alone: drop --failover, --clone-only and --backups-only"
             );
         }
 
@@ -257,7 +272,7 @@ internal sealed record BenchOptions
     public string? MissingProgram()
     {
         string[] programs =
-            CloneOnly || BackupsOnly ? [AgentPath]
+            CloneOnly || BackupsOnly || ProxyOnly ? [AgentPath]
             : Failover ? [AgentPath, InitPath, LocalPath]
             : [AgentPath, InitPath];
         return programs

@@ -62,6 +62,7 @@ IdleFootprint? idle = null;
 StartupResult? startup = null;
 FailoverResult? failover = null;
 BackupFigures? backups = null;
+ProxyCostResult? proxy = null;
 long donorBytes = 0;
 
 async Task Section(string title, Func<Task> body)
@@ -87,7 +88,7 @@ async Task Section(string title, Func<Task> body)
     }
 }
 
-if (!options.Failover)
+if (!options.Failover && !options.ProxyOnly)
 {
     await Section(
         $"donor: {options.SizeMb} MB of sysbench-like InnoDB rows, its agent idle",
@@ -239,7 +240,7 @@ if (!options.Failover)
     );
 }
 
-if (!options.CloneOnly && !options.Failover && !options.BackupsOnly)
+if (!options.CloneOnly && !options.Failover && !options.BackupsOnly && !options.ProxyOnly)
 {
     await Section(
         "time to replication running, from mysqld's first answer",
@@ -290,6 +291,14 @@ if (!options.CloneOnly && !options.Failover && !options.BackupsOnly)
     );
 }
 
+if (options.ProxyOnly || (!options.CloneOnly && !options.Failover && !options.BackupsOnly))
+{
+    await Section(
+        "the primary proxy (serve --primary-proxy-port) against a direct connection",
+        async () => proxy = await ProxyCost.RunAsync(agents, log, ct)
+    );
+}
+
 if (options.Failover)
 {
     await Section(
@@ -329,6 +338,7 @@ var results = new BenchResults(
     startup,
     failover,
     backups,
+    proxy,
     goals,
     errors
 );
@@ -351,7 +361,12 @@ if (failover is not null)
     FailoverGoals.PrintTable(log, failover);
 }
 
-if (!options.Failover)
+if (proxy is not null)
+{
+    log.WriteLine($"\n  primary proxy: {proxy.Method}");
+}
+
+if (!options.Failover && !options.ProxyOnly)
 {
     log.WriteLine("\nWhat each clone figure includes:");
     foreach (var c in clone)

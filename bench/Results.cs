@@ -30,6 +30,7 @@ internal sealed record BenchResults(
     StartupResult? Startup,
     FailoverResult? Failover,
     BackupFigures? Backups,
+    ProxyCostResult? PrimaryProxy,
     IReadOnlyList<GoalCheck> Goals,
     IReadOnlyList<string> Errors
 );

@@ -16,6 +16,7 @@ internal static class ResultsFile
             options.Failover ? "failover"
             : options.CloneOnly ? "clone"
             : options.BackupsOnly ? "backups"
+            : options.ProxyOnly ? "proxy"
             : "all"
         ) + (options.Quick ? "-quick" : "");
 

@@ -68,14 +68,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         {
             archiveLag = await new ArchiveLagRun(SetOptions(_ => { }), work).RunAsync(ct);
         }
-        catch (Exception e)
-            when (e
-                    is LocalSetException
-                        or MySqlException
-                        or IOException
-                        or TimeoutException
-                        or InvalidOperationException
-            )
+        catch (Exception e) when (IsRunFailure(e))
         {
             archiveLag = ArchiveLag.Failed(LastLine(e.Message));
         }
@@ -192,14 +185,7 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
             {
                 await MeasureAsync(set, clock, state, scenario, pod => frozen = pod, ct);
             }
-            catch (Exception e)
-                when (e
-                        is LocalSetException
-                            or MySqlException
-                            or IOException
-                            or TimeoutException
-                            or InvalidOperationException
-                )
+            catch (Exception e) when (IsRunFailure(e))
             {
                 state.Error = LastLine(e.Message);
                 set.KeepLogs(logs);
@@ -247,6 +233,15 @@ internal sealed class FailoverBench(BenchOptions options, Workspace work, TextWr
         }
         catch (UnauthorizedAccessException) { }
     }
+
+    /// <summary>A failure that ends one run (reported with its figures missing), not the bench.</summary>
+    private static bool IsRunFailure(Exception e) =>
+        e
+            is LocalSetException
+                or MySqlException
+                or IOException
+                or TimeoutException
+                or InvalidOperationException;
 
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -137,7 +137,13 @@ public sealed class ApplicationClient : IAsyncDisposable
                 }
             }
             catch (Exception e)
-                when (e is MySqlException or IOException or InvalidOperationException)
+                when (e
+                        is MySqlException
+                            or IOException
+                            or InvalidOperationException
+                            // A connection the forwarder cut, written to: not always wrapped by the driver.
+                            or System.Net.Sockets.SocketException
+                )
             {
                 lock (_errors)
                 {

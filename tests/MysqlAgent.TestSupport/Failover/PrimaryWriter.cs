@@ -278,6 +278,7 @@ public sealed class PrimaryWriter : IAsyncDisposable
                             is MySqlException
                                 or InvalidOperationException
                                 or IOException
+                                or System.Net.Sockets.SocketException
                                 or OperationCanceledException
                     )
                 {
@@ -321,7 +322,12 @@ public sealed class PrimaryWriter : IAsyncDisposable
                     }
                 }
                 catch (Exception e)
-                    when (e is MySqlException or InvalidOperationException or IOException
+                    when (e
+                            is MySqlException
+                                or InvalidOperationException
+                                or IOException
+                                // A connection the forwarder cut, written to: not always wrapped by the driver.
+                                or System.Net.Sockets.SocketException
                         || (e is OperationCanceledException && !_stop.IsCancellationRequested)
                     )
                 {

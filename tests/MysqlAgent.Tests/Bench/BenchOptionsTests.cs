@@ -124,6 +124,16 @@ public sealed class BenchOptionsTests
         Assert.Equal(100, options.SizeMb);
     }
 
+    [Fact]
+    public void Proxy_only_needs_no_init_binary_and_names_its_results_file()
+    {
+        var options = BenchOptions.Parse(["--agent", "/a/agent", "--proxy-only"]);
+
+        Assert.True(options.ProxyOnly);
+        Assert.Equal("/nonexistent", options.InitPath);
+        Assert.Equal("proxy", ResultsFile.Kind(options));
+    }
+
     [Theory]
     [InlineData("--init /a/init", "--agent is required")]
     [InlineData("--agent /a/agent", "--init is required")]
@@ -151,6 +161,10 @@ public sealed class BenchOptionsTests
     [InlineData(
         "--agent /a/agent --backups-only --failover",
         "--backups-only measures backups alone: drop --failover and --clone-only"
+    )]
+    [InlineData(
+        "--agent /a/agent --proxy-only --failover",
+        "--proxy-only measures the primary proxy alone: drop --failover, --clone-only and --backups-only"
     )]
     [InlineData(
         "--agent /a/agent --backups-only --link 1gbit",

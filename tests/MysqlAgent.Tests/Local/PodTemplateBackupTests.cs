@@ -44,16 +44,8 @@ public sealed class PodTemplateBackupTests : IDisposable
     }
 
     private static DesiredState Desired(string target) =>
-        new()
+        TestDesiredStates.ThreePods() with
         {
-            Replicas = 3,
-            BasePort = PodPorts.DefaultBase,
-            InitBinary = "/bin/true",
-            AgentBinary = "/bin/true",
-            ConfigMapDir = "/nonexistent",
-            MysqldBinary = "/bin/true",
-            InstallDbBinary = "/bin/true",
-            Failover = true,
             BackupTarget = target,
         };
 

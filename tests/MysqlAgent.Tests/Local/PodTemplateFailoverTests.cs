@@ -82,15 +82,8 @@ public sealed class PodTemplateFailoverTests : IDisposable
             .ToArray();
 
     private static DesiredState Desired(bool failover) =>
-        new()
+        TestDesiredStates.ThreePods() with
         {
-            Replicas = 3,
-            BasePort = PodPorts.DefaultBase,
-            InitBinary = "/bin/true",
-            AgentBinary = "/bin/true",
-            ConfigMapDir = "/nonexistent",
-            MysqldBinary = "/bin/true",
-            InstallDbBinary = "/bin/true",
             Failover = failover,
         };
 

@@ -82,15 +82,8 @@ public sealed class RestoreCommandTests : IDisposable
         var paths = new SetPaths(Source);
         Directory.CreateDirectory(paths.StateDir);
         new SetStore(paths).WriteDesired(
-            new DesiredState
+            TestDesiredStates.ThreePods() with
             {
-                Replicas = 3,
-                BasePort = 23300,
-                InitBinary = "/bin/false",
-                AgentBinary = "/bin/false",
-                ConfigMapDir = "/nonexistent",
-                MysqldBinary = "/bin/false",
-                InstallDbBinary = "/bin/false",
                 BackupTarget = backupTarget,
             }
         );
